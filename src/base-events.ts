@@ -1,0 +1,623 @@
+/**
+ * The event loop: CPython's BaseEventLoop scheduling (a FIFO ready queue, a heap of timers,
+ * `_run_once` snapshots) driven on top of Node's own loop.
+ * @see https://docs.python.org/3.13/library/asyncio-eventloop.html
+ * @module
+ */
+import { Handle, TimerHandle, peekRunningLoop, setRunningLoop } from "./events.ts";
+import { RuntimeError } from "./exceptions.ts";
+import { Future } from "./futures.ts";
+import { bindOutsideTasks } from "./internal/context.ts";
+import { Deque } from "./internal/deque.ts";
+import { Heap } from "./internal/heap.ts";
+import { monotonic, nowMs } from "./internal/clock.ts";
+import { inspectCustom, reprValue } from "./internal/repr.ts";
+import {
+  kArmTimer,
+  kBeginStep,
+  kIsIdle,
+  kNextTimer,
+  kPushReady,
+  kRegisterTask,
+  kRun,
+  kStepEnded,
+  kTimerCancelled,
+  kTimerFired,
+  kUnregisterTask,
+  kUnretrieved,
+} from "./internal/symbols.ts";
+import { ensureFuture, Task, type TaskBody } from "./tasks.ts";
+import { formatException, debugFromEnv, logger } from "./debug.ts";
+
+/** An entry of the ready queue. */
+export interface Runnable {
+  [kRun](): void;
+}
+
+/** The dictionary given to exception handlers (CPython's context keys, camelCased). */
+export interface ExceptionContext {
+  message: string;
+  exception?: unknown;
+  future?: unknown;
+  task?: unknown;
+  handle?: unknown;
+  [key: string]: unknown;
+}
+
+export type ExceptionHandler = (loop: BaseEventLoop, context: ExceptionContext) => void;
+
+/** Options a task factory receives from `createTask`. */
+export interface TaskFactoryOptions {
+  name?: string;
+}
+
+export type TaskFactory = (loop: BaseEventLoop, coro: TaskBody<unknown>, options: TaskFactoryOptions) => Task;
+
+// The loop's phases. Only one of them holds at a time.
+const STOPPED = 0; // not running
+const RUNNING = 1; // #drain is on the stack
+const STEP = 2; // waiting for a task's step to end (it runs in microtasks)
+const IDLE = 3; // returned to Node: nothing ready, waiting for a timer or I/O
+const WAKING = 4; // a #drain is queued (microtask or immediate)
+
+/** Consecutive iterations run without returning to Node for at most this long (ms). */
+const SLICE_MS = 8;
+/** Heap clean-up thresholds (CPython base_events: _MIN_SCHEDULED_TIMER_HANDLES, _MIN_CANCELLED_...). */
+const MIN_SCHEDULED_TIMER_HANDLES = 100;
+const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
+
+/**
+ * The event loop. `EventLoop` (the real-clock one) and the virtual-time loop of
+ * `asyncio-ts/testing` share this class.
+ * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.AbstractEventLoop
+ */
+export class BaseEventLoop {
+  #ready = new Deque<Runnable>(256);
+  #timers = new Heap<TimerHandle>();
+  #timerCancelledCount = 0;
+  #timerSeq = 0;
+  #ntodo = 0;
+  #phase = STOPPED;
+  #stopping = false;
+  #closed = false;
+  #stepping: Task | null = null;
+  #stepStart = 0;
+  #fallbackArmed = false;
+  #iterations = 0;
+  #sliceEnd = 0;
+  #debug = debugFromEnv();
+  #exceptionHandler: ExceptionHandler | null = null;
+  #taskFactory: TaskFactory | null = null;
+  #tasks = new Set<Task>();
+  #runResolve: (() => void) | null = null;
+  #handlerRunning = false;
+
+  /** Seconds: a timer is due when its time is below `time() + clockResolution`. */
+  protected clockResolution = 0.001;
+
+  /** In debug mode, callbacks and task steps that take at least this long (seconds) are logged. */
+  slowCallbackDuration = 0.1;
+
+  /** @internal null on the real loop; the virtual loop tracks unretrieved exceptions here. */
+  [kUnretrieved]: Set<Future> | null = null;
+
+  // The loop's own callbacks run bound outside any task, whatever context scheduled them.
+  readonly #drainBound = bindOutsideTasks(() => {
+    this.#drain();
+  });
+  readonly #fallbackBound = bindOutsideTasks(() => {
+    this.#fallback();
+  });
+
+  /** Return the current time, in seconds, according to the loop's monotonic clock. */
+  time(): number {
+    return monotonic();
+  }
+
+  // ---- scheduling ---------------------------------------------------------------------------
+
+  /**
+   * Schedule `callback(...args)` to be called at the next iteration of the loop; callbacks run in
+   * the order they were registered.
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.call_soon
+   */
+  callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
+    this.#checkClosed();
+    this.#checkCallback(callback, "callSoon");
+    const handle = new Handle(callback as (...args: never[]) => unknown, args, this);
+    this[kPushReady](handle);
+    return handle;
+  }
+
+  /**
+   * Schedule `callback(...args)` to be called after `delay` seconds.
+   * @param delay seconds (a float); zero or negative runs it at the next iteration's timers.
+   */
+  callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
+    if (typeof delay !== "number") throw new TypeError(`delay must be a number of seconds, got ${typeof delay}`);
+    return this.callAt(this.time() + delay, callback, ...args);
+  }
+
+  /**
+   * Schedule `callback(...args)` to be called at the absolute loop time `when` (seconds, on the
+   * `loop.time()` clock).
+   */
+  callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
+    if (typeof when !== "number") throw new TypeError(`when must be a number of seconds, got ${typeof when}`);
+    if (Number.isNaN(when)) throw new RangeError("when must not be NaN");
+    this.#checkClosed();
+    this.#checkCallback(callback, "callAt");
+    const timer = new TimerHandle(when, this.#timerSeq++, callback as (...args: never[]) => unknown, args, this);
+    this.#pushTimer(timer);
+    return timer;
+  }
+
+  /** Create a Future attached to this loop. */
+  createFuture<T = unknown>(): Future<T> {
+    return new Future<T>({ loop: this });
+  }
+
+  /**
+   * Schedule the execution of a coroutine (or of a function returning an awaitable) as a Task.
+   * @param options.name the task's name (default `Task-N`).
+   */
+  createTask<T>(coro: TaskBody<T>, options?: { name?: string }): Task<T> {
+    this.#checkClosed();
+    let task: Task<T>;
+    if (this.#taskFactory === null) {
+      task = new Task(coro, { loop: this, ...(options?.name !== undefined ? { name: options.name } : {}) });
+    } else {
+      // CPython 3.13: the factory is called without the name, then set_name(name).
+      task = this.#taskFactory(this, coro as TaskBody<unknown>, {}) as Task<T>;
+      if (options?.name !== undefined) task.setName(options.name);
+    }
+    return task;
+  }
+
+  /**
+   * Set a task factory used by `createTask`, or null for the default. `eagerTaskFactory` is one.
+   * @throws {TypeError} if `factory` is neither a function nor null.
+   */
+  setTaskFactory(factory: TaskFactory | null): void {
+    if (factory !== null && typeof factory !== "function") {
+      throw new TypeError("task factory must be a callable or None");
+    }
+    this.#taskFactory = factory;
+  }
+
+  /** Return the task factory, or null if the default one is in use. */
+  getTaskFactory(): TaskFactory | null {
+    return this.#taskFactory;
+  }
+
+  // ---- running and stopping -----------------------------------------------------------------
+
+  /**
+   * Run the event loop until `stop()` is called. Resolves when the loop has stopped.
+   * @throws {RuntimeError} if the loop is closed or already running, or another loop is running.
+   */
+  runForever(): Promise<void> {
+    this.#checkClosed();
+    this.#checkNotRunning();
+    setRunningLoop(this);
+    this.#phase = WAKING;
+    this.#sliceEnd = nowMs() + SLICE_MS;
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#runResolve = resolve;
+    queueMicrotask(this.#drainBound);
+    return promise;
+  }
+
+  /**
+   * Run until `future` (a Future, a coroutine, or a function returning an awaitable) is done, and
+   * return its result (or throw its exception).
+   * @throws {RuntimeError} `Event loop stopped before Future completed.` if stopped first.
+   */
+  async runUntilComplete<T>(future: TaskBody<T> | Future<T>): Promise<T> {
+    this.#checkClosed();
+    this.#checkNotRunning();
+    const fut = ensureFuture(future, { loop: this });
+    const stopOnDone = (): void => {
+      this.stop();
+    };
+    fut.addDoneCallback(stopOnDone);
+    try {
+      await this.runForever();
+    } finally {
+      fut.removeDoneCallback(stopOnDone);
+    }
+    if (!fut.done()) throw new RuntimeError("Event loop stopped before Future completed.");
+    return fut.result();
+  }
+
+  /**
+   * Stop the event loop: the current iteration finishes, then `runForever` resolves. Called
+   * before `runForever`, that call runs one iteration and stops.
+   */
+  stop(): void {
+    this.#stopping = true;
+    if (this.#phase === IDLE) this.#wake();
+  }
+
+  /** Return true if the event loop is running. */
+  isRunning(): boolean {
+    return this.#phase !== STOPPED;
+  }
+
+  /** Return true if the event loop was closed. */
+  isClosed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Close the event loop: discard pending callbacks and timers. Idempotent.
+   * @throws {RuntimeError} `Cannot close a running event loop` while running.
+   */
+  close(): void {
+    if (this.isRunning()) throw new RuntimeError("Cannot close a running event loop");
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#ready.clear();
+    this.#ntodo = 0;
+    this.#timers.items.length = 0;
+    this.#timerCancelledCount = 0;
+    this[kArmTimer](null);
+  }
+
+  /**
+   * Cancel-free clean-up of async generators. JavaScript has no hook that tells the loop which
+   * async generators are alive, so there is nothing to close; see
+   * docs/differences.md#async-generators.
+   */
+  async shutdownAsyncgens(): Promise<void> {
+    // Nothing is tracked (no sys.set_asyncgen_hooks in JavaScript).
+  }
+
+  /** Shut the default executor down. No default executor exists yet, so this resolves at once. */
+  async shutdownDefaultExecutor(_timeout?: number | null): Promise<void> {
+    // The executors issue adds the default ThreadPoolExecutor; until then there is none.
+  }
+
+  // ---- error handling -----------------------------------------------------------------------
+
+  /**
+   * Set `handler(loop, context)` as the loop's exception handler, or null for the default.
+   * @throws {TypeError} if `handler` is neither a function nor null.
+   */
+  setExceptionHandler(handler: ExceptionHandler | null): void {
+    if (handler !== null && typeof handler !== "function") {
+      throw new TypeError(`A callable object or None is expected, got ${reprValue(handler)}`);
+    }
+    this.#exceptionHandler = handler;
+  }
+
+  /** Return the current exception handler, or null for the default one. */
+  getExceptionHandler(): ExceptionHandler | null {
+    return this.#exceptionHandler;
+  }
+
+  /**
+   * The default exception handler: logs `message`, the other keys and the exception's stack to
+   * stderr (CPython logs them through the `asyncio` logger).
+   */
+  defaultExceptionHandler(context: ExceptionContext): void {
+    const message = context.message === "" ? "Unhandled exception in event loop" : context.message;
+    const lines = [message];
+    for (const key of Object.keys(context).sort()) {
+      if (key === "message" || key === "exception") continue;
+      const value = context[key];
+      lines.push(`${key}: ${typeof value === "string" ? value : reprValue(value)}`);
+    }
+    if (context.exception !== undefined) lines.push(formatException(context.exception));
+    logger.error(lines.join("\n"));
+  }
+
+  /**
+   * Call the loop's exception handler with `context` (keys `message`, `exception`, `future`,
+   * `task`, `handle`, ...). A failing custom handler falls back to the default one.
+   */
+  callExceptionHandler(context: ExceptionContext): void {
+    const handler = this.#exceptionHandler;
+    if (handler === null || this.#handlerRunning) {
+      try {
+        this.defaultExceptionHandler(context);
+      } catch (e) {
+        logger.error(`Exception in default exception handler\n${formatException(e)}`);
+      }
+      return;
+    }
+    this.#handlerRunning = true;
+    try {
+      handler(this, context);
+    } catch (e) {
+      try {
+        this.defaultExceptionHandler({ message: "Unhandled error in exception handler", exception: e, context });
+      } catch (e2) {
+        logger.error(`Exception in default exception handler\n${formatException(e2)}`);
+      }
+    } finally {
+      this.#handlerRunning = false;
+    }
+  }
+
+  // ---- debug --------------------------------------------------------------------------------
+
+  /** Return the debug mode of the loop. */
+  getDebug(): boolean {
+    return this.#debug;
+  }
+
+  /** Set the debug mode of the loop (slow-callback warnings, callback type checks). */
+  setDebug(enabled: boolean): void {
+    this.#debug = Boolean(enabled);
+  }
+
+  // ---- internals used by futures and tasks ----------------------------------------------------
+
+  /** @internal */
+  [kPushReady](runnable: Runnable): void {
+    this.#ready.push(runnable);
+    if (this.#phase === IDLE) this.#wake();
+  }
+
+  /** @internal a ready-queue entry is resuming `task`: wait for its step to end. */
+  [kBeginStep](task: Task): void {
+    this.#stepping = task;
+    if (this.#debug) this.#stepStart = monotonic();
+  }
+
+  /** @internal `task` suspended on a library awaitable, or finished. */
+  [kStepEnded](task: Task): void {
+    if (this.#stepping !== task) return;
+    this.#stepping = null;
+    if (this.#debug) this.#checkSlow(task, monotonic() - this.#stepStart);
+    if (this.#phase === STEP) {
+      // Never run the next handle from inside then(): user code may be mid-step. Resume from a
+      // microtask instead.
+      this.#phase = WAKING;
+      queueMicrotask(this.#drainBound);
+    }
+    // When #drain is on the stack (a first step that suspended synchronously), it goes on by itself.
+  }
+
+  /** @internal */
+  [kRegisterTask](task: Task): void {
+    this.#tasks.add(task);
+  }
+
+  /** @internal */
+  [kUnregisterTask](task: Task): void {
+    this.#tasks.delete(task);
+  }
+
+  /** @internal the loop's pending tasks (CPython's all_tasks). */
+  _allTasks(): Set<Task> {
+    return this.#tasks;
+  }
+
+  /** @internal */
+  [kTimerCancelled](): void {
+    this.#timerCancelledCount++;
+  }
+
+  /** @internal */
+  [kNextTimer](): number | null {
+    this.#dropCancelledTimers();
+    return this.#timers.peek()?._when ?? null;
+  }
+
+  /** @internal */
+  [kIsIdle](): boolean {
+    return this.#phase === IDLE;
+  }
+
+  /**
+   * @internal Arm a wake-up at loop time `when` (null: none needed). The real loop keeps one Node
+   * timer for the whole heap.
+   */
+  [kArmTimer](when: number | null): void {
+    if (this.#nodeTimer !== null) {
+      if (when !== null && when === this.#nodeTimerWhen) return;
+      clearTimeout(this.#nodeTimer);
+      this.#nodeTimer = null;
+    }
+    if (when === null) return;
+    const ms = Math.max(0, Math.ceil((when - this.time()) * 1000));
+    this.#nodeTimerWhen = when;
+    this.#nodeTimer = setTimeout(this.#timerBound, ms);
+  }
+
+  #nodeTimer: ReturnType<typeof setTimeout> | null = null;
+  #nodeTimerWhen = 0;
+  readonly #timerBound = bindOutsideTasks(() => {
+    this.#nodeTimer = null;
+    this[kTimerFired]();
+  });
+
+  /** @internal */
+  [kTimerFired](): void {
+    if (this.#phase === IDLE) this.#drain();
+  }
+
+  // ---- the drive ----------------------------------------------------------------------------
+
+  #wake(): void {
+    this.#phase = WAKING;
+    queueMicrotask(this.#drainBound);
+  }
+
+  /**
+   * Run handles until a task step must be waited for, or the loop goes idle or stops. One
+   * iteration = move due timers to the ready queue, then run exactly the handles ready at its
+   * start (CPython's `_run_once`).
+   */
+  #drain(): void {
+    const phase = this.#phase;
+    if (phase !== WAKING && phase !== IDLE) return;
+    this.#phase = RUNNING;
+    const ready = this.#ready;
+    for (;;) {
+      while (this.#ntodo > 0) {
+        this.#ntodo--;
+        const handle = ready.shift();
+        if (this.#debug) this.#runTimed(handle);
+        else {
+          try {
+            handle[kRun]();
+          } catch (exc) {
+            this.#reportCallbackError(handle, exc);
+          }
+        }
+        if (this.#stepping !== null) {
+          // The handle resumed a task; its step runs in microtasks. kStepEnded resumes us.
+          this.#phase = STEP;
+          if (!this.#fallbackArmed) {
+            this.#fallbackArmed = true;
+            setImmediate(this.#fallbackBound);
+          }
+          return;
+        }
+      }
+      if (this.#stopping) {
+        this.#finishRun();
+        return;
+      }
+      // Begin the next iteration.
+      const timers = this.#timers;
+      if (ready.length === 0) {
+        const when = this[kNextTimer]();
+        if (when === null || when >= this.time() + this.clockResolution) {
+          this.#phase = IDLE;
+          this[kArmTimer](when);
+          return;
+        }
+      }
+      if ((++this.#iterations & 15) === 0 && nowMs() > this.#sliceEnd) {
+        // Let Node poll for I/O and run its own timers; come back right after.
+        this.#phase = WAKING;
+        setImmediate(this.#drainBound);
+        return;
+      }
+      if (timers.size > 0) {
+        const end = this.time() + this.clockResolution;
+        let top = timers.peek();
+        while (top !== undefined && top._when < end) {
+          timers.pop();
+          top._scheduled = false;
+          if (!top._cancelled) ready.push(top);
+          else this.#timerCancelledCount--;
+          top = timers.peek();
+        }
+      }
+      this.#ntodo = ready.length;
+    }
+  }
+
+  /** Microtasks drained while a step was awaited: the task waits on something foreign. */
+  #fallback(): void {
+    this.#fallbackArmed = false;
+    this.#sliceEnd = nowMs() + SLICE_MS;
+    if (this.#phase === STEP) {
+      this.#stepping = null;
+      this.#phase = WAKING;
+      this.#drain();
+    }
+  }
+
+  #finishRun(): void {
+    this.#stopping = false;
+    this.#phase = STOPPED;
+    this.#stepping = null;
+    this[kArmTimer](null);
+    setRunningLoop(null);
+    const resolve = this.#runResolve;
+    this.#runResolve = null;
+    resolve?.();
+  }
+
+  #runTimed(handle: Runnable): void {
+    const t0 = monotonic();
+    try {
+      handle[kRun]();
+    } catch (exc) {
+      this.#reportCallbackError(handle, exc);
+    }
+    if (this.#stepping === null) this.#checkSlow(handle, monotonic() - t0);
+  }
+
+  #checkSlow(what: unknown, dt: number): void {
+    if (dt >= this.slowCallbackDuration) {
+      logger.warn(`Executing ${reprValue(what)} took ${dt.toFixed(3)} seconds`);
+    }
+  }
+
+  #reportCallbackError(handle: Runnable, exc: unknown): void {
+    this.callExceptionHandler({ message: `Exception in callback ${reprValue(handle)}`, exception: exc, handle });
+  }
+
+  #pushTimer(timer: TimerHandle): void {
+    const timers = this.#timers;
+    timers.push(timer);
+    if (this.#phase === IDLE && timers.peek() === timer) this[kArmTimer](timer._when);
+  }
+
+  #dropCancelledTimers(): void {
+    const timers = this.#timers;
+    if (
+      timers.size > MIN_SCHEDULED_TIMER_HANDLES &&
+      this.#timerCancelledCount / timers.size > MIN_CANCELLED_TIMER_HANDLES_FRACTION
+    ) {
+      timers.filter((t) => {
+        if (t._cancelled) t._scheduled = false;
+        return !t._cancelled;
+      });
+      this.#timerCancelledCount = 0;
+      return;
+    }
+    let top = timers.peek();
+    while (top?._cancelled === true) {
+      timers.pop();
+      top._scheduled = false;
+      this.#timerCancelledCount--;
+      top = timers.peek();
+    }
+  }
+
+  #checkClosed(): void {
+    if (this.#closed) throw new RuntimeError("Event loop is closed");
+  }
+
+  #checkNotRunning(): void {
+    if (this.isRunning()) throw new RuntimeError("This event loop is already running");
+    if (peekRunningLoop() !== null) {
+      throw new RuntimeError("Cannot run the event loop while another loop is running");
+    }
+  }
+
+  #checkCallback(callback: unknown, method: string): void {
+    if (typeof callback !== "function") {
+      throw new TypeError(`a callable object was expected by ${method}(), got ${reprValue(callback)}`);
+    }
+    if (this.#debug && (callback as { constructor?: { name?: string } }).constructor?.name === "AsyncFunction") {
+      throw new TypeError(`coroutines cannot be used with ${method}()`);
+    }
+  }
+
+  [inspectCustom](): string {
+    return `<${this.constructor.name} running=${this.isRunning()} closed=${this.#closed} debug=${this.#debug}>`;
+  }
+}
+
+/**
+ * The platform's event loop class (Node's libuv underneath): what `newEventLoop()` returns.
+ * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.EventLoop
+ */
+export class EventLoop extends BaseEventLoop {}
+
+/**
+ * Create and return a new event loop object.
+ * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.new_event_loop
+ */
+export function newEventLoop(): EventLoop {
+  return new EventLoop();
+}

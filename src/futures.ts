@@ -1,0 +1,490 @@
+/**
+ * Future: a low-level awaitable holding the eventual result of an operation.
+ * @see https://docs.python.org/3.13/library/asyncio-future.html
+ * @module
+ */
+import type { BaseEventLoop } from "./base-events.ts";
+import { getRunningLoop, Handle } from "./events.ts";
+import { CancelledError, InvalidStateError, RuntimeError } from "./exceptions.ts";
+import { taskStorage } from "./internal/context.ts";
+import { inspectCustom, reprValue, callbackName } from "./internal/repr.ts";
+import {
+  kAddWaiting,
+  kBeginStep,
+  kCancelFuture,
+  kDeliverCancel,
+  kLoopOrNull,
+  kPushReady,
+  kRemoveWaiting,
+  kRun,
+  kSetException,
+  kSetResult,
+  kStepEnded,
+  kTakeMustCancel,
+  kUnretrieved,
+} from "./internal/symbols.ts";
+import type { Task } from "./tasks.ts";
+
+const PENDING = 0;
+const FINISHED = 1;
+const CANCELLED = 2;
+
+/** What `then()` returns: a thenable that also chains with `catch` and `finally`. */
+export interface FutureThen<T> extends PromiseLike<T> {
+  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R>;
+  finally(onFinally?: (() => void) | null): Promise<T>;
+}
+
+type DoneCallback<T> = (future: Future<T>) => unknown;
+// Stored without T so that Future<T> stays assignable to Future<unknown>.
+type CallbackEntry = ((future: never) => unknown) | Waiter;
+
+/** Reports exceptions that were never retrieved when their future is collected. */
+const neverRetrieved = new FinalizationRegistry<{ loop: BaseEventLoop; exception: unknown; repr: string; kind: string }>(
+  (held) => {
+    held.loop.callExceptionHandler({
+      message: `${held.kind} exception was never retrieved`,
+      exception: held.exception,
+      future: held.repr,
+    });
+  },
+);
+
+/**
+ * A Future represents an eventual result of an asynchronous operation. It is a thenable (not a
+ * Promise): `await fut` suspends the awaiting task until the future is done.
+ * @see https://docs.python.org/3.13/library/asyncio-future.html#asyncio.Future
+ */
+export class Future<T = unknown> implements PromiseLike<T> {
+  #state = PENDING;
+  #result: T | undefined = undefined;
+  #exception: unknown = undefined;
+  #cancelMessage: unknown = undefined;
+  #loop: BaseEventLoop | null;
+  // The first callback is kept inline: most futures have exactly one (their awaiting task).
+  #cb0: CallbackEntry | null = null;
+  #cbs: CallbackEntry[] | null = null;
+  #logTraceback = false;
+
+  /**
+   * @param options.loop the loop the future belongs to; by default the running loop, bound when
+   *   first needed (so a Future can be created and resolved outside a running loop).
+   */
+  constructor(options?: { loop?: BaseEventLoop }) {
+    this.#loop = options?.loop ?? null;
+  }
+
+  /** Return the event loop the Future object is bound to. */
+  getLoop(): BaseEventLoop {
+    this.#loop ??= getRunningLoop();
+    return this.#loop;
+  }
+
+  /** @internal */
+  get [kLoopOrNull](): BaseEventLoop | null {
+    return this.#loop;
+  }
+
+  /** Return true if the Future is done (it has a result, an exception, or was cancelled). */
+  done(): boolean {
+    return this.#state !== PENDING;
+  }
+
+  /** Return true if the Future was cancelled. */
+  cancelled(): boolean {
+    return this.#state === CANCELLED;
+  }
+
+  /**
+   * Return the result of the Future.
+   * @throws the Future's exception if it has one; {@link CancelledError} if it was cancelled;
+   *   {@link InvalidStateError} `Result is not ready.` while pending.
+   */
+  result(): T {
+    if (this.#state === CANCELLED) throw this.#cancelledError();
+    if (this.#state === PENDING) throw new InvalidStateError("Result is not ready.");
+    this.#retrieved();
+    if (this.#exception !== undefined) throw this.#exception;
+    return this.#result as T;
+  }
+
+  /**
+   * Return the exception that was set on this Future, or null.
+   * @throws {@link CancelledError} if cancelled; {@link InvalidStateError} `Exception is not set.` while pending.
+   */
+  exception(): unknown {
+    if (this.#state === CANCELLED) throw this.#cancelledError();
+    if (this.#state === PENDING) throw new InvalidStateError("Exception is not set.");
+    this.#retrieved();
+    return this.#exception ?? null;
+  }
+
+  /**
+   * Mark the Future as done and set its result.
+   * @throws {@link InvalidStateError} if the Future is already done.
+   */
+  setResult(result: T): void {
+    this[kSetResult](result);
+  }
+
+  /**
+   * Mark the Future as done and set an exception. An error class is instantiated.
+   * @throws {@link InvalidStateError} if the Future is already done.
+   */
+  setException(exception: unknown): void {
+    this[kSetException](exception);
+  }
+
+  /**
+   * Cancel the Future and schedule callbacks. Returns false if it is already done.
+   * @param msg the message of the CancelledError its awaiters see.
+   */
+  cancel(msg?: unknown): boolean {
+    return this[kCancelFuture](msg, undefined);
+  }
+
+  /**
+   * Add a callback to be run (with this future) when the Future is done. It is always scheduled
+   * with `callSoon`, never called inline.
+   */
+  addDoneCallback(fn: DoneCallback<T>): void {
+    if (typeof fn !== "function") throw new TypeError("a callable is required");
+    if (this.#state !== PENDING) {
+      this.getLoop().callSoon(fn as (f: Future<T>) => unknown, this);
+      return;
+    }
+    this.getLoop();
+    this.#addEntry(fn as CallbackEntry);
+  }
+
+  /** Remove every registration of `fn`; return how many were removed. */
+  removeDoneCallback(fn: DoneCallback<T>): number {
+    let removed = 0;
+    if (this.#cb0 === fn) {
+      this.#cb0 = null;
+      removed++;
+    }
+    const cbs = this.#cbs;
+    if (cbs !== null) {
+      const kept = cbs.filter((cb) => cb !== fn);
+      removed += cbs.length - kept.length;
+      this.#cbs = kept;
+    }
+    return removed;
+  }
+
+  /**
+   * Register reactions, as a Promise's `then`. This is what `await fut` calls: when the caller is
+   * a task, the future becomes what the task waits on (so `task.cancel()` cancels it) and the
+   * task's step ends here. Reactions run from the loop, never inline (unless already done).
+   */
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): FutureThen<R1 | R2> {
+    const task = taskStorage.getStore() as Task | undefined;
+    const waiter = new Waiter(this as Future, task, onFulfilled, onRejected);
+    if (this.#state !== PENDING) {
+      // Awaiting a done future does not yield to the loop.
+      waiter.settle();
+      return waiter as FutureThen<R1 | R2>;
+    }
+    if (task === undefined) {
+      this.getLoop();
+      this.#addEntry(waiter);
+      return waiter as FutureThen<R1 | R2>;
+    }
+    if ((task as unknown) === this) {
+      waiter.fail(new RuntimeError(`Task cannot await on itself: ${reprValue(task)}`));
+      return waiter as FutureThen<R1 | R2>;
+    }
+    const loop = this.#loop ?? (this.#loop = task.getLoop());
+    if (loop !== task.getLoop()) {
+      waiter.fail(
+        new RuntimeError(`Task ${reprValue(task)} got Future ${reprValue(this)} attached to a different loop`),
+      );
+      return waiter as FutureThen<R1 | R2>;
+    }
+    this.#addEntry(waiter);
+    task[kAddWaiting](this as Future);
+    // CPython Task.__step: a cancel requested before this suspension cancels the awaited future.
+    task[kDeliverCancel](this as Future);
+    loop[kStepEnded](task);
+    return waiter as FutureThen<R1 | R2>;
+  }
+
+  /** @internal the state transition of `setResult` (a Task uses it; its public one throws). */
+  [kSetResult](result: T): void {
+    if (this.#state !== PENDING) throw new InvalidStateError(`${this.#stateName()}: ${reprValue(this)}`);
+    this.#result = result;
+    this.#state = FINISHED;
+    this.#scheduleCallbacks();
+  }
+
+  /** @internal */
+  [kSetException](exception: unknown): void {
+    if (this.#state !== PENDING) throw new InvalidStateError(`${this.#stateName()}: ${reprValue(this)}`);
+    let exc = exception;
+    if (typeof exc === "function") exc = new (exc as new () => unknown)();
+    if (exc === undefined || exc === null) throw new TypeError("setException() needs an exception, got " + String(exc));
+    this.#exception = exc;
+    this.#state = FINISHED;
+    this.#logTraceback = true;
+    const loop = this.#loop;
+    if (loop !== null) {
+      const track = loop[kUnretrieved];
+      if (track !== null) track.add(this as Future);
+      else
+        neverRetrieved.register(
+          this,
+          { loop, exception: exc, repr: reprValue(this), kind: this.constructor.name },
+          this,
+        );
+    }
+    this.#scheduleCallbacks();
+  }
+
+  /**
+   * @internal Cancel for real. `exc` is the CancelledError to store (a task's own), else one is
+   * made from `msg` when first needed.
+   */
+  [kCancelFuture](msg: unknown, exc: CancelledError | undefined): boolean {
+    if (this.#state !== PENDING) return false;
+    this.#state = CANCELLED;
+    this.#cancelMessage = msg;
+    this.#exception = exc;
+    this.#scheduleCallbacks();
+    return true;
+  }
+
+  /** The CancelledError to raise for a cancelled future (the same object every time). */
+  #cancelledError(): CancelledError {
+    let exc = this.#exception as CancelledError | undefined;
+    if (exc === undefined) {
+      exc = this.#cancelMessage === undefined ? new CancelledError() : new CancelledError(this.#cancelMessage);
+      this.#exception = exc;
+    }
+    return exc;
+  }
+
+  /** @internal used by Waiter (no allocation): true if done with a result; marks retrieval. */
+  _succeeded(): boolean {
+    if (this.#state === CANCELLED) return false;
+    this.#retrieved();
+    return this.#exception === undefined;
+  }
+
+  /** @internal the result, after `_succeeded()` said true */
+  _rawResult(): T {
+    return this.#result as T;
+  }
+
+  /** @internal the exception or CancelledError, after `_succeeded()` said false */
+  _rawError(): unknown {
+    return this.#state === CANCELLED ? this.#cancelledError() : this.#exception;
+  }
+
+  /** @internal the cancel message (CPython's `_cancel_message`). */
+  _cancelMessage(): unknown {
+    return this.#cancelMessage;
+  }
+
+  #retrieved(): void {
+    if (this.#logTraceback) {
+      this.#logTraceback = false;
+      const track = this.#loop?.[kUnretrieved] ?? null;
+      if (track !== null) track.delete(this as Future);
+      else neverRetrieved.unregister(this);
+    }
+  }
+
+  #stateName(): string {
+    return this.#state === CANCELLED ? "CANCELLED" : this.#state === FINISHED ? "FINISHED" : "PENDING";
+  }
+
+  #addEntry(entry: CallbackEntry): void {
+    if (this.#cb0 === null && this.#cbs === null) this.#cb0 = entry;
+    else (this.#cbs ??= []).push(entry);
+  }
+
+  #scheduleCallbacks(): void {
+    const first = this.#cb0;
+    const rest = this.#cbs;
+    if (first === null && rest === null) return;
+    const loop = this.getLoop();
+    this.#cb0 = null;
+    this.#cbs = null;
+    if (first !== null) loop[kPushReady](this.#runnable(first, loop));
+    if (rest !== null) for (const cb of rest) loop[kPushReady](this.#runnable(cb, loop));
+  }
+
+  #runnable(entry: CallbackEntry, loop: BaseEventLoop): Waiter | Handle {
+    return typeof entry === "function" ? new Handle(entry as (f: Future<T>) => unknown, [this], loop) : entry;
+  }
+
+  /** @internal for repr */
+  _callbacksForRepr(): string[] {
+    const out: string[] = [];
+    for (const cb of [this.#cb0, ...(this.#cbs ?? [])]) {
+      if (cb === null) continue;
+      out.push(typeof cb === "function" ? callbackName(cb) : cb.describe());
+    }
+    return out;
+  }
+
+  /** @internal */
+  _stateLabel(): string {
+    return this.#state === PENDING ? "pending" : this.#state === CANCELLED ? "cancelled" : "finished";
+  }
+
+  /** @internal repr details after the state (CPython's `_future_repr_info`). */
+  _reprInfo(): string[] {
+    const info = [this._stateLabel()];
+    if (this.#state === FINISHED) {
+      if (this.#exception !== undefined) info.push(`exception=${reprValue(this.#exception)}`);
+      else info.push(`result=${reprValue(this.#result)}`);
+    }
+    const cbs = this._callbacksForRepr();
+    if (cbs.length > 0) info.push(`cb=[${cbs.join(", ")}]`);
+    return info;
+  }
+
+  toString(): string {
+    return this[inspectCustom]();
+  }
+
+  [inspectCustom](): string {
+    return `<${this.constructor.name} ${this._reprInfo().join(" ")}>`;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return this.constructor.name;
+  }
+}
+
+/**
+ * One `then()` registration. It is both the callback entry kept by the future and the ready-queue
+ * entry scheduled when the future completes, so an `await` allocates no other handle. When the
+ * awaiting task is known, running it resumes that task's step (CPython's `Task.__wakeup`).
+ * It is also the thenable `then()` returns: chaining creates a Promise only when asked for.
+ */
+export class Waiter implements FutureThen<unknown> {
+  /** The future awaited, or null for `sleep(0)`, which resumes with `value`. */
+  readonly fut: Future | null;
+  readonly task: Task | undefined;
+  onFulfilled: ((value: never) => unknown) | null | undefined;
+  onRejected: ((reason: unknown) => unknown) | null | undefined;
+  readonly value: unknown;
+  #chain: PromiseWithResolvers<unknown> | null = null;
+
+  constructor(
+    fut: Future | null,
+    task: Task | undefined,
+    onFulfilled: ((value: never) => unknown) | null | undefined,
+    onRejected: ((reason: unknown) => unknown) | null | undefined,
+    value?: unknown,
+  ) {
+    this.fut = fut;
+    this.task = task;
+    this.onFulfilled = onFulfilled;
+    this.onRejected = onRejected;
+    this.value = value;
+  }
+
+  [kRun](): void {
+    const task = this.task;
+    if (task !== undefined) {
+      if (this.fut !== null) task[kRemoveWaiting](this.fut);
+      if (!task.done()) {
+        task.getLoop()[kBeginStep](task);
+        // CPython Task.__step: a pending cancel request replaces whatever the future holds.
+        const cancelled = task[kTakeMustCancel]();
+        if (cancelled !== null) {
+          this.fail(cancelled);
+          return;
+        }
+      }
+    }
+    this.settle();
+  }
+
+  settle(): void {
+    const f = this.fut;
+    if (f === null) this.succeed(this.value);
+    else if (f._succeeded()) this.succeed(f._rawResult());
+    else this.fail(f._rawError());
+  }
+
+  succeed(value: unknown): void {
+    const fn = this.onFulfilled;
+    this.onFulfilled = this.onRejected = null;
+    if (typeof fn === "function") this.#call(fn as (v: unknown) => unknown, value);
+    else this.#passOn(false, value);
+  }
+
+  fail(error: unknown): void {
+    const fn = this.onRejected;
+    this.onFulfilled = this.onRejected = null;
+    if (typeof fn === "function") this.#call(fn, error);
+    else this.#passOn(true, error);
+  }
+
+  #call(fn: (v: unknown) => unknown, arg: unknown): void {
+    const chain = this.#chain;
+    if (chain === null) {
+      // Nobody chained on this reaction (yet): an error thrown by it reaches the loop's exception
+      // handler (through the ready queue's runner) instead of vanishing.
+      this.#passOn(false, fn(arg));
+      return;
+    }
+    this.#settled = 1;
+    try {
+      chain.resolve(fn(arg));
+    } catch (e) {
+      chain.reject(e);
+    }
+  }
+
+  #passOn(failed: boolean, value: unknown): void {
+    this.#settled = failed ? 2 : 1;
+    this.#last = value;
+    const chain = this.#chain;
+    if (chain !== null) {
+      if (failed) chain.reject(value);
+      else chain.resolve(value);
+    }
+  }
+
+  // 0 = not run yet, 1 = fulfilled with #last, 2 = rejected with #last
+  #settled = 0;
+  #last: unknown = undefined;
+
+  then<R1 = unknown, R2 = never>(
+    onFulfilled?: ((value: unknown) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.#promise().then(onFulfilled, onRejected);
+  }
+
+  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<unknown> {
+    return this.#promise().catch(onRejected);
+  }
+
+  finally(onFinally?: (() => void) | null): Promise<unknown> {
+    return this.#promise().finally(onFinally);
+  }
+
+  #promise(): Promise<unknown> {
+    if (this.#chain === null) {
+      this.#chain = Promise.withResolvers();
+      // Already ran: the chain takes the reaction's outcome.
+      if (this.#settled === 1) this.#chain.resolve(this.#last);
+      else if (this.#settled === 2) this.#chain.reject(this.#last);
+    }
+    return this.#chain.promise;
+  }
+
+  describe(): string {
+    return this.task !== undefined ? `Task.wakeup(${this.task.getName()})` : callbackName(this.onFulfilled);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * asyncio-ts: Python's asyncio for TypeScript on Node.js.
+ * @example
+ * import * as asyncio from "asyncio-ts";
+ * const main = asyncio.coroutine(async () => {
+ *   console.log("Hello");
+ *   await asyncio.sleep(1);
+ *   console.log("World");
+ * });
+ * await asyncio.run(main());
+ * @module
+ */
+
+// base_events, events
+export { BaseEventLoop, EventLoop, newEventLoop } from "./base-events.ts";
+export type { ExceptionContext, ExceptionHandler, TaskFactory, TaskFactoryOptions } from "./base-events.ts";
+export { Handle, TimerHandle, getRunningLoop, getEventLoop } from "./events.ts";
+// coroutines
+export { coroutine, Coroutine, iscoroutine, iscoroutinefunction } from "./coroutines.ts";
+// exceptions
+export {
+  BrokenBarrierError,
+  CancelledError,
+  InvalidStateError,
+  TimeoutError,
+  IncompleteReadError,
+  LimitOverrunError,
+  SendfileNotAvailableError,
+  QueueEmpty,
+  QueueFull,
+  QueueShutDown,
+  RuntimeError,
+  ExceptionGroup,
+  KeyboardInterrupt,
+} from "./exceptions.ts";
+// futures
+export { Future } from "./futures.ts";
+export type { FutureThen } from "./futures.ts";
+// runners
+export { Runner, run } from "./runners.ts";
+export type { RunnerOptions } from "./runners.ts";
+// tasks
+export {
+  Task,
+  createTask,
+  currentTask,
+  allTasks,
+  ensureFuture,
+  isfuture,
+  sleep,
+  eagerTaskFactory,
+  createEagerTaskFactory,
+} from "./tasks.ts";
+export type { TaskBody, TaskOptions } from "./tasks.ts";
+export {
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  ALL_COMPLETED,
+  wait,
+  waitFor,
+  asCompleted,
+  gather,
+  shield,
+  GatheringFuture,
+  AsCompletedIterator,
+} from "./combinators.ts";
+export type { AwaitableLike, GatherOptions, WaitOptions, ReturnWhen } from "./combinators.ts";
+// task_groups, timeouts
+export { TaskGroup } from "./task-groups.ts";
+export { Timeout, timeout, timeoutAt } from "./timeouts.ts";

@@ -1,0 +1,41 @@
+// Symbol keys for the internals that one module must reach in another (undici's habit).
+// Never re-exported from src/index.ts.
+
+/** Runs a ready-queue entry: Handle, Task (first step) or a Future waiter. */
+export const kRun = Symbol("asyncio-ts.run");
+/** Loop: append a runnable to the ready queue. */
+export const kPushReady = Symbol("asyncio-ts.pushReady");
+/** Loop: a task's step is being resumed by a ready-queue entry. */
+export const kBeginStep = Symbol("asyncio-ts.beginStep");
+/** Loop: a task's step ended (it suspended on a library awaitable or finished). */
+export const kStepEnded = Symbol("asyncio-ts.stepEnded");
+/** Loop: bookkeeping of the loop's pending tasks. */
+export const kRegisterTask = Symbol("asyncio-ts.registerTask");
+export const kUnregisterTask = Symbol("asyncio-ts.unregisterTask");
+/** Loop: a TimerHandle was cancelled (for heap clean-up). */
+export const kTimerCancelled = Symbol("asyncio-ts.timerCancelled");
+/** Loop: the virtual-time loop tracks futures whose exception was never retrieved. */
+export const kUnretrieved = Symbol("asyncio-ts.unretrieved");
+/** Future: the real state transition of cancel(), which Task.cancel() overrides with a request. */
+export const kCancelFuture = Symbol("asyncio-ts.cancelFuture");
+export const kSetResult = Symbol("asyncio-ts.setResult");
+export const kSetException = Symbol("asyncio-ts.setException");
+/** Task: the set of futures it is waiting on. */
+export const kAddWaiting = Symbol("asyncio-ts.addWaiting");
+export const kRemoveWaiting = Symbol("asyncio-ts.removeWaiting");
+/** Task: a cancel request not delivered yet (CPython's _must_cancel). */
+export const kTakeMustCancel = Symbol("asyncio-ts.takeMustCancel");
+/** Task: cancel the future just awaited if a cancel request is pending. */
+export const kDeliverCancel = Symbol("asyncio-ts.deliverCancel");
+/** Coroutine: start the wrapped async function (once). */
+export const kStart = Symbol("asyncio-ts.start");
+/** Future: the loop, or null while not yet bound. */
+export const kLoopOrNull = Symbol("asyncio-ts.loopOrNull");
+/** Loop hook: arm (or, with null, disarm) the wake-up for the earliest timer (loop seconds). */
+export const kArmTimer = Symbol("asyncio-ts.armTimer");
+/** Loop hook: the armed wake-up fired; run if the loop is idle. */
+export const kTimerFired = Symbol("asyncio-ts.timerFired");
+/** Loop: the time of the earliest pending timer, or null. */
+export const kNextTimer = Symbol("asyncio-ts.nextTimer");
+/** Loop: whether the loop is idle (nothing ready, waiting for timers or I/O). */
+export const kIsIdle = Symbol("asyncio-ts.isIdle");

@@ -1,0 +1,151 @@
+/**
+ * `run()` and `Runner`: create a loop, run the main coroutine, clean up everything it left.
+ * @see https://docs.python.org/3.13/library/asyncio-runner.html
+ * @module
+ */
+import { EventLoop, type BaseEventLoop } from "./base-events.ts";
+import { gather } from "./combinators.ts";
+import { peekRunningLoop } from "./events.ts";
+import { CancelledError, KeyboardInterrupt, RuntimeError } from "./exceptions.ts";
+import type { Task, TaskBody } from "./tasks.ts";
+
+/** Options of {@link run} and {@link Runner}. */
+export interface RunnerOptions {
+  /** Debug mode for the loop (default: from `ASYNCIO_TS_DEBUG`). */
+  debug?: boolean;
+  /** Creates the loop (default: `new EventLoop()`). */
+  loopFactory?: () => BaseEventLoop;
+}
+
+type RunnerState = "created" | "initialized" | "closed";
+
+/**
+ * Runs coroutines on one loop it owns; `close()` cancels what is left and closes the loop.
+ * @see https://docs.python.org/3.13/library/asyncio-runner.html#asyncio.Runner
+ */
+export class Runner {
+  #state: RunnerState = "created";
+  #loop: BaseEventLoop | null = null;
+  readonly #debug: boolean | undefined;
+  readonly #loopFactory: (() => BaseEventLoop) | undefined;
+  #interruptCount = 0;
+
+  constructor(options?: RunnerOptions) {
+    this.#debug = options?.debug;
+    this.#loopFactory = options?.loopFactory;
+  }
+
+  /** Return the loop the runner owns (created on first use). */
+  getLoop(): BaseEventLoop {
+    this.#lazyInit();
+    return this.#loop as BaseEventLoop;
+  }
+
+  /**
+   * Run `coro` (a coroutine, a function returning an awaitable, or a Future) as the main task
+   * on the runner's loop; resolve with its result. The first Ctrl-C cancels the main task.
+   * @throws {RuntimeError} when a loop is already running.
+   * @throws {TypeError} for a running Promise (it cannot be owned by a task).
+   */
+  async run<T>(coro: TaskBody<T>): Promise<T> {
+    if (peekRunningLoop() !== null) throw new RuntimeError("Runner.run() cannot be called from a running event loop");
+    this.#lazyInit();
+    const loop = this.#loop as BaseEventLoop;
+    const task = loop.createTask(coro) as Task<T>;
+    const onSigint = (): void => {
+      this.#interruptCount++;
+      if (this.#interruptCount === 1 && !task.done()) {
+        task.cancel();
+        return;
+      }
+      // Second Ctrl-C: give the signal back to Node, which exits with 130 as Python does.
+      process.removeListener("SIGINT", onSigint);
+      process.kill(process.pid, "SIGINT");
+    };
+    const installSigint = process.listenerCount("SIGINT") === 0;
+    if (installSigint) process.on("SIGINT", onSigint);
+    this.#interruptCount = 0;
+    try {
+      return await loop.runUntilComplete(task);
+    } catch (e) {
+      if (e instanceof CancelledError && this.#interruptCount > 0 && task.uncancel() === 0) {
+        throw new KeyboardInterrupt("", { cause: e });
+      }
+      throw e;
+    } finally {
+      if (installSigint) process.removeListener("SIGINT", onSigint);
+    }
+  }
+
+  /**
+   * Cancel the tasks left, shut the default executor down and close the loop. Idempotent.
+   */
+  async close(): Promise<void> {
+    if (this.#state !== "initialized") return;
+    const loop = this.#loop as BaseEventLoop;
+    try {
+      await cancelAllTasks(loop);
+      await loop.runUntilComplete(() => loop.shutdownAsyncgens());
+      await loop.runUntilComplete(() => loop.shutdownDefaultExecutor(300));
+    } finally {
+      loop.close();
+      this.#loop = null;
+      this.#state = "closed";
+    }
+  }
+
+  /** Run `body` with this runner, then close it (Python's `with Runner() as runner`). */
+  async with<R>(body: (runner: Runner) => R | PromiseLike<R>): Promise<R> {
+    try {
+      return await body(this);
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** `await using runner = new Runner()` closes it at the end of the scope. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #lazyInit(): void {
+    if (this.#state === "closed") throw new RuntimeError("Runner is closed");
+    if (this.#state === "initialized") return;
+    this.#loop = this.#loopFactory === undefined ? new EventLoop() : this.#loopFactory();
+    if (this.#debug !== undefined) this.#loop.setDebug(this.#debug);
+    this.#state = "initialized";
+  }
+}
+
+async function cancelAllTasks(loop: BaseEventLoop): Promise<void> {
+  const toCancel = [...loop._allTasks()];
+  if (toCancel.length === 0) return;
+  for (const task of toCancel) task.cancel();
+  await loop.runUntilComplete(gather(...toCancel, { returnExceptions: true }));
+  for (const task of toCancel) {
+    if (task.cancelled()) continue;
+    const exc = task.exception();
+    if (exc !== null) {
+      loop.callExceptionHandler({ message: "unhandled exception during asyncio.run() shutdown", exception: exc, task });
+    }
+  }
+}
+
+/**
+ * Run the main coroutine on a new event loop and return its result: the tasks it left are
+ * cancelled, and the loop is closed. Await the returned promise.
+ * @example await asyncio.run(main());
+ * @throws {RuntimeError} `asyncio.run() cannot be called from a running event loop`.
+ * @see https://docs.python.org/3.13/library/asyncio-runner.html#asyncio.run
+ */
+export async function run<T>(main: TaskBody<T>, options?: RunnerOptions): Promise<T> {
+  if (peekRunningLoop() !== null) {
+    throw new RuntimeError("asyncio.run() cannot be called from a running event loop");
+  }
+  const runner = new Runner(options);
+  try {
+    return await runner.run(main);
+  } finally {
+    await runner.close();
+  }
+}

@@ -1,0 +1,443 @@
+/**
+ * Tasks: coroutines scheduled on the loop, cancellable at the await where they wait.
+ * @see https://docs.python.org/3.13/library/asyncio-task.html
+ * @module
+ */
+import type { BaseEventLoop, TaskFactoryOptions } from "./base-events.ts";
+import { Coroutine } from "./coroutines.ts";
+import { getRunningLoop } from "./events.ts";
+import { CancelledError, RuntimeError } from "./exceptions.ts";
+import { Future, Waiter } from "./futures.ts";
+import { taskStorage } from "./internal/context.ts";
+import { inspectCustom, reprValue } from "./internal/repr.ts";
+import {
+  kAddWaiting,
+  kBeginStep,
+  kCancelFuture,
+  kDeliverCancel,
+  kPushReady,
+  kRegisterTask,
+  kRemoveWaiting,
+  kRun,
+  kSetException,
+  kSetResult,
+  kStart,
+  kStepEnded,
+  kTakeMustCancel,
+  kUnregisterTask,
+} from "./internal/symbols.ts";
+
+/**
+ * What a task runs: a {@link Coroutine}, a function returning an awaitable (called in the task),
+ * or a library awaitable such as a Future. A running native Promise is refused: a task cannot
+ * own work that has already started.
+ */
+export type TaskBody<T> = Coroutine<T> | (() => T | PromiseLike<T>) | PromiseLike<T>;
+
+/** Options of `createTask` and the Task constructor. */
+export interface TaskOptions {
+  /** The task's name; by default `Task-N`. */
+  name?: string;
+}
+
+let taskCounter = 0;
+
+function describeBody(body: unknown): string {
+  if (body instanceof Coroutine) return `${body.name}()`;
+  if (typeof body === "function") return `${body.name === "" ? "<anonymous>" : body.name}()`;
+  return reprValue(body);
+}
+
+function checkBody(body: unknown): void {
+  if (body instanceof Promise) {
+    throw new TypeError(
+      "a coroutine was expected, got a running Promise: a task cannot own work that has already " +
+        "started. Pass the async function itself (createTask(() => work())) or a coroutine made " +
+        "with asyncio.coroutine(fn)",
+    );
+  }
+  if (body instanceof Coroutine || typeof body === "function") return;
+  if (typeof body === "object" && body !== null && typeof (body as PromiseLike<unknown>).then === "function") return;
+  throw new TypeError(`a coroutine was expected, got ${reprValue(body)}`);
+}
+
+/**
+ * A Future-like object that runs a coroutine. Cancelling it throws CancelledError at the await
+ * where it waits; its `signal` aborts at once, for APIs that take an AbortSignal.
+ * @see https://docs.python.org/3.13/library/asyncio-task.html#asyncio.Task
+ */
+export class Task<T = unknown> extends Future<T> {
+  #body: TaskBody<T> | null;
+  #name: string | null = null;
+  #num = 0;
+  #mustCancel = false;
+  #cancelMessage: unknown = undefined;
+  #numCancels = 0;
+  // What the task is waiting on: usually one future; a second one (Promise.all over futures,
+  // two helpers in flight) moves the rest to a set. A cancel reaches all of them.
+  #waiting: Future | null = null;
+  #waitingMore: Set<Future> | null = null;
+  #controller: AbortController | null = null;
+
+  /**
+   * @param coro what to run (see {@link TaskBody}).
+   * @param options.loop the loop (default: the running loop); `eagerStart` runs the first step
+   *   synchronously if that loop is running (CPython 3.12's `eager_start`).
+   */
+  constructor(coro: TaskBody<T>, options?: TaskOptions & { loop?: BaseEventLoop; eagerStart?: boolean }) {
+    checkBody(coro);
+    const loop = options?.loop ?? getRunningLoop();
+    super({ loop });
+    this.#body = coro;
+    if (options?.name === undefined) this.#num = ++taskCounter;
+    else this.#name = String(options.name);
+    loop[kRegisterTask](this as Task);
+    if (options?.eagerStart === true && loop.isRunning()) this.#step(true);
+    else loop[kPushReady](this);
+  }
+
+  /** @internal the first step, run from the ready queue */
+  [kRun](): void {
+    this.#step(false);
+  }
+
+  #step(eager: boolean): void {
+    if (this.done()) return;
+    const loop = this.getLoop();
+    if (!eager) loop[kBeginStep](this as Task);
+    const exc = this[kTakeMustCancel]();
+    if (exc !== null) {
+      // Cancelled before it started: the body never runs (CPython throws into the unstarted coroutine).
+      if (this.#body instanceof Coroutine) this.#body.close();
+      this.#fail(exc);
+      return;
+    }
+    taskStorage.run(this, Task.#start, this as Task);
+  }
+
+  static #start(task: Task): void {
+    const body = task.#body;
+    let result: unknown;
+    try {
+      if (body instanceof Coroutine) result = body[kStart]();
+      else if (typeof body === "function") result = body();
+      else result = body;
+      if (result instanceof Coroutine) result = result[kStart]();
+    } catch (e) {
+      task.#fail(e);
+      return;
+    }
+    if (result instanceof Promise) {
+      result.then(Task.#onFulfilled, Task.#onRejected);
+    } else if (typeof result === "object" && result !== null && typeof (result as PromiseLike<unknown>).then === "function") {
+      // A library awaitable (a Future): awaited inside the task, so then() sees the task.
+      Promise.resolve(result).then(Task.#onFulfilled, Task.#onRejected);
+    } else {
+      task.#finish(result);
+    }
+  }
+
+  // Reactions registered inside taskStorage.run: the store is the task (no closure per task).
+  static #onFulfilled = (value: unknown): void => {
+    (taskStorage.getStore() as Task).#finish(value);
+  };
+
+  static #onRejected = (error: unknown): void => {
+    (taskStorage.getStore() as Task).#fail(error);
+  };
+
+  #finish(value: unknown): void {
+    if (this.done()) return;
+    if (this.#mustCancel) {
+      // CPython Task.__step: cancelled right before the coroutine returned.
+      this.#mustCancel = false;
+      this[kCancelFuture](this.#cancelMessage, undefined);
+    } else {
+      this[kSetResult](value as T);
+    }
+    this.#afterDone();
+  }
+
+  #fail(error: unknown): void {
+    if (this.done()) return;
+    if (error instanceof CancelledError) this[kCancelFuture](undefined, error);
+    else this[kSetException](error);
+    this.#afterDone();
+  }
+
+  #afterDone(): void {
+    this.#waiting = null;
+    this.#waitingMore = null;
+    this.#mustCancel = false;
+    const loop = this.getLoop();
+    loop[kUnregisterTask](this as Task);
+    loop[kStepEnded](this as Task);
+  }
+
+  /**
+   * Request that the Task be cancelled: the awaited future is cancelled now, so CancelledError is
+   * thrown where the task waits at its next step. Returns false if the task is already done.
+   * @param msg carried by the CancelledError (its `args[0]` and message).
+   */
+  override cancel(msg?: unknown): boolean {
+    if (this.done()) return false;
+    this.#numCancels++;
+    if (this.#controller !== null && !this.#controller.signal.aborted) {
+      this.#controller.abort(msg === undefined ? new CancelledError() : new CancelledError(msg));
+    }
+    let accepted = false;
+    if (this.#waiting !== null && this.#waiting.cancel(msg)) accepted = true;
+    if (this.#waitingMore !== null) for (const f of this.#waitingMore) if (f.cancel(msg)) accepted = true;
+    if (accepted) return true;
+    // Nothing of ours to cancel: deliver at the next step (CPython's _must_cancel).
+    this.#mustCancel = true;
+    this.#cancelMessage = msg;
+    return true;
+  }
+
+  /** Return the number of pending cancellation requests (`cancel()` calls less `uncancel()` calls). */
+  cancelling(): number {
+    return this.#numCancels;
+  }
+
+  /**
+   * Decrement the count of cancellation requests and return it. At zero a request not yet
+   * delivered is dropped, and `signal` becomes a fresh, unaborted signal.
+   */
+  uncancel(): number {
+    if (this.#numCancels > 0) {
+      this.#numCancels--;
+      if (this.#numCancels === 0) {
+        this.#mustCancel = false;
+        if (this.#controller?.signal.aborted === true) this.#controller = null;
+      }
+    }
+    return this.#numCancels;
+  }
+
+  /**
+   * An AbortSignal that aborts when the task is cancelled (with the CancelledError as reason).
+   * Pass it to `fetch`, `fs`, `child_process` and the like so they stop too.
+   * @extension
+   */
+  get signal(): AbortSignal {
+    if (this.#controller === null) {
+      this.#controller = new AbortController();
+      if (this.#numCancels > 0 && !this.done()) this.#controller.abort(new CancelledError());
+    }
+    return this.#controller.signal;
+  }
+
+  /** Return the coroutine (or function) the task runs. */
+  getCoro(): TaskBody<T> | null {
+    return this.#body;
+  }
+
+  /** Return the name of the task (`Task-N` unless one was given). */
+  getName(): string {
+    return this.#name ?? `Task-${this.#num}`;
+  }
+
+  /** Set the name of the task (converted with String()). */
+  setName(value: unknown): void {
+    this.#name = String(value);
+  }
+
+  /** Tasks do not support it: always throws RuntimeError. */
+  override setResult(_result: T): never {
+    throw new RuntimeError("Task does not support set_result operation");
+  }
+
+  /** Tasks do not support it: always throws RuntimeError. */
+  override setException(_exception: unknown): never {
+    throw new RuntimeError("Task does not support set_exception operation");
+  }
+
+  /** @internal */
+  [kAddWaiting](fut: Future): void {
+    if (this.#waiting === null || this.#waiting === fut) this.#waiting = fut;
+    else (this.#waitingMore ??= new Set()).add(fut);
+  }
+
+  /** @internal */
+  [kRemoveWaiting](fut: Future): void {
+    if (this.#waiting === fut) this.#waiting = null;
+    else this.#waitingMore?.delete(fut);
+  }
+
+  /** @internal a pending cancel request, as the CancelledError to deliver (and clears it) */
+  [kTakeMustCancel](): CancelledError | null {
+    if (!this.#mustCancel) return null;
+    this.#mustCancel = false;
+    return this.#cancelMessage === undefined ? new CancelledError() : new CancelledError(this.#cancelMessage);
+  }
+
+  /** @internal the task just suspended on `fut`: deliver a pending cancel request to it */
+  [kDeliverCancel](fut: Future): void {
+    if (this.#mustCancel && fut.cancel(this.#cancelMessage)) this.#mustCancel = false;
+  }
+
+  override _reprInfo(): string[] {
+    const info = super._reprInfo();
+    if (this.#numCancels > 0 && !this.done()) info[0] = "cancelling";
+    info.splice(1, 0, `name=${reprValue(this.getName())}`);
+    const extra: string[] = [];
+    if (this.#body !== null) extra.push(`coro=${describeBody(this.#body)}`);
+    if (this.#waiting !== null) extra.push(`wait_for=${reprValue(this.#waiting)}`);
+    info.splice(2, 0, ...extra);
+    return info;
+  }
+
+  override [inspectCustom](): string {
+    return `<Task ${this._reprInfo().join(" ")}>`;
+  }
+}
+
+/**
+ * Wrap a coroutine (or a function returning an awaitable) into a Task on the running loop and
+ * schedule its execution. Returns the Task.
+ * @throws {TypeError} for a running Promise, with how to fix it.
+ * @see https://docs.python.org/3.13/library/asyncio-task.html#asyncio.create_task
+ */
+export function createTask<T>(coro: TaskBody<T>, options?: TaskOptions): Task<T> {
+  return getRunningLoop().createTask(coro, options);
+}
+
+/**
+ * Return the Task running the current code, or null when none is (a plain callback).
+ * @throws {RuntimeError} `no running event loop` outside a running loop.
+ */
+export function currentTask(): Task | null {
+  const loop = getRunningLoop();
+  const task = taskStorage.getStore();
+  return task instanceof Task && task.getLoop() === loop ? task : null;
+}
+
+/** Return the set of not-yet-done Task objects run by the loop. */
+export function allTasks(): Set<Task> {
+  return new Set(getRunningLoop()._allTasks());
+}
+
+/** Return true if `obj` is a Future (or a Task). */
+export function isfuture(obj: unknown): obj is Future {
+  return obj instanceof Future;
+}
+
+function isThenable(obj: unknown): obj is PromiseLike<unknown> {
+  return (
+    (typeof obj === "object" || typeof obj === "function") &&
+    obj !== null &&
+    typeof (obj as { then?: unknown }).then === "function"
+  );
+}
+
+/**
+ * Return a Future for `obj`: a Future as is, a coroutine (or function) as a new Task, any other
+ * awaitable (a running Promise included) wrapped in a Future that follows it.
+ *
+ * **Differs from asyncio:** cancelling the wrapper of a running Promise cannot stop the promise.
+ * @throws {TypeError} `An asyncio.Future, a coroutine or an awaitable is required`.
+ * @throws {RangeError} if a Future belongs to another loop than `options.loop`.
+ */
+export function ensureFuture<T>(obj: TaskBody<T> | Future<T>, options?: { loop?: BaseEventLoop }): Future<T> {
+  const loop = options?.loop;
+  if (obj instanceof Future) {
+    if (loop !== undefined && obj.getLoop() !== loop) {
+      throw new RangeError("The future belongs to a different loop than the one specified as the loop argument");
+    }
+    return obj;
+  }
+  if (obj instanceof Coroutine || typeof obj === "function") {
+    return (loop ?? getRunningLoop()).createTask(obj);
+  }
+  if (isThenable(obj)) return wrapAwaitable(obj, loop ?? getRunningLoop());
+  throw new TypeError("An asyncio.Future, a coroutine or an awaitable is required");
+}
+
+/** A Future that follows a foreign awaitable. */
+function wrapAwaitable<T>(aw: PromiseLike<T>, loop: BaseEventLoop): Future<T> {
+  const fut = new Future<T>({ loop });
+  // Called outside the current task: this then() must not count as the task suspending.
+  taskStorage.exit(() => {
+    aw.then(
+      (v) => {
+        if (!fut.done()) fut.setResult(v);
+      },
+      (e: unknown) => {
+        if (!fut.done()) fut.setException(e);
+      },
+    );
+  });
+  return fut;
+}
+
+/** A future completed by a timer: cancelling it cancels the timer too. */
+class SleepFuture<T> extends Future<T> {
+  handle: { cancel(): void } | null = null;
+  override cancel(msg?: unknown): boolean {
+    this.handle?.cancel();
+    this.handle = null;
+    return super.cancel(msg);
+  }
+}
+
+function wakeSleeper(fut: SleepFuture<unknown>, result: unknown): void {
+  fut.handle = null;
+  if (!fut.done()) fut.setResult(result);
+}
+
+/** `sleep(0)`: resumes the awaiting task after exactly one loop iteration, with no timer. */
+class YieldOnce<T> implements PromiseLike<T> {
+  readonly #result: T;
+  constructor(result: T) {
+    this.#result = result;
+  }
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): PromiseLike<R1 | R2> {
+    const loop = getRunningLoop();
+    const task = taskStorage.getStore() as Task | undefined;
+    const waiter = new Waiter(null, task, onFulfilled, onRejected, this.#result);
+    loop[kPushReady](waiter);
+    if (task !== undefined) loop[kStepEnded](task);
+    return waiter as PromiseLike<R1 | R2>;
+  }
+}
+
+const SLEEP0 = new YieldOnce<undefined>(undefined);
+
+/**
+ * Block for `delay` seconds, then return `result`. `sleep(0)` (any delay <= 0) yields exactly one
+ * loop iteration. Cancelling the sleeping task cancels the timer.
+ * @param delay seconds (a float).
+ * @throws {RangeError} `Invalid delay: NaN (not a number)`.
+ * @see https://docs.python.org/3.13/library/asyncio-task.html#asyncio.sleep
+ */
+export function sleep(delay: number): PromiseLike<void>;
+export function sleep<T>(delay: number, result: T): PromiseLike<T>;
+export function sleep<T>(delay: number, result?: T): PromiseLike<T | undefined> {
+  if (typeof delay !== "number") throw new TypeError(`sleep() delay must be a number of seconds, got ${typeof delay}`);
+  if (delay <= 0) return result === undefined ? SLEEP0 : new YieldOnce(result);
+  if (Number.isNaN(delay)) throw new RangeError("Invalid delay: NaN (not a number)");
+  const loop = getRunningLoop();
+  const fut = new SleepFuture<T | undefined>({ loop });
+  fut.handle = loop.callLater(delay, wakeSleeper, fut as SleepFuture<unknown>, result);
+  return fut;
+}
+
+/**
+ * A task factory whose tasks run their first step synchronously inside `createTask`
+ * (CPython 3.12). Install it with `loop.setTaskFactory(asyncio.eagerTaskFactory)`.
+ * @see https://docs.python.org/3.13/library/asyncio-task.html#asyncio.eager_task_factory
+ */
+export function eagerTaskFactory(loop: BaseEventLoop, coro: TaskBody<unknown>, options?: TaskFactoryOptions): Task {
+  return new Task(coro, { loop, eagerStart: true, ...(options?.name !== undefined ? { name: options.name } : {}) });
+}
+
+/** Make an eager task factory that builds tasks with `TaskClass`. */
+export function createEagerTaskFactory(
+  TaskClass: new (coro: TaskBody<unknown>, options: { loop: BaseEventLoop; eagerStart: boolean }) => Task,
+): (loop: BaseEventLoop, coro: TaskBody<unknown>) => Task {
+  return (loop, coro) => new TaskClass(coro, { loop, eagerStart: true });
+}
