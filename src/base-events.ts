@@ -89,7 +89,9 @@ export class BaseEventLoop {
   #exceptionHandler: ExceptionHandler | null = null;
   #taskFactory: TaskFactory | null = null;
   #tasks = new Set<Task>();
-  #runResolve: (() => void) | null = null;
+  #runResolve: ((value: undefined) => void) | null = null;
+  // True between taking an iteration's snapshot and running its last handle.
+  #inIteration = false;
   #handlerRunning = false;
 
   /** Seconds: a timer is due when its time is below `time() + clockResolution`. */
@@ -124,7 +126,7 @@ export class BaseEventLoop {
   callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
     this.#checkClosed();
     this.#checkCallback(callback, "callSoon");
-    const handle = new Handle(callback as (...args: never[]) => unknown, args, this);
+    const handle = new Handle(callback, args, this);
     this[kPushReady](handle);
     return handle;
   }
@@ -134,7 +136,8 @@ export class BaseEventLoop {
    * @param delay seconds (a float); zero or negative runs it at the next iteration's timers.
    */
   callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
-    if (typeof delay !== "number") throw new TypeError(`delay must be a number of seconds, got ${typeof delay}`);
+    if (typeof delay !== "number")
+      throw new TypeError(`delay must be a number of seconds, got ${typeof delay}`);
     return this.callAt(this.time() + delay, callback, ...args);
   }
 
@@ -147,7 +150,7 @@ export class BaseEventLoop {
     if (Number.isNaN(when)) throw new RangeError("when must not be NaN");
     this.#checkClosed();
     this.#checkCallback(callback, "callAt");
-    const timer = new TimerHandle(when, this.#timerSeq++, callback as (...args: never[]) => unknown, args, this);
+    const timer = new TimerHandle(when, this.#timerSeq++, callback, args, this);
     this.#pushTimer(timer);
     return timer;
   }
@@ -168,7 +171,7 @@ export class BaseEventLoop {
       task = new Task(coro, { loop: this, ...(options?.name !== undefined ? { name: options.name } : {}) });
     } else {
       // CPython 3.13: the factory is called without the name, then set_name(name).
-      task = this.#taskFactory(this, coro as TaskBody<unknown>, {}) as Task<T>;
+      task = this.#taskFactory(this, coro, {}) as Task<T>;
       if (options?.name !== undefined) task.setName(options.name);
     }
     return task;
@@ -201,8 +204,9 @@ export class BaseEventLoop {
     this.#checkNotRunning();
     setRunningLoop(this);
     this.#phase = WAKING;
-    this.#sliceEnd = nowMs() + SLICE_MS;
-    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#sliceEnd = 0;
+    this.#inIteration = false;
+    const { promise, resolve } = Promise.withResolvers<undefined>();
     this.#runResolve = resolve;
     queueMicrotask(this.#drainBound);
     return promise;
@@ -331,7 +335,11 @@ export class BaseEventLoop {
       handler(this, context);
     } catch (e) {
       try {
-        this.defaultExceptionHandler({ message: "Unhandled error in exception handler", exception: e, context });
+        this.defaultExceptionHandler({
+          message: "Unhandled error in exception handler",
+          exception: e,
+          context,
+        });
       } catch (e2) {
         logger.error(`Exception in default exception handler\n${formatException(e2)}`);
       }
@@ -349,7 +357,7 @@ export class BaseEventLoop {
 
   /** Set the debug mode of the loop (slow-callback warnings, callback type checks). */
   setDebug(enabled: boolean): void {
-    this.#debug = Boolean(enabled);
+    this.#debug = enabled;
   }
 
   // ---- internals used by futures and tasks ----------------------------------------------------
@@ -455,6 +463,7 @@ export class BaseEventLoop {
     const phase = this.#phase;
     if (phase !== WAKING && phase !== IDLE) return;
     this.#phase = RUNNING;
+    if (this.#sliceEnd === 0) this.#sliceEnd = nowMs() + SLICE_MS;
     const ready = this.#ready;
     for (;;) {
       while (this.#ntodo > 0) {
@@ -478,16 +487,21 @@ export class BaseEventLoop {
           return;
         }
       }
-      if (this.#stopping) {
-        this.#finishRun();
-        return;
+      if (this.#inIteration) {
+        this.#inIteration = false;
+        if (this.#stopping) {
+          this.#finishRun();
+          return;
+        }
       }
-      // Begin the next iteration.
+      // Begin the next iteration. A stop request runs it without waiting (CPython polls with
+      // timeout 0), so stop() before runForever() still runs exactly one iteration.
       const timers = this.#timers;
-      if (ready.length === 0) {
+      if (ready.length === 0 && !this.#stopping) {
         const when = this[kNextTimer]();
         if (when === null || when >= this.time() + this.clockResolution) {
           this.#phase = IDLE;
+          this.#sliceEnd = 0;
           this[kArmTimer](when);
           return;
         }
@@ -495,6 +509,7 @@ export class BaseEventLoop {
       if ((++this.#iterations & 15) === 0 && nowMs() > this.#sliceEnd) {
         // Let Node poll for I/O and run its own timers; come back right after.
         this.#phase = WAKING;
+        this.#sliceEnd = 0;
         setImmediate(this.#drainBound);
         return;
       }
@@ -510,13 +525,14 @@ export class BaseEventLoop {
         }
       }
       this.#ntodo = ready.length;
+      this.#inIteration = true;
     }
   }
 
   /** Microtasks drained while a step was awaited: the task waits on something foreign. */
   #fallback(): void {
     this.#fallbackArmed = false;
-    this.#sliceEnd = nowMs() + SLICE_MS;
+    this.#sliceEnd = 0;
     if (this.#phase === STEP) {
       this.#stepping = null;
       this.#phase = WAKING;
@@ -532,7 +548,7 @@ export class BaseEventLoop {
     setRunningLoop(null);
     const resolve = this.#runResolve;
     this.#runResolve = null;
-    resolve?.();
+    resolve?.(undefined);
   }
 
   #runTimed(handle: Runnable): void {
@@ -552,7 +568,11 @@ export class BaseEventLoop {
   }
 
   #reportCallbackError(handle: Runnable, exc: unknown): void {
-    this.callExceptionHandler({ message: `Exception in callback ${reprValue(handle)}`, exception: exc, handle });
+    this.callExceptionHandler({
+      message: `Exception in callback ${reprValue(handle)}`,
+      exception: exc,
+      handle,
+    });
   }
 
   #pushTimer(timer: TimerHandle): void {
@@ -598,7 +618,10 @@ export class BaseEventLoop {
     if (typeof callback !== "function") {
       throw new TypeError(`a callable object was expected by ${method}(), got ${reprValue(callback)}`);
     }
-    if (this.#debug && (callback as { constructor?: { name?: string } }).constructor?.name === "AsyncFunction") {
+    if (
+      this.#debug &&
+      (callback as { constructor?: { name?: string } }).constructor?.name === "AsyncFunction"
+    ) {
       throw new TypeError(`coroutines cannot be used with ${method}()`);
     }
   }

@@ -17,7 +17,6 @@ import { timeout } from "./timeouts.ts";
 /** Anything the combinators accept: a Future/Task, a coroutine, a function returning an awaitable, a promise. */
 export type AwaitableLike<T> = Future<T> | TaskBody<T>;
 
-type Results<T extends readonly unknown[]> = { -readonly [K in keyof T]: Awaited<T[K]> };
 type Unwrap<A> = A extends AwaitableLike<infer T> ? T : never;
 type GatherResults<A extends readonly unknown[]> = { -readonly [K in keyof A]: Unwrap<A[K]> };
 
@@ -66,7 +65,9 @@ export class GatheringFuture<T> extends Future<T> {
  * @example const [a, b] = await asyncio.gather(fetchA(), fetchB(), { returnExceptions: true });
  * @see https://docs.python.org/3.13/library/asyncio-task.html#asyncio.gather
  */
-export function gather<A extends readonly AwaitableLike<unknown>[]>(...aws: A): GatheringFuture<GatherResults<A>>;
+export function gather<A extends readonly AwaitableLike<unknown>[]>(
+  ...aws: A
+): GatheringFuture<GatherResults<A>>;
 export function gather<A extends readonly AwaitableLike<unknown>[]>(
   ...args: [...A, GatherOptions]
 ): GatheringFuture<{ -readonly [K in keyof A]: Unwrap<A[K]> | Error }>;
@@ -191,7 +192,7 @@ export const wait: <T>(
   const returnWhen = options?.returnWhen ?? ALL_COMPLETED;
   const unique = new Set(fs);
   if (unique.size === 0) throw new RangeError("Set of Tasks/Futures is empty.");
-  if (returnWhen !== FIRST_COMPLETED && returnWhen !== FIRST_EXCEPTION && returnWhen !== ALL_COMPLETED) {
+  if (![FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED].includes(returnWhen)) {
     throw new RangeError(`Invalid return_when value: ${String(returnWhen)}`);
   }
   for (const f of unique) {
@@ -266,8 +267,12 @@ export const waitFor: <T>(aw: AwaitableLike<T>, timeout: number | null) => Corou
     }
     // A foreign promise is wrapped so the timeout's cancel has a future of ours to reach.
     const target: PromiseLike<T> =
-      aw instanceof Future || aw instanceof Coroutine || typeof aw === "function" ? (aw as PromiseLike<T>) : ensureFuture(aw);
-    return timeout(timeoutSec).with(async () => (typeof target === "function" ? await (target as () => PromiseLike<T>)() : await target));
+      aw instanceof Future || aw instanceof Coroutine || typeof aw === "function"
+        ? (aw as PromiseLike<T>)
+        : ensureFuture(aw);
+    return timeout(timeoutSec).with(async () =>
+      typeof target === "function" ? await (target as () => PromiseLike<T>)() : await target,
+    );
   },
 );
 
@@ -353,7 +358,8 @@ export class AsCompletedIterator<T> implements IterableIterator<Coroutine<T>>, A
     const todo = new Set<Future<T>>();
     for (const aw of new Set(aws)) todo.add(ensureFuture(aw, { loop }));
     for (const f of todo) f.addDoneCallback(this.#onCompletion);
-    if (todo.size > 0 && timeoutSec !== null) this.#timeoutHandle = loop.callLater(timeoutSec, this.#onTimeout);
+    if (todo.size > 0 && timeoutSec !== null)
+      this.#timeoutHandle = loop.callLater(timeoutSec, this.#onTimeout);
     this.#todo = todo;
     this.#todoLeft = todo.size;
   }

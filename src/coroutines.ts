@@ -44,7 +44,9 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
   [kStart](): Promise<T> {
     if (this.#state !== CREATED) {
       throw new RuntimeError(
-        this.#state === CLOSED ? "cannot reuse already closed coroutine" : "cannot reuse already awaited coroutine",
+        this.#state === CLOSED
+          ? "cannot reuse already closed coroutine"
+          : "cannot reuse already awaited coroutine",
       );
     }
     this.#state = STARTED;
@@ -64,7 +66,9 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
     try {
       p = this[kStart]();
     } catch (e) {
-      p = Promise.reject(e as Error);
+      // Whatever the function threw is passed on as is, as an await would.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      p = Promise.reject(e);
     }
     return p.then(onFulfilled, onRejected);
   }
@@ -104,7 +108,7 @@ export function coroutine<A extends unknown[], R>(
 ): (...args: A) => Coroutine<Awaited<R>> {
   if (typeof fn !== "function") throw new TypeError(`coroutine() needs a function, got ${typeof fn}`);
   const wrapper = function (this: unknown, ...args: A): Coroutine<Awaited<R>> {
-    return new Coroutine<Awaited<R>>(fn as (...args: never[]) => unknown, args, this);
+    return new Coroutine<Awaited<R>>(fn, args, this);
   };
   Object.defineProperty(wrapper, "name", { value: fn.name });
   coroutineFunctions.add(wrapper);

@@ -25,6 +25,14 @@ function brandedHasInstance(cls: Branded, value: unknown): boolean {
   return (value as Record<symbol, unknown>)[sym] === true;
 }
 
+function messageOf(value: unknown): string {
+  return typeof value === "string"
+    ? value
+    : typeof value === "object"
+      ? JSON.stringify(value)
+      : String(value);
+}
+
 /**
  * The operation was cancelled: thrown where a cancelled task awaits.
  *
@@ -38,7 +46,7 @@ export class CancelledError extends Error {
   /** Python's `args`: `[msg]` when `cancel(msg)` was given a message, else `[]`. */
   readonly args: unknown[];
   constructor(...args: unknown[]) {
-    super(args.length === 0 || args[0] === undefined || args[0] === null ? "" : String(args[0]));
+    super(args.length === 0 || args[0] === undefined || args[0] === null ? "" : messageOf(args[0]));
     this.args = args.length === 0 || args[0] === undefined ? [] : args;
   }
   static override [Symbol.hasInstance](value: unknown): boolean {
@@ -177,7 +185,12 @@ type Matcher = ((error: unknown) => boolean) | (abstract new (...args: never[]) 
 function toPredicate(match: Matcher): (error: unknown) => boolean {
   // An error class is matched with instanceof; any other function is a predicate.
   const proto: unknown = (match as { prototype?: unknown }).prototype;
-  if (match === Error || (typeof proto === "object" && proto !== null && Error.prototype.isPrototypeOf(proto))) {
+  if (
+    match === Error ||
+    (typeof proto === "object" &&
+      proto !== null &&
+      Object.prototype.isPrototypeOf.call(Error.prototype, proto))
+  ) {
     const cls = match as abstract new (...args: never[]) => unknown;
     return (e) => e instanceof cls;
   }

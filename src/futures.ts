@@ -40,15 +40,18 @@ type DoneCallback<T> = (future: Future<T>) => unknown;
 type CallbackEntry = ((future: never) => unknown) | Waiter;
 
 /** Reports exceptions that were never retrieved when their future is collected. */
-const neverRetrieved = new FinalizationRegistry<{ loop: BaseEventLoop; exception: unknown; repr: string; kind: string }>(
-  (held) => {
-    held.loop.callExceptionHandler({
-      message: `${held.kind} exception was never retrieved`,
-      exception: held.exception,
-      future: held.repr,
-    });
-  },
-);
+const neverRetrieved = new FinalizationRegistry<{
+  loop: BaseEventLoop;
+  exception: unknown;
+  repr: string;
+  kind: string;
+}>((held) => {
+  held.loop.callExceptionHandler({
+    message: `${held.kind} exception was never retrieved`,
+    exception: held.exception,
+    future: held.repr,
+  });
+});
 
 /**
  * A Future represents an eventual result of an asynchronous operation. It is a thenable (not a
@@ -104,7 +107,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (this.#state === CANCELLED) throw this.#cancelledError();
     if (this.#state === PENDING) throw new InvalidStateError("Result is not ready.");
     this.#retrieved();
-    if (this.#exception !== undefined) throw this.#exception;
+    // Whatever was stored is re-raised as is (it need not be an Error).
+    if (this.#exception !== undefined) throw this.#exception as Error;
     return this.#result as T;
   }
 
@@ -150,11 +154,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
   addDoneCallback(fn: DoneCallback<T>): void {
     if (typeof fn !== "function") throw new TypeError("a callable is required");
     if (this.#state !== PENDING) {
-      this.getLoop().callSoon(fn as (f: Future<T>) => unknown, this);
+      this.getLoop().callSoon(fn, this);
       return;
     }
     this.getLoop();
-    this.#addEntry(fn as CallbackEntry);
+    this.#addEntry(fn);
   }
 
   /** Remove every registration of `fn`; return how many were removed. */
@@ -183,7 +187,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): FutureThen<R1 | R2> {
     const task = taskStorage.getStore() as Task | undefined;
-    const waiter = new Waiter(this as Future, task, onFulfilled, onRejected);
+    const waiter = new Waiter(this, task, onFulfilled, onRejected);
     if (this.#state !== PENDING) {
       // Awaiting a done future does not yield to the loop.
       waiter.settle();
@@ -201,14 +205,16 @@ export class Future<T = unknown> implements PromiseLike<T> {
     const loop = this.#loop ?? (this.#loop = task.getLoop());
     if (loop !== task.getLoop()) {
       waiter.fail(
-        new RuntimeError(`Task ${reprValue(task)} got Future ${reprValue(this)} attached to a different loop`),
+        new RuntimeError(
+          `Task ${reprValue(task)} got Future ${reprValue(this)} attached to a different loop`,
+        ),
       );
       return waiter as FutureThen<R1 | R2>;
     }
     this.#addEntry(waiter);
-    task[kAddWaiting](this as Future);
+    task[kAddWaiting](this);
     // CPython Task.__step: a cancel requested before this suspension cancels the awaited future.
-    task[kDeliverCancel](this as Future);
+    task[kDeliverCancel](this);
     loop[kStepEnded](task);
     return waiter as FutureThen<R1 | R2>;
   }
@@ -226,14 +232,15 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (this.#state !== PENDING) throw new InvalidStateError(`${this.#stateName()}: ${reprValue(this)}`);
     let exc = exception;
     if (typeof exc === "function") exc = new (exc as new () => unknown)();
-    if (exc === undefined || exc === null) throw new TypeError("setException() needs an exception, got " + String(exc));
+    if (exc === undefined || exc === null)
+      throw new TypeError("setException() needs an exception, got " + String(exc));
     this.#exception = exc;
     this.#state = FINISHED;
     this.#logTraceback = true;
     const loop = this.#loop;
     if (loop !== null) {
       const track = loop[kUnretrieved];
-      if (track !== null) track.add(this as Future);
+      if (track !== null) track.add(this);
       else
         neverRetrieved.register(
           this,
@@ -261,7 +268,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #cancelledError(): CancelledError {
     let exc = this.#exception as CancelledError | undefined;
     if (exc === undefined) {
-      exc = this.#cancelMessage === undefined ? new CancelledError() : new CancelledError(this.#cancelMessage);
+      exc =
+        this.#cancelMessage === undefined ? new CancelledError() : new CancelledError(this.#cancelMessage);
       this.#exception = exc;
     }
     return exc;
@@ -293,7 +301,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (this.#logTraceback) {
       this.#logTraceback = false;
       const track = this.#loop?.[kUnretrieved] ?? null;
-      if (track !== null) track.delete(this as Future);
+      if (track !== null) track.delete(this);
       else neverRetrieved.unregister(this);
     }
   }
@@ -319,7 +327,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   #runnable(entry: CallbackEntry, loop: BaseEventLoop): Waiter | Handle {
-    return typeof entry === "function" ? new Handle(entry as (f: Future<T>) => unknown, [this], loop) : entry;
+    return typeof entry === "function" ? new Handle(entry, [this], loop) : entry;
   }
 
   /** @internal for repr */

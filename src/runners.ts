@@ -48,10 +48,11 @@ export class Runner {
    * @throws {TypeError} for a running Promise (it cannot be owned by a task).
    */
   async run<T>(coro: TaskBody<T>): Promise<T> {
-    if (peekRunningLoop() !== null) throw new RuntimeError("Runner.run() cannot be called from a running event loop");
+    if (peekRunningLoop() !== null)
+      throw new RuntimeError("Runner.run() cannot be called from a running event loop");
     this.#lazyInit();
     const loop = this.#loop as BaseEventLoop;
-    const task = loop.createTask(coro) as Task<T>;
+    const task: Task<T> = loop.createTask(coro);
     const onSigint = (): void => {
       this.#interruptCount++;
       if (this.#interruptCount === 1 && !task.done()) {
@@ -126,7 +127,11 @@ async function cancelAllTasks(loop: BaseEventLoop): Promise<void> {
     if (task.cancelled()) continue;
     const exc = task.exception();
     if (exc !== null) {
-      loop.callExceptionHandler({ message: "unhandled exception during asyncio.run() shutdown", exception: exc, task });
+      loop.callExceptionHandler({
+        message: "unhandled exception during asyncio.run() shutdown",
+        exception: exc,
+        task,
+      });
     }
   }
 }

@@ -83,13 +83,13 @@ export class TaskGroup {
       this.#onCompletedFut = null;
     }
 
-    if (this.#baseError !== undefined) throw this.#baseError;
+    if (this.#baseError !== undefined) throw this.#baseError as Error;
 
     if (this.#parentCancelRequested) {
       if (parent.uncancel() === 0) propagateCancellationError = undefined;
     }
     if (propagateCancellationError !== undefined && this.#errors.length === 0) {
-      throw propagateCancellationError;
+      throw propagateCancellationError as CancelledError;
     }
     if (raised && !(exc instanceof CancelledError)) this.#errors.push(exc);
     if (this.#errors.length > 0) {
@@ -124,9 +124,9 @@ export class TaskGroup {
     }
     const task = (this.#loop as BaseEventLoop).createTask(coro, options);
     if (task.done()) {
-      this.#onTaskDone(task as Task);
+      this.#onTaskDone(task);
     } else {
-      this.#tasks.add(task as Task);
+      this.#tasks.add(task);
       task.addDoneCallback(this.#onTaskDone as (t: Future<T>) => void);
     }
     return task;

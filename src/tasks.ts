@@ -57,7 +57,8 @@ function checkBody(body: unknown): void {
     );
   }
   if (body instanceof Coroutine || typeof body === "function") return;
-  if (typeof body === "object" && body !== null && typeof (body as PromiseLike<unknown>).then === "function") return;
+  if (typeof body === "object" && body !== null && typeof (body as PromiseLike<unknown>).then === "function")
+    return;
   throw new TypeError(`a coroutine was expected, got ${reprValue(body)}`);
 }
 
@@ -90,8 +91,8 @@ export class Task<T = unknown> extends Future<T> {
     super({ loop });
     this.#body = coro;
     if (options?.name === undefined) this.#num = ++taskCounter;
-    else this.#name = String(options.name);
-    loop[kRegisterTask](this as Task);
+    else this.#name = options.name;
+    loop[kRegisterTask](this);
     if (options?.eagerStart === true && loop.isRunning()) this.#step(true);
     else loop[kPushReady](this);
   }
@@ -104,7 +105,7 @@ export class Task<T = unknown> extends Future<T> {
   #step(eager: boolean): void {
     if (this.done()) return;
     const loop = this.getLoop();
-    if (!eager) loop[kBeginStep](this as Task);
+    if (!eager) loop[kBeginStep](this);
     const exc = this[kTakeMustCancel]();
     if (exc !== null) {
       // Cancelled before it started: the body never runs (CPython throws into the unstarted coroutine).
@@ -129,7 +130,11 @@ export class Task<T = unknown> extends Future<T> {
     }
     if (result instanceof Promise) {
       result.then(Task.#onFulfilled, Task.#onRejected);
-    } else if (typeof result === "object" && result !== null && typeof (result as PromiseLike<unknown>).then === "function") {
+    } else if (
+      typeof result === "object" &&
+      result !== null &&
+      typeof (result as PromiseLike<unknown>).then === "function"
+    ) {
       // A library awaitable (a Future): awaited inside the task, so then() sees the task.
       Promise.resolve(result).then(Task.#onFulfilled, Task.#onRejected);
     } else {
@@ -170,8 +175,8 @@ export class Task<T = unknown> extends Future<T> {
     this.#waitingMore = null;
     this.#mustCancel = false;
     const loop = this.getLoop();
-    loop[kUnregisterTask](this as Task);
-    loop[kStepEnded](this as Task);
+    loop[kUnregisterTask](this);
+    loop[kStepEnded](this);
   }
 
   /**
@@ -343,7 +348,9 @@ export function ensureFuture<T>(obj: TaskBody<T> | Future<T>, options?: { loop?:
   const loop = options?.loop;
   if (obj instanceof Future) {
     if (loop !== undefined && obj.getLoop() !== loop) {
-      throw new RangeError("The future belongs to a different loop than the one specified as the loop argument");
+      throw new RangeError(
+        "The future belongs to a different loop than the one specified as the loop argument",
+      );
     }
     return obj;
   }
@@ -417,12 +424,13 @@ const SLEEP0 = new YieldOnce<undefined>(undefined);
 export function sleep(delay: number): PromiseLike<void>;
 export function sleep<T>(delay: number, result: T): PromiseLike<T>;
 export function sleep<T>(delay: number, result?: T): PromiseLike<T | undefined> {
-  if (typeof delay !== "number") throw new TypeError(`sleep() delay must be a number of seconds, got ${typeof delay}`);
+  if (typeof delay !== "number")
+    throw new TypeError(`sleep() delay must be a number of seconds, got ${typeof delay}`);
   if (delay <= 0) return result === undefined ? SLEEP0 : new YieldOnce(result);
   if (Number.isNaN(delay)) throw new RangeError("Invalid delay: NaN (not a number)");
   const loop = getRunningLoop();
   const fut = new SleepFuture<T | undefined>({ loop });
-  fut.handle = loop.callLater(delay, wakeSleeper, fut as SleepFuture<unknown>, result);
+  fut.handle = loop.callLater(delay, wakeSleeper, fut, result);
   return fut;
 }
 
@@ -431,8 +439,16 @@ export function sleep<T>(delay: number, result?: T): PromiseLike<T | undefined> 
  * (CPython 3.12). Install it with `loop.setTaskFactory(asyncio.eagerTaskFactory)`.
  * @see https://docs.python.org/3.13/library/asyncio-task.html#asyncio.eager_task_factory
  */
-export function eagerTaskFactory(loop: BaseEventLoop, coro: TaskBody<unknown>, options?: TaskFactoryOptions): Task {
-  return new Task(coro, { loop, eagerStart: true, ...(options?.name !== undefined ? { name: options.name } : {}) });
+export function eagerTaskFactory(
+  loop: BaseEventLoop,
+  coro: TaskBody<unknown>,
+  options?: TaskFactoryOptions,
+): Task {
+  return new Task(coro, {
+    loop,
+    eagerStart: true,
+    ...(options?.name !== undefined ? { name: options.name } : {}),
+  });
 }
 
 /** Make an eager task factory that builds tasks with `TaskClass`. */

@@ -47,7 +47,8 @@ export class Timeout {
       this.#handle = null;
     } else {
       const loop = getRunningLoop();
-      this.#handle = when <= loop.time() ? loop.callSoon(this.#onTimeout) : loop.callAt(when, this.#onTimeout);
+      this.#handle =
+        when <= loop.time() ? loop.callSoon(this.#onTimeout) : loop.callAt(when, this.#onTimeout);
     }
   }
 
@@ -113,7 +114,10 @@ export class Timeout {
   }
 
   [inspectCustom](): string {
-    const when = this.#state === "active" ? ` when=${this.#when === null ? "None" : String(Math.round(this.#when * 1000) / 1000)}` : "";
+    const when =
+      this.#state === "active"
+        ? ` when=${this.#when === null ? "None" : String(Math.round(this.#when * 1000) / 1000)}`
+        : "";
     return `<Timeout [${this.#state}]${when}>`;
   }
 }

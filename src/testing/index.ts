@@ -4,12 +4,12 @@
  * @module
  */
 import { BaseEventLoop } from "../base-events.ts";
+import { setImmediate } from "../internal/clock.ts";
 import { RuntimeError } from "../exceptions.ts";
 import type { Future } from "../futures.ts";
 import { reprValue } from "../internal/repr.ts";
 import { kArmTimer, kIsIdle, kNextTimer, kTimerFired, kUnretrieved } from "../internal/symbols.ts";
 import { Runner } from "../runners.ts";
-import type { TaskBody } from "../tasks.ts";
 
 /** Options of {@link VirtualTimeLoop}. */
 export interface VirtualTimeOptions {
@@ -97,9 +97,7 @@ export class VirtualTimeLoop extends BaseEventLoop {
       if (this[kNextTimer]() !== null) problems.push("timers still scheduled");
       const unretrieved = this[kUnretrieved];
       if (unretrieved !== null && unretrieved.size > 0) {
-        problems.push(
-          `exceptions never retrieved: ${[...unretrieved].map((f) => reprValue(f)).join(", ")}`,
-        );
+        problems.push(`exceptions never retrieved: ${[...unretrieved].map((f) => reprValue(f)).join(", ")}`);
       }
     }
     super.close();
@@ -117,9 +115,12 @@ export async function runVirtual<T>(
   options?: VirtualTimeOptions & { debug?: boolean },
 ): Promise<T> {
   const loop = new VirtualTimeLoop(options);
-  const runner = new Runner({ loopFactory: () => loop, ...(options?.debug !== undefined ? { debug: options.debug } : {}) });
+  const runner = new Runner({
+    loopFactory: () => loop,
+    ...(options?.debug !== undefined ? { debug: options.debug } : {}),
+  });
   try {
-    return await runner.run((() => main(loop)) as TaskBody<T>);
+    return await runner.run(() => main(loop));
   } finally {
     await runner.close();
   }
