@@ -193,7 +193,7 @@ export const wait: <T>(
   const unique = new Set(fs);
   if (unique.size === 0) throw new RangeError("Set of Tasks/Futures is empty.");
   if (![FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED].includes(returnWhen)) {
-    throw new RangeError(`Invalid return_when value: ${String(returnWhen)}`);
+    throw new RangeError(`Invalid return_when value: ${returnWhen}`);
   }
   for (const f of unique) {
     if (iscoroutine(f) || typeof f === "function") {

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { inspect } from "node:util";
+
 const kBrand = Symbol.for("asyncio-ts.brand");
 
 type Branded = { [kBrand]?: symbol };
@@ -26,11 +28,7 @@ function brandedHasInstance(cls: Branded, value: unknown): boolean {
 }
 
 function messageOf(value: unknown): string {
-  return typeof value === "string"
-    ? value
-    : typeof value === "object"
-      ? JSON.stringify(value)
-      : String(value);
+  return typeof value === "string" ? value : inspect(value);
 }
 
 /**
