@@ -36,6 +36,8 @@ export {
 // futures
 export { Future } from "./futures.ts";
 export type { FutureThen } from "./futures.ts";
+// locks
+export { Event } from "./locks.ts";
 // runners
 export { Runner, run } from "./runners.ts";
 export type { RunnerOptions } from "./runners.ts";

@@ -95,9 +95,11 @@ describe("conformance with CPython 3.13", { concurrency: 2 }, () => {
       problems.push(`no .ts twin and not listed in conformance/PENDING: ${missingTwin.join(", ")}`);
     }
     const stale = [...pending.keys()].filter((s) => twins.has(s));
-    if (stale.length > 0) problems.push(`listed in conformance/PENDING but the twin exists: ${stale.join(", ")}`);
+    if (stale.length > 0)
+      problems.push(`listed in conformance/PENDING but the twin exists: ${stale.join(", ")}`);
     const unknown = [...pending.keys()].filter((s) => !pythonScenarios.includes(s));
-    if (unknown.length > 0) problems.push(`listed in conformance/PENDING but there is no .py: ${unknown.join(", ")}`);
+    if (unknown.length > 0)
+      problems.push(`listed in conformance/PENDING but there is no .py: ${unknown.join(", ")}`);
     const orphans = [...twins].filter((s) => !pythonScenarios.includes(s));
     if (orphans.length > 0) problems.push(`twin without a .py scenario: ${orphans.join(", ")}`);
     assert.deepEqual(problems, [], problems.join("\n"));
@@ -115,7 +117,11 @@ describe("conformance with CPython 3.13", { concurrency: 2 }, () => {
     it(scenario, async () => {
       const expected = readFileSync(join(DIR, `${scenario}.out`), "utf8");
       const run = await runTwin(join("conformance", `${scenario}.ts`));
-      assert.equal(run.signal, null, `conformance/${scenario}.ts was killed by ${String(run.signal)} (timeout?)`);
+      assert.equal(
+        run.signal,
+        null,
+        `conformance/${scenario}.ts was killed by ${String(run.signal)} (timeout?)`,
+      );
       const stderr = run.stderr === "" ? "" : `\nstderr:\n${run.stderr}`;
       assert.equal(
         run.stdout,
