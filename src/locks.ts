@@ -8,7 +8,7 @@ import type { BaseEventLoop } from "./base-events.ts";
 import { peekRunningLoop } from "./events.ts";
 import { RuntimeError } from "./exceptions.ts";
 import type { Future } from "./futures.ts";
-import { inspectCustom } from "./internal/repr.ts";
+import { inspectCustom, reprValue } from "./internal/repr.ts";
 
 /**
  * Binds a primitive to the first loop it blocks on (CPython's `_LoopBoundMixin`).
@@ -22,7 +22,7 @@ export class LoopBound {
     const loop = peekRunningLoop();
     if (loop === null) throw new RuntimeError("no running event loop");
     this.#loop ??= loop;
-    if (loop !== this.#loop) throw new RuntimeError(`${String(this)} is bound to a different event loop`);
+    if (loop !== this.#loop) throw new RuntimeError(`${reprValue(this)} is bound to a different event loop`);
     return loop;
   }
 }
