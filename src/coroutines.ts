@@ -73,6 +73,16 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
     return p.then(onFulfilled, onRejected);
   }
 
+  /** Await the coroutine and handle a rejection, as a Promise's `catch`. */
+  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return this.then(undefined, onRejected);
+  }
+
+  /** Await the coroutine and run `onFinally` after it, as a Promise's `finally`. */
+  finally(onFinally?: (() => void) | null): Promise<T> {
+    return this.then().finally(onFinally);
+  }
+
   /** Close a coroutine that has not started: it will never run. */
   close(): void {
     if (this.#state === CREATED) {
