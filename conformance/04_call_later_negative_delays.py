@@ -9,12 +9,12 @@ async def main():
 
     def cb(label):
         print("timer", label)
-        if label == "+0.06":
+        if label == "+0.2":
             done.set_result(None)
 
-    loop.call_later(0.06, cb, "+0.06")
+    loop.call_later(0.2, cb, "+0.2")
     loop.call_later(-1, cb, "-1")
-    loop.call_later(0.03, cb, "+0.03")
+    loop.call_later(0.1, cb, "+0.1")
     loop.call_later(-0.5, cb, "-0.5")
     loop.call_later(0, cb, "0")
     loop.call_soon(print, "call_soon")

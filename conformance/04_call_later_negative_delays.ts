@@ -9,14 +9,14 @@ const main = asyncio.coroutine(async () => {
 
   function cb(label: string): void {
     print("timer", label);
-    if (label === "+0.06") {
+    if (label === "+0.2") {
       done.setResult(null);
     }
   }
 
-  loop.callLater(0.06, cb, "+0.06");
+  loop.callLater(0.2, cb, "+0.2");
   loop.callLater(-1, cb, "-1");
-  loop.callLater(0.03, cb, "+0.03");
+  loop.callLater(0.1, cb, "+0.1");
   loop.callLater(-0.5, cb, "-0.5");
   loop.callLater(0, cb, "0");
   loop.callSoon(print, "call_soon");

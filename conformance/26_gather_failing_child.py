@@ -19,8 +19,8 @@ async def fail(delay):
 
 
 async def main():
-    a = asyncio.create_task(slow("a", 0.09))
-    b = asyncio.create_task(slow("b", 0.06))
+    a = asyncio.create_task(slow("a", 0.2))
+    b = asyncio.create_task(slow("b", 0.13))
     g = asyncio.gather(a, fail(0.03), b)
     try:
         await g

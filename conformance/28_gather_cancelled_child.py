@@ -10,7 +10,7 @@ async def child(name, delay):
 
 
 async def main():
-    a = asyncio.create_task(child("a", 0.06))
+    a = asyncio.create_task(child("a", 0.15))
     b = asyncio.create_task(child("b", 1))
     g = asyncio.gather(a, b)
     await asyncio.sleep(0.03)

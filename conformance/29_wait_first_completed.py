@@ -14,9 +14,9 @@ def names(tasks):
 
 async def main():
     tasks = [
-        asyncio.create_task(job(0.09), name="slow"),
+        asyncio.create_task(job(0.3), name="slow"),
         asyncio.create_task(job(0.03), name="fast"),
-        asyncio.create_task(job(0.06), name="mid"),
+        asyncio.create_task(job(0.15), name="mid"),
     ]
     done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     print("done:", names(done), "pending:", names(pending))

@@ -23,7 +23,7 @@ async def main():
         victim,
         asyncio.create_task(ok(0.03), name="ok-fast"),
         asyncio.create_task(fail(0.06), name="fail"),
-        asyncio.create_task(ok(0.15), name="ok-slow"),
+        asyncio.create_task(ok(0.25), name="ok-slow"),
     ]
     asyncio.get_running_loop().call_soon(victim.cancel)
     done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)

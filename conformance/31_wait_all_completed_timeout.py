@@ -19,8 +19,8 @@ async def main():
     print("ALL_COMPLETED done:", names(done), "pending:", names(pending))
 
     fast = asyncio.create_task(job(0.03), name="fast")
-    slow = asyncio.create_task(job(0.15), name="slow")
-    done, pending = await asyncio.wait({fast, slow}, timeout=0.08)
+    slow = asyncio.create_task(job(0.25), name="slow")
+    done, pending = await asyncio.wait({fast, slow}, timeout=0.13)
     print("timeout done:", names(done), "pending:", names(pending))
     print("slow cancelled:", slow.cancelled(), "done:", slow.done())
     print("slow result later:", await slow)

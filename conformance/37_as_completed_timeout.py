@@ -10,17 +10,17 @@ async def job(delay, value):
 
 async def main():
     fast = asyncio.create_task(job(0.03, "fast"))
-    slow = asyncio.create_task(job(0.15, "slow"))
+    slow = asyncio.create_task(job(0.3, "slow"))
     try:
-        for aw in asyncio.as_completed([fast, slow], timeout=0.08):
+        for aw in asyncio.as_completed([fast, slow], timeout=0.15):
             print("got", await aw)
     except TimeoutError as exc:
         print("plain iteration:", type(exc).__name__)
     print("slow cancelled:", slow.cancelled(), "done:", slow.done())
 
-    late = asyncio.create_task(job(0.15, "late"))
+    late = asyncio.create_task(job(0.3, "late"))
     try:
-        async for t in asyncio.as_completed([late], timeout=0.03):
+        async for t in asyncio.as_completed([late], timeout=0.05):
             print("not reached", t)
     except TimeoutError as exc:
         print("async iteration:", type(exc).__name__)

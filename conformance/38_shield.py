@@ -19,7 +19,7 @@ async def waiter(t):
 
 
 async def main():
-    t = asyncio.create_task(inner("inner", 0.06))
+    t = asyncio.create_task(inner("inner", 0.15))
     w = asyncio.create_task(waiter(t))
     await asyncio.sleep(0.03)
     w.cancel()
@@ -29,7 +29,7 @@ async def main():
         print("main: waiter cancelled:", w.cancelled(), "inner done:", t.done())
     print("main: inner ->", await t)
 
-    t2 = asyncio.create_task(inner("inner2", 0.06))
+    t2 = asyncio.create_task(inner("inner2", 0.15))
     try:
         await asyncio.wait_for(asyncio.shield(t2), 0.03)
     except TimeoutError:

@@ -20,7 +20,7 @@ async def main():
     print("no deadline, expired:", cm.expired())
 
     async with asyncio.timeout(0.03) as pushed:
-        pushed.reschedule(loop.time() + 0.12)
+        pushed.reschedule(loop.time() + 0.2)
         await asyncio.sleep(0.06)
     print("pushed back, expired:", pushed.expired())
 

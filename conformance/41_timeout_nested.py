@@ -5,7 +5,7 @@ import asyncio
 
 async def main():
     try:
-        async with asyncio.timeout(0.09) as outer:
+        async with asyncio.timeout(0.15) as outer:
             try:
                 async with asyncio.timeout(0.03) as inner:
                     await asyncio.sleep(1)

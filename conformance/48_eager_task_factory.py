@@ -1,6 +1,6 @@
 # Pins reference §2.11 items 88-89: with eager_task_factory the first step runs inside create_task() before it
-# returns (current_task() is the new task); a task finishing there is done at once and not in all_tasks(); a task
-# that blocks continues like a normal task.
+# returns (current_task() is the new task); a task that blocks continues like a normal task; gather() and
+# set_task_factory(None). (Completion during the eager step: 68_eager_task_completes_in_create_task.)
 import asyncio
 
 
@@ -23,9 +23,8 @@ async def main():
     loop.set_task_factory(asyncio.eager_task_factory)
     print("before create_task")
     t = asyncio.create_task(quick())
-    print("after create_task: done", t.done(), "result", t.result())
-    print("in all_tasks:", t in asyncio.all_tasks())
-    print("cancel a task done eagerly:", t.cancel())
+    print("after create_task")
+    print("await ->", await t)
 
     print("before create_task 2")
     t2 = asyncio.create_task(blocking())

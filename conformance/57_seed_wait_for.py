@@ -9,7 +9,7 @@ async def long_running_task():
 
 async def main():
     try:
-        await asyncio.wait_for(long_running_task(), timeout=0.05)
+        await asyncio.wait_for(long_running_task(), timeout=0.1)
     except asyncio.TimeoutError:
         print("Task timed out")
 
@@ -21,7 +21,7 @@ async def long_running_task2(delay):
 
 async def main2(delay):
     try:
-        result = await asyncio.wait_for(long_running_task2(delay), timeout=0.05)
+        result = await asyncio.wait_for(long_running_task2(delay), timeout=0.1)
         print(result)
     except asyncio.TimeoutError:
         print("Task timed out")
@@ -29,7 +29,7 @@ async def main2(delay):
 
 async def main3():
     try:
-        await asyncio.wait_for(long_running_task(), timeout=0.05)
+        await asyncio.wait_for(long_running_task(), timeout=0.1)
     except asyncio.TimeoutError:
         print("The task took too long to complete")
 

@@ -1,10 +1,10 @@
 # Pins seed 002 (asyncio.wait): FIRST_COMPLETED returns the fastest task; the pending ones are cancelled
-# (task(n) sleeps n * 0.03).
+# (task(n) sleeps n * 0.1).
 import asyncio
 
 
 async def task(n):
-    await asyncio.sleep(n * 0.03)
+    await asyncio.sleep(n * 0.1)
     return n
 
 

@@ -1,4 +1,4 @@
-# Pins seed 002 (cancelling tasks): check_updates every 0.1 s (seed: 0.75 s) is cancelled after 0.35 s (seed: 3 s);
+# Pins seed 002 (cancelling tasks): check_updates every 0.2 s (seed: 0.75 s) is cancelled after 0.7 s (seed: 3 s);
 # it prints 4 checks, its except block, then main sees the CancelledError.
 import asyncio
 
@@ -14,8 +14,8 @@ async def check_updates(interval):
 
 
 async def main():
-    update_task = asyncio.create_task(check_updates(0.1))
-    await asyncio.sleep(0.35)
+    update_task = asyncio.create_task(check_updates(0.2))
+    await asyncio.sleep(0.7)
     update_task.cancel()
     try:
         await update_task

@@ -15,13 +15,13 @@ async def main():
 
 
 async def other():
-    await asyncio.sleep(0.09)
+    await asyncio.sleep(0.3)
     print("other task ran between items 0 and 1")
 
 
 async def main2():
     task = asyncio.create_task(other())
-    async for item in async_generator(0.06):
+    async for item in async_generator(0.2):
         print("item", item)
     await task
     print([item async for item in async_generator(0.01)])

@@ -10,6 +10,7 @@
 //   class name in `name`.
 // - excArgs(error) is Python's `exc.args` as a tuple: the error's own `args` if it has an array there, otherwise
 //   `(message,)`, or `()` when the message is empty.
+// - next(iterator) is Python's next().
 
 import { inspect } from "node:util";
 
@@ -161,12 +162,12 @@ function errorRepr(error: Error, seen: Set<object>): string {
     return `${name}(${stringRepr(groupMessage(error))}, ${reprIn([...exceptions], seen)})`;
   }
   const own: unknown = (error as { args?: unknown }).args;
-  if (Array.isArray(own)) return `${name}(${(own as unknown[]).map((a) => reprIn(a, seen)).join(", ")})`;
+  if (Array.isArray(own)) return `${name}(${own.map((a: unknown) => reprIn(a, seen)).join(", ")})`;
   return error.message === "" ? `${name}()` : `${name}(${stringRepr(error.message)})`;
 }
 
 function sortedForSet(items: unknown[]): unknown[] {
-  if (items.every((v) => typeof v === "number")) return [...(items as number[])].sort((a, b) => a - b);
+  if (items.every((v) => typeof v === "number")) return [...items].sort((a, b) => a - b);
   return items;
 }
 
@@ -210,7 +211,9 @@ function reprIn(value: unknown, seen: Set<object>): string {
         .join(", ")}}`;
     }
     if (value instanceof Map) {
-      const entries = [...(value as Map<unknown, unknown>)].map(([k, v]) => `${reprIn(k, seen)}: ${reprIn(v, seen)}`);
+      const entries = [...(value as Map<unknown, unknown>)].map(
+        ([k, v]) => `${reprIn(k, seen)}: ${reprIn(v, seen)}`,
+      );
       return `{${entries.join(", ")}}`;
     }
     if (value instanceof Error) return errorRepr(value, seen);
@@ -249,6 +252,13 @@ export function str(value: unknown): string {
     return value.message;
   }
   return repr(value);
+}
+
+/** Python's `next(iterator)`: the next item, or a thrown StopIteration (an Error here) at the end. */
+export function next<T>(iterator: Iterator<T>): T {
+  const result = iterator.next();
+  if (result.done === true) throw new Error("StopIteration");
+  return result.value;
 }
 
 /** Python's `print(*values)`: str() of each value, separated by spaces, ending with a newline. */

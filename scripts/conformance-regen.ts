@@ -41,7 +41,13 @@ function run(args: readonly string[]): Promise<RunResult> {
     execFile(
       PYTHON,
       args,
-      { cwd: ROOT, env: pythonEnv(), timeout: TIMEOUT_MS, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024 },
+      {
+        cwd: ROOT,
+        env: pythonEnv(),
+        timeout: TIMEOUT_MS,
+        killSignal: "SIGKILL",
+        maxBuffer: 16 * 1024 * 1024,
+      },
       (error, stdout, stderr) => {
         let code: number | null = 0;
         let signal: NodeJS.Signals | null = null;
