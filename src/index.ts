@@ -37,7 +37,10 @@ export {
 export { Future } from "./futures.ts";
 export type { FutureThen } from "./futures.ts";
 // locks
-export { Event } from "./locks.ts";
+export { Lock, Event, Condition, Semaphore, BoundedSemaphore, Barrier } from "./locks.ts";
+// queues
+export { Queue, PriorityQueue, LifoQueue } from "./queues.ts";
+export type { QueueOptions } from "./queues.ts";
 // runners
 export { Runner, run } from "./runners.ts";
 export type { RunnerOptions } from "./runners.ts";

@@ -1,13 +1,14 @@
 /**
- * Synchronization primitives (CPython's locks.py). Event comes first, for the core's benchmarks;
- * the rest land with the synchronization issue.
+ * Synchronization primitives (CPython's locks.py): Lock, Event, Condition, Semaphore,
+ * BoundedSemaphore, Barrier. Not thread-safe; usable from any task of the loop they first block on.
  * @see https://docs.python.org/3.13/library/asyncio-sync.html
  * @module
  */
 import type { BaseEventLoop } from "./base-events.ts";
 import { peekRunningLoop } from "./events.ts";
-import { RuntimeError } from "./exceptions.ts";
+import { BrokenBarrierError, CancelledError, RuntimeError } from "./exceptions.ts";
 import type { Future } from "./futures.ts";
+import { Deque } from "./internal/deque.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
 
 /**
@@ -25,6 +26,96 @@ export class LoopBound {
     if (loop !== this.#loop) throw new RuntimeError(`${reprValue(this)} is bound to a different event loop`);
     return loop;
   }
+
+  /** The extra of the repr: `[locked, waiters:2]`. @internal */
+  protected reprExtra(): string {
+    return "";
+  }
+
+  toString(): string {
+    return this[inspectCustom]();
+  }
+
+  [inspectCustom](): string {
+    return `<asyncio.locks.${this.constructor.name} object [${this.reprExtra()}]>`;
+  }
+}
+
+function withWaiters(extra: string, n: number): string {
+  return n > 0 ? `${extra}, waiters:${n}` : extra;
+}
+
+/**
+ * A mutex lock, not owned by a task. FIFO: `release()` wakes the first waiter without handing
+ * the lock over, so a newcomer still queues behind it; a woken waiter that is cancelled passes
+ * the wake-up on.
+ * @see https://docs.python.org/3.13/library/asyncio-sync.html#asyncio.Lock
+ */
+export class Lock extends LoopBound {
+  #waiters: Deque<Future<true>> | null = null;
+  #locked = false;
+
+  /** Return true if the lock is acquired. */
+  locked(): boolean {
+    return this.#locked;
+  }
+
+  /** Acquire the lock, waiting (FIFO) while it is held; return true. */
+  async acquire(): Promise<true> {
+    if (!this.#locked && (this.#waiters === null || allCancelled(this.#waiters))) {
+      this.#locked = true;
+      return true;
+    }
+    const waiters = (this.#waiters ??= new Deque());
+    const fut = this.getLoop().createFuture<true>();
+    waiters.push(fut);
+    try {
+      try {
+        await fut;
+      } finally {
+        waiters.remove(fut);
+      }
+    } catch (e) {
+      if (e instanceof CancelledError && !this.#locked) this.#wakeUpFirst();
+      throw e;
+    }
+    this.#locked = true;
+    return true;
+  }
+
+  /**
+   * Release the lock and wake the first waiter.
+   * @throws {RuntimeError} `Lock is not acquired.` when unlocked.
+   */
+  release(): void {
+    if (!this.#locked) throw new RuntimeError("Lock is not acquired.");
+    this.#locked = false;
+    this.#wakeUpFirst();
+  }
+
+  /** Run `body` holding the lock (Python's `async with lock:`); return its result. */
+  async with<R>(body: () => R | PromiseLike<R>): Promise<R> {
+    await this.acquire();
+    try {
+      return await body();
+    } finally {
+      this.release();
+    }
+  }
+
+  #wakeUpFirst(): void {
+    const fut = this.#waiters?.peek();
+    if (fut !== undefined && !fut.done()) fut.setResult(true);
+  }
+
+  protected override reprExtra(): string {
+    return withWaiters(this.#locked ? "locked" : "unlocked", this.#waiters?.length ?? 0);
+  }
+}
+
+function allCancelled(waiters: Deque<Future<true>>): boolean {
+  for (const w of waiters) if (!w.cancelled()) return false;
+  return true;
 }
 
 /**
@@ -67,13 +158,346 @@ export class Event extends LoopBound {
     }
   }
 
-  override toString(): string {
-    return this[inspectCustom]();
+  protected override reprExtra(): string {
+    return withWaiters(this.#value ? "set" : "unset", this.#waiters.length);
+  }
+}
+
+/**
+ * A condition variable: tasks wait until notified, holding the (possibly shared) lock around it.
+ * @see https://docs.python.org/3.13/library/asyncio-sync.html#asyncio.Condition
+ */
+export class Condition extends LoopBound {
+  readonly #lock: Lock;
+  readonly #waiters = new Deque<Future<boolean>>();
+
+  /** @param lock the underlying lock; a new Lock by default. */
+  constructor(lock?: Lock) {
+    super();
+    this.#lock = lock ?? new Lock();
   }
 
-  [inspectCustom](): string {
-    let extra = this.#value ? "set" : "unset";
-    if (this.#waiters.length > 0) extra += `, waiters:${this.#waiters.length}`;
-    return `<asyncio.locks.Event object [${extra}]>`;
+  /** Return true if the underlying lock is acquired. */
+  locked(): boolean {
+    return this.#lock.locked();
+  }
+
+  /** Acquire the underlying lock. */
+  acquire(): Promise<true> {
+    return this.#lock.acquire();
+  }
+
+  /** Release the underlying lock. */
+  release(): void {
+    this.#lock.release();
+  }
+
+  /** Run `body` holding the underlying lock (Python's `async with condition:`). */
+  async with<R>(body: () => R | PromiseLike<R>): Promise<R> {
+    await this.acquire();
+    try {
+      return await body();
+    } finally {
+      this.release();
+    }
+  }
+
+  /**
+   * Release the lock, wait until notified, then re-acquire the lock — always, even when
+   * cancelled — and return true.
+   * @throws {RuntimeError} `cannot wait on un-acquired lock`.
+   */
+  async wait(): Promise<true> {
+    if (!this.locked()) throw new RuntimeError("cannot wait on un-acquired lock");
+    const fut = this.getLoop().createFuture<boolean>();
+    this.release();
+    try {
+      try {
+        this.#waiters.push(fut);
+        try {
+          await fut;
+          return true;
+        } finally {
+          this.#waiters.remove(fut);
+        }
+      } finally {
+        // CPython 3.13 Condition.wait: re-acquire before leaving, retrying through cancellations,
+        // then re-raise the most recent cancellation.
+        const err = await this.#reacquire();
+        // eslint-disable-next-line no-unsafe-finally -- the lock is held again; now the cancel may leave
+        if (err !== null) throw err;
+      }
+    } catch (e) {
+      // Woken and then failed: pass the notification on, so none is lost.
+      this.#notify(1);
+      throw e;
+    }
+  }
+
+  async #reacquire(): Promise<CancelledError | null> {
+    let err: CancelledError | null = null;
+    for (;;) {
+      try {
+        await this.acquire();
+        return err;
+      } catch (e) {
+        if (!(e instanceof CancelledError)) throw e;
+        err = e;
+      }
+    }
+  }
+
+  /** Wait until `predicate()` is truthy (checked before each wait); return its value. */
+  async waitFor<T>(predicate: () => T): Promise<T> {
+    let result = predicate();
+    while (!result) {
+      await this.wait();
+      result = predicate();
+    }
+    return result;
+  }
+
+  /**
+   * Wake up to `n` waiters (FIFO); they resume once the lock is released.
+   * @throws {RuntimeError} `cannot notify on un-acquired lock`.
+   */
+  notify(n = 1): void {
+    if (!this.locked()) throw new RuntimeError("cannot notify on un-acquired lock");
+    this.#notify(n);
+  }
+
+  /** Wake up every waiter. */
+  notifyAll(): void {
+    this.notify(this.#waiters.length);
+  }
+
+  #notify(n: number): void {
+    let idx = 0;
+    for (const fut of this.#waiters) {
+      if (idx >= n) break;
+      if (!fut.done()) {
+        idx++;
+        fut.setResult(false);
+      }
+    }
+  }
+
+  protected override reprExtra(): string {
+    return withWaiters(this.locked() ? "locked" : "unlocked", this.#waiters.length);
+  }
+}
+
+/**
+ * A semaphore: a counter of available permits. FIFO; `locked()` is true while the value is 0 or
+ * any non-cancelled task waits, so a newcomer never jumps the queue.
+ * @see https://docs.python.org/3.13/library/asyncio-sync.html#asyncio.Semaphore
+ */
+export class Semaphore extends LoopBound {
+  #waiters: Deque<Future<true>> | null = null;
+  /** @internal */
+  protected value: number;
+
+  /**
+   * @param value the initial number of permits (>= 0).
+   * @throws {RangeError} `Semaphore initial value must be >= 0`.
+   */
+  constructor(value = 1) {
+    super();
+    if (typeof value !== "number" || Number.isNaN(value)) {
+      throw new TypeError(`Semaphore value must be a number, got ${reprValue(value)}`);
+    }
+    if (value < 0) throw new RangeError("Semaphore initial value must be >= 0");
+    this.value = value;
+  }
+
+  /** Return true if `acquire()` would wait. */
+  locked(): boolean {
+    if (this.value === 0) return true;
+    if (this.#waiters !== null) for (const w of this.#waiters) if (!w.cancelled()) return true;
+    return false;
+  }
+
+  /** Take a permit, waiting (FIFO) while none is free; return true. */
+  async acquire(): Promise<true> {
+    if (!this.locked()) {
+      this.value--;
+      return true;
+    }
+    const waiters = (this.#waiters ??= new Deque());
+    const fut = this.getLoop().createFuture<true>();
+    waiters.push(fut);
+    try {
+      try {
+        await fut;
+      } finally {
+        waiters.remove(fut);
+      }
+    } catch (e) {
+      // Woken (a permit was taken for us) and then cancelled: give the permit back.
+      if (e instanceof CancelledError && fut.done() && !fut.cancelled()) this.value++;
+      throw e;
+    } finally {
+      while (this.value > 0) if (!this.#wakeUpNext()) break;
+    }
+    return true;
+  }
+
+  /** Give a permit back, waking the first waiter. */
+  release(): void {
+    this.value++;
+    this.#wakeUpNext();
+  }
+
+  /** Run `body` holding a permit (Python's `async with semaphore:`). */
+  async with<R>(body: () => R | PromiseLike<R>): Promise<R> {
+    await this.acquire();
+    try {
+      return await body();
+    } finally {
+      this.release();
+    }
+  }
+
+  #wakeUpNext(): boolean {
+    if (this.#waiters === null) return false;
+    for (const fut of this.#waiters) {
+      if (!fut.done()) {
+        this.value--;
+        fut.setResult(true);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  protected override reprExtra(): string {
+    return withWaiters(
+      this.locked() ? "locked" : `unlocked, value:${this.value}`,
+      this.#waiters?.length ?? 0,
+    );
+  }
+}
+
+/**
+ * A semaphore that refuses to be released above its initial value.
+ * @see https://docs.python.org/3.13/library/asyncio-sync.html#asyncio.BoundedSemaphore
+ */
+export class BoundedSemaphore extends Semaphore {
+  readonly #bound: number;
+
+  constructor(value = 1) {
+    super(value);
+    this.#bound = value;
+  }
+
+  /** @throws {RangeError} `BoundedSemaphore released too many times`. */
+  override release(): void {
+    if (this.value >= this.#bound) throw new RangeError("BoundedSemaphore released too many times");
+    super.release();
+  }
+}
+
+type BarrierState = "filling" | "draining" | "resetting" | "broken";
+
+/**
+ * A barrier: `parties` tasks wait until all have arrived, then all go on.
+ * @see https://docs.python.org/3.13/library/asyncio-sync.html#asyncio.Barrier
+ */
+export class Barrier extends LoopBound {
+  readonly #cond = new Condition();
+  readonly #parties: number;
+  #state: BarrierState = "filling";
+  #count = 0;
+
+  /** @throws {RangeError} `parties must be > 0`. */
+  constructor(parties: number) {
+    super();
+    if (!(parties >= 1)) throw new RangeError("parties must be > 0");
+    this.#parties = parties;
+  }
+
+  /** Wait until all parties arrived; return this task's arrival index (0 to parties - 1). */
+  wait(): Promise<number> {
+    return this.#cond.with(async () => {
+      await this.#block();
+      try {
+        const index = this.#count;
+        this.#count++;
+        if (index + 1 === this.#parties) this.#release();
+        else await this.#wait();
+        return index;
+      } finally {
+        this.#count--;
+        this.#exit();
+      }
+    });
+  }
+
+  /** Run `body` with the arrival index once all arrived (Python's `async with barrier as i:`). */
+  async with<R>(body: (index: number) => R | PromiseLike<R>): Promise<R> {
+    return body(await this.wait());
+  }
+
+  /** Return the barrier to the empty state; tasks waiting get BrokenBarrierError. */
+  async reset(): Promise<void> {
+    await this.#cond.with(() => {
+      if (this.#count > 0) {
+        if (this.#state !== "resetting") this.#state = "resetting";
+      } else {
+        this.#state = "filling";
+      }
+      this.#cond.notifyAll();
+    });
+  }
+
+  /** Break the barrier for good: current and future `wait()` calls get BrokenBarrierError. */
+  async abort(): Promise<void> {
+    await this.#cond.with(() => {
+      this.#state = "broken";
+      this.#cond.notifyAll();
+    });
+  }
+
+  /** The number of tasks needed to pass the barrier. */
+  get parties(): number {
+    return this.#parties;
+  }
+
+  /** The number of tasks waiting while filling. */
+  get nWaiting(): number {
+    return this.#state === "filling" ? this.#count : 0;
+  }
+
+  /** True if the barrier is broken. */
+  get broken(): boolean {
+    return this.#state === "broken";
+  }
+
+  async #block(): Promise<void> {
+    await this.#cond.waitFor(() => this.#state !== "draining" && this.#state !== "resetting");
+    if (this.#state === "broken") throw new BrokenBarrierError("Barrier aborted");
+  }
+
+  #release(): void {
+    this.#state = "draining";
+    this.#cond.notifyAll();
+  }
+
+  async #wait(): Promise<void> {
+    await this.#cond.waitFor(() => this.#state !== "filling");
+    if (this.#state === "broken" || this.#state === "resetting") {
+      throw new BrokenBarrierError("Abort or reset of barrier");
+    }
+  }
+
+  #exit(): void {
+    if (this.#count === 0) {
+      if (this.#state === "resetting" || this.#state === "draining") this.#state = "filling";
+      this.#cond.notifyAll();
+    }
+  }
+
+  protected override reprExtra(): string {
+    return this.broken ? this.#state : `${this.#state}, waiters:${this.nWaiting}/${this.#parties}`;
   }
 }

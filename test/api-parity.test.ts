@@ -7,7 +7,6 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as asyncio from "../src/index.ts";
 
-const SYNC = "synchronization primitives and queues: issue 3";
 const IO = "streams, subprocesses, executors, transports: issue 4";
 const POLICY = "event loop policies are deprecated (removed in 3.16); one loop runs per thread here";
 const PRIVATE = "private helper of CPython's (leading underscore)";
@@ -23,25 +22,17 @@ const missing: Record<string, string> = {
   AbstractChildWatcher: WATCHERS,
   BaseProtocol: IO,
   BaseTransport: IO,
-  BoundedSemaphore: SYNC,
-  Barrier: SYNC,
   BufferedProtocol: IO,
-  Condition: SYNC,
   DatagramProtocol: IO,
   DatagramTransport: IO,
   DefaultEventLoopPolicy: POLICY,
   FastChildWatcher: WATCHERS,
-  LifoQueue: SYNC,
-  Lock: SYNC,
   MultiLoopChildWatcher: WATCHERS,
   PidfdChildWatcher: WATCHERS,
-  PriorityQueue: SYNC,
   Protocol: IO,
-  Queue: SYNC,
   ReadTransport: IO,
   SafeChildWatcher: WATCHERS,
   SelectorEventLoop: "Node's libuv is the selector; EventLoop is the platform loop",
-  Semaphore: SYNC,
   Server: IO,
   StreamReader: IO,
   StreamReaderProtocol: IO,

@@ -6,6 +6,14 @@ import * as asyncio from "../src/index.ts";
 import * as testing from "../src/testing/index.ts";
 
 const expected = [
+  "LifoQueue",
+  "PriorityQueue",
+  "Queue",
+  "Barrier",
+  "BoundedSemaphore",
+  "Semaphore",
+  "Condition",
+  "Lock",
   "ALL_COMPLETED",
   "AsCompletedIterator",
   "BaseEventLoop",

@@ -35,6 +35,34 @@ export class Deque<T> {
     return item;
   }
 
+  /** Removes the first occurrence of `item` (O(1) at the head); returns whether it was found. */
+  remove(item: T): boolean {
+    const buf = this.#buf;
+    const mask = this.#mask;
+    for (let i = 0; i < this.#size; i++) {
+      if (buf[(this.#head + i) & mask] !== item) continue;
+      if (i === 0) {
+        this.shift();
+        return true;
+      }
+      for (let j = i; j < this.#size - 1; j++)
+        buf[(this.#head + j) & mask] = buf[(this.#head + j + 1) & mask];
+      buf[(this.#head + this.#size - 1) & mask] = undefined;
+      this.#size--;
+      return true;
+    }
+    return false;
+  }
+
+  /** Removes and returns the last item (LIFO); the caller checks `length` first. */
+  pop(): T {
+    const i = (this.#head + this.#size - 1) & this.#mask;
+    const item = this.#buf[i] as T;
+    this.#buf[i] = undefined;
+    this.#size--;
+    return item;
+  }
+
   peek(): T | undefined {
     return this.#size === 0 ? undefined : this.#buf[this.#head];
   }

@@ -1,0 +1,365 @@
+/**
+ * Queues (CPython's queues.py): FIFO, priority and LIFO, bounded or not, with `join()`/`taskDone()`
+ * and 3.13's `shutdown()`. A woken getter does not reserve an item; a cancelled getter never
+ * consumes one.
+ * @see https://docs.python.org/3.13/library/asyncio-queue.html
+ * @module
+ */
+import { QueueEmpty, QueueFull, QueueShutDown } from "./exceptions.ts";
+import type { Future } from "./futures.ts";
+import { Deque } from "./internal/deque.ts";
+import { inspectCustom, reprValue } from "./internal/repr.ts";
+import { Event, LoopBound } from "./locks.ts";
+
+/** Options of the queue constructors. */
+export interface QueueOptions<T> {
+  /** PriorityQueue only: order items with this instead of Python's value comparison. */
+  compare?: (a: T, b: T) => number;
+}
+
+function wakeupNext(waiters: Deque<Future<null>>): void {
+  while (waiters.length > 0) {
+    const waiter = waiters.shift();
+    if (!waiter.done()) {
+      waiter.setResult(null);
+      break;
+    }
+  }
+}
+
+/**
+ * A first in, first out queue. `maxsize <= 0` means unbounded; `put` waits while it is full.
+ * `for await (const item of queue)` gets items until the queue is shut down and empty.
+ * @see https://docs.python.org/3.13/library/asyncio-queue.html#asyncio.Queue
+ */
+export class Queue<T> extends LoopBound implements AsyncIterable<T> {
+  readonly #maxsize: number;
+  readonly #getters = new Deque<Future<null>>();
+  readonly #putters = new Deque<Future<null>>();
+  #unfinishedTasks = 0;
+  readonly #finished = new Event();
+  #isShutdown = false;
+
+  /** @param maxsize the most items the queue holds (<= 0: no limit). */
+  constructor(maxsize = 0) {
+    super();
+    if (typeof maxsize !== "number" || Number.isNaN(maxsize)) {
+      throw new TypeError(`maxsize must be a number, got ${reprValue(maxsize)}`);
+    }
+    this.#maxsize = maxsize;
+    this.#finished.set();
+  }
+
+  // Storage hooks (CPython's _init/_put/_get), overridden by PriorityQueue and LifoQueue.
+  /** @internal */
+  protected store(item: T): void {
+    this.#items.push(item);
+  }
+  /** @internal */
+  protected take(): T {
+    return this.#items.shift();
+  }
+  /** @internal */
+  protected size(): number {
+    return this.#items.length;
+  }
+  /** @internal */
+  protected contents(): T[] {
+    return [...this.#items];
+  }
+  readonly #items = new Deque<T>();
+
+  /** Number of items in the queue. */
+  qsize(): number {
+    return this.size();
+  }
+
+  /** The most items the queue holds (0: unbounded). */
+  get maxsize(): number {
+    return this.#maxsize;
+  }
+
+  /** Return true if the queue is empty. */
+  empty(): boolean {
+    return this.size() === 0;
+  }
+
+  /** Return true if there are `maxsize` items in the queue. */
+  full(): boolean {
+    return this.#maxsize > 0 && this.size() >= this.#maxsize;
+  }
+
+  /**
+   * Put an item, waiting while the queue is full.
+   * @throws {QueueShutDown} if the queue was shut down.
+   */
+  async put(item: T): Promise<void> {
+    while (this.full()) {
+      if (this.#isShutdown) throw new QueueShutDown();
+      const putter = this.getLoop().createFuture<null>();
+      this.#putters.push(putter);
+      try {
+        await putter;
+      } catch (e) {
+        putter.cancel(); // in case it is not done yet
+        this.#putters.remove(putter);
+        // Woken and then cancelled: pass the wake-up to the next putter.
+        if (!this.full() && !putter.cancelled()) wakeupNext(this.#putters);
+        throw e;
+      }
+    }
+    this.putNowait(item);
+  }
+
+  /**
+   * Put an item without waiting.
+   * @throws {QueueFull} when full; {@link QueueShutDown} after shutdown.
+   */
+  putNowait(item: T): void {
+    if (this.#isShutdown) throw new QueueShutDown();
+    if (this.full()) throw new QueueFull();
+    this.store(item);
+    this.#unfinishedTasks++;
+    this.#finished.clear();
+    wakeupNext(this.#getters);
+  }
+
+  /**
+   * Remove and return an item, waiting while the queue is empty.
+   * @throws {QueueShutDown} once the queue is shut down and empty.
+   */
+  async get(): Promise<T> {
+    while (this.empty()) {
+      if (this.#isShutdown) throw new QueueShutDown();
+      const getter = this.getLoop().createFuture<null>();
+      this.#getters.push(getter);
+      try {
+        await getter;
+      } catch (e) {
+        getter.cancel();
+        this.#getters.remove(getter);
+        // Woken and then cancelled: the item stays; wake the next getter for it.
+        if (!this.empty() && !getter.cancelled()) wakeupNext(this.#getters);
+        throw e;
+      }
+    }
+    return this.getNowait();
+  }
+
+  /**
+   * Remove and return an item if one is there at once.
+   * @throws {QueueEmpty} when empty; {@link QueueShutDown} when shut down and empty.
+   */
+  getNowait(): T {
+    if (this.empty()) {
+      if (this.#isShutdown) throw new QueueShutDown();
+      throw new QueueEmpty();
+    }
+    const item = this.take();
+    wakeupNext(this.#putters);
+    return item;
+  }
+
+  /**
+   * Tell the queue that an item taken with `get()` is processed; `join()` returns when every
+   * item put has been.
+   * @throws {RangeError} `task_done() called too many times`.
+   */
+  taskDone(): void {
+    if (this.#unfinishedTasks <= 0) throw new RangeError("task_done() called too many times");
+    this.#unfinishedTasks--;
+    if (this.#unfinishedTasks === 0) this.#finished.set();
+  }
+
+  /** Wait until every item put has been taken and marked done with `taskDone()`. */
+  async join(): Promise<void> {
+    if (this.#unfinishedTasks > 0) await this.#finished.wait();
+  }
+
+  /**
+   * Shut the queue down: `put` throws QueueShutDown, `get` drains what is left then throws; every
+   * blocked getter and putter wakes. With `immediate`, the items left are dropped (and counted as
+   * done for `join()`).
+   */
+  shutdown(immediate = false): void {
+    this.#isShutdown = true;
+    if (immediate) {
+      while (!this.empty()) {
+        this.take();
+        if (this.#unfinishedTasks > 0) this.#unfinishedTasks--;
+      }
+      if (this.#unfinishedTasks === 0) this.#finished.set();
+    }
+    while (this.#getters.length > 0) {
+      const getter = this.#getters.shift();
+      if (!getter.done()) getter.setResult(null);
+    }
+    while (this.#putters.length > 0) {
+      const putter = this.#putters.shift();
+      if (!putter.done()) putter.setResult(null);
+    }
+  }
+
+  /**
+   * `for await (const item of queue)`: gets items until the queue is shut down and empty.
+   * Call `taskDone()` for each item if you `join()`.
+   * @extension
+   */
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for (;;) {
+      let item: T;
+      try {
+        item = await this.get();
+      } catch (e) {
+        if (e instanceof QueueShutDown) return;
+        throw e;
+      }
+      yield item;
+    }
+  }
+
+  override toString(): string {
+    return `<${this.constructor.name} ${this.#format()}>`;
+  }
+
+  override [inspectCustom](): string {
+    return this.toString();
+  }
+
+  #format(): string {
+    let result = `maxsize=${reprValue(this.#maxsize)}`;
+    if (this.size() > 0) result += ` _queue=${reprValue(this.contents())}`;
+    if (this.#getters.length > 0) result += ` _getters[${this.#getters.length}]`;
+    if (this.#putters.length > 0) result += ` _putters[${this.#putters.length}]`;
+    if (this.#unfinishedTasks > 0) result += ` tasks=${this.#unfinishedTasks}`;
+    if (this.#isShutdown) result += " shutdown";
+    return result;
+  }
+}
+
+function typeName(v: unknown): string {
+  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
+  if (typeof v === "string") return "str";
+  if (Array.isArray(v)) return "tuple";
+  if (v === null || v === undefined) return "NoneType";
+  return typeof v === "object"
+    ? ((v as { constructor?: { name?: string } }).constructor?.name ?? "object")
+    : typeof v;
+}
+
+/**
+ * Compare two values as Python would: numbers (and booleans) numerically, strings by code
+ * point, arrays lexicographically like tuples, bigints numerically.
+ * @throws {TypeError} `'<' not supported between instances of 'str' and 'int'` for other mixes.
+ */
+export function pyCompare(a: unknown, b: unknown): number {
+  const ta = typeof a === "boolean" ? "number" : typeof a;
+  const tb = typeof b === "boolean" ? "number" : typeof b;
+  if ((ta === "number" || ta === "bigint") && (tb === "number" || tb === "bigint")) {
+    const x = a as number | bigint;
+    const y = b as number | bigint;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (ta === "string" && tb === "string") {
+    const x = a as string;
+    const y = b as string;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      // Python compares tuples element by element, using == first.
+      if (a[i] === b[i]) continue;
+      const c = pyCompare(a[i], b[i]);
+      if (c !== 0) return c;
+    }
+    return a.length - b.length;
+  }
+  throw new TypeError(`'<' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
+}
+
+/**
+ * A queue that returns the lowest item first (Python's heapq order): numbers, strings and arrays
+ * (compared like tuples: `[priority, data]`), or any items with `options.compare`.
+ * @see https://docs.python.org/3.13/library/asyncio-queue.html#asyncio.PriorityQueue
+ */
+export class PriorityQueue<T> extends Queue<T> {
+  readonly #heap: T[] = [];
+  readonly #compare: (a: T, b: T) => number;
+
+  constructor(maxsize = 0, options?: QueueOptions<T>) {
+    super(maxsize);
+    this.#compare = options?.compare ?? pyCompare;
+  }
+
+  protected override store(item: T): void {
+    const heap = this.#heap;
+    // Find the slot first (only reads): if a comparison throws, the heap is untouched.
+    let i = heap.length;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.#compare(item, heap[p] as T) >= 0) break;
+      i = p;
+    }
+    let j = heap.length;
+    heap.push(item);
+    while (j > i) {
+      const p = (j - 1) >> 1;
+      heap[j] = heap[p] as T;
+      j = p;
+    }
+    heap[i] = item;
+  }
+
+  protected override take(): T {
+    const heap = this.#heap;
+    const top = heap[0] as T;
+    const last = heap.pop() as T;
+    const n = heap.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && this.#compare(heap[c + 1] as T, heap[c] as T) < 0) c++;
+        if (this.#compare(heap[c] as T, last) >= 0) break;
+        heap[i] = heap[c] as T;
+        i = c;
+      }
+      heap[i] = last;
+    }
+    return top;
+  }
+
+  protected override size(): number {
+    return this.#heap.length;
+  }
+
+  protected override contents(): T[] {
+    return [...this.#heap];
+  }
+}
+
+/**
+ * A queue that returns the most recently added item first.
+ * @see https://docs.python.org/3.13/library/asyncio-queue.html#asyncio.LifoQueue
+ */
+export class LifoQueue<T> extends Queue<T> {
+  readonly #stack: T[] = [];
+
+  protected override store(item: T): void {
+    this.#stack.push(item);
+  }
+
+  protected override take(): T {
+    return this.#stack.pop() as T;
+  }
+
+  protected override size(): number {
+    return this.#stack.length;
+  }
+
+  protected override contents(): T[] {
+    return [...this.#stack];
+  }
+}
