@@ -5,9 +5,10 @@
  * @module
  */
 import { Handle, TimerHandle, peekRunningLoop, setRunningLoop } from "./events.ts";
+import { Coroutine, iscoroutinefunction } from "./coroutines.ts";
 import { RuntimeError } from "./exceptions.ts";
-import { Future } from "./futures.ts";
-import { bindOutsideTasks } from "./internal/context.ts";
+import { Future, Waiter } from "./futures.ts";
+import { bindOutsideTasks, microtaskOutsideTasks } from "./internal/context.ts";
 import { Deque } from "./internal/deque.ts";
 import { Heap } from "./internal/heap.ts";
 import { monotonic, nowMs } from "./internal/clock.ts";
@@ -28,6 +29,11 @@ import {
 } from "./internal/symbols.ts";
 import { ensureFuture, Task, type TaskBody } from "./tasks.ts";
 import { formatException, debugFromEnv, logger } from "./debug.ts";
+
+/** `typeof`, except that null is "null": for messages about a wrong argument. */
+function typeName(value: unknown): string {
+  return value === null ? "null" : typeof value;
+}
 
 /** An entry of the ready queue. */
 export interface Runnable {
@@ -62,6 +68,8 @@ const WAKING = 4; // a #drain is queued (microtask or immediate)
 
 /** Consecutive iterations run without returning to Node for at most this long (ms). */
 const SLICE_MS = 8;
+/** The longest single wait on a Node timer (CPython's MAXIMUM_SELECT_TIMEOUT, 24 hours). */
+const MAX_TIMER_WAIT_MS = 24 * 3600 * 1000;
 /** Heap clean-up thresholds (CPython base_events: _MIN_SCHEDULED_TIMER_HANDLES, _MIN_CANCELLED_...). */
 const MIN_SCHEDULED_TIMER_HANDLES = 100;
 const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
@@ -110,6 +118,9 @@ export class BaseEventLoop {
   readonly #fallbackBound = bindOutsideTasks(() => {
     this.#fallback();
   });
+  readonly #drainSoon = microtaskOutsideTasks(() => {
+    this.#drain();
+  });
 
   /** Return the current time, in seconds, according to the loop's monotonic clock. */
   time(): number {
@@ -137,7 +148,7 @@ export class BaseEventLoop {
    */
   callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
     if (typeof delay !== "number")
-      throw new TypeError(`delay must be a number of seconds, got ${typeof delay}`);
+      throw new TypeError(`delay must be a number of seconds, got ${typeName(delay)}`);
     return this.callAt(this.time() + delay, callback, ...args);
   }
 
@@ -146,7 +157,8 @@ export class BaseEventLoop {
    * `loop.time()` clock).
    */
   callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
-    if (typeof when !== "number") throw new TypeError(`when must be a number of seconds, got ${typeof when}`);
+    if (typeof when !== "number")
+      throw new TypeError(`when must be a number of seconds, got ${typeName(when)}`);
     if (Number.isNaN(when)) throw new RangeError("when must not be NaN");
     this.#checkClosed();
     this.#checkCallback(callback, "callAt");
@@ -165,7 +177,11 @@ export class BaseEventLoop {
    * @param options.name the task's name (default `Task-N`).
    */
   createTask<T>(coro: TaskBody<T>, options?: { name?: string }): Task<T> {
-    this.#checkClosed();
+    if (this.#closed) {
+      // CPython closes the coroutine, so that it is not reported as never awaited.
+      if (coro instanceof Coroutine) coro.close();
+      this.#checkClosed();
+    }
     let task: Task<T>;
     if (this.#taskFactory === null) {
       task = new Task(coro, { loop: this, ...(options?.name !== undefined ? { name: options.name } : {}) });
@@ -341,7 +357,10 @@ export class BaseEventLoop {
           context,
         });
       } catch (e2) {
-        logger.error(`Exception in default exception handler\n${formatException(e2)}`);
+        logger.error(
+          "Exception in default exception handler while handling an unexpected error in custom " +
+            `exception handler\n${formatException(e2)}`,
+        );
       }
     } finally {
       this.#handlerRunning = false;
@@ -383,7 +402,7 @@ export class BaseEventLoop {
       // Never run the next handle from inside then(): user code may be mid-step. Resume from a
       // microtask instead.
       this.#phase = WAKING;
-      queueMicrotask(this.#drainBound);
+      this.#drainSoon();
     }
     // When #drain is on the stack (a first step that suspended synchronously), it goes on by itself.
   }
@@ -430,7 +449,9 @@ export class BaseEventLoop {
       this.#nodeTimer = null;
     }
     if (when === null) return;
-    const ms = Math.max(0, Math.ceil((when - this.time()) * 1000));
+    // Node's timers take at most 2^31-1 ms (24.8 days) and turn anything longer into 1 ms: cap
+    // the wait as CPython caps its select() timeout (24 hours); the loop re-arms when it wakes.
+    const ms = Math.min(MAX_TIMER_WAIT_MS, Math.max(0, Math.ceil((when - this.time()) * 1000)));
     this.#nodeTimerWhen = when;
     this.#nodeTimer = setTimeout(this.#timerBound, ms);
   }
@@ -451,7 +472,7 @@ export class BaseEventLoop {
 
   #wake(): void {
     this.#phase = WAKING;
-    queueMicrotask(this.#drainBound);
+    this.#drainSoon();
   }
 
   /**
@@ -568,8 +589,14 @@ export class BaseEventLoop {
   }
 
   #reportCallbackError(handle: Runnable, exc: unknown): void {
+    const what =
+      handle instanceof Handle
+        ? handle._formatCallback(this.#debug)
+        : handle instanceof Waiter
+          ? handle.describe()
+          : reprValue(handle);
     this.callExceptionHandler({
-      message: `Exception in callback ${reprValue(handle)}`,
+      message: `Exception in callback ${what}`,
       exception: exc,
       handle,
     });
@@ -616,12 +643,11 @@ export class BaseEventLoop {
 
   #checkCallback(callback: unknown, method: string): void {
     if (typeof callback !== "function") {
+      if (callback instanceof Coroutine) throw new TypeError(`coroutines cannot be used with ${method}()`);
       throw new TypeError(`a callable object was expected by ${method}(), got ${reprValue(callback)}`);
     }
-    if (
-      this.#debug &&
-      (callback as { constructor?: { name?: string } }).constructor?.name === "AsyncFunction"
-    ) {
+    // CPython checks for coroutine functions in debug mode only (it costs a lookup per call).
+    if (this.#debug && iscoroutinefunction(callback)) {
       throw new TypeError(`coroutines cannot be used with ${method}()`);
     }
   }

@@ -5,7 +5,7 @@
  */
 import type { BaseEventLoop } from "./base-events.ts";
 import { RuntimeError } from "./exceptions.ts";
-import { callbackName, inspectCustom } from "./internal/repr.ts";
+import { callbackName, inspectCustom, reprValue } from "./internal/repr.ts";
 import { kRun, kTimerCancelled } from "./internal/symbols.ts";
 
 /**
@@ -51,6 +51,18 @@ export class Handle {
     if (args === null || args.length === 0) cb();
     else if (args.length === 1) cb(args[0]);
     else cb(...args);
+  }
+
+  /**
+   * @internal The callback as CPython's exception context shows it: `name()`, with the arguments
+   * in debug mode only (they may be sensitive), as `format_helpers._format_callback` does.
+   */
+  _formatCallback(debug: boolean): string {
+    const cb = this._callback;
+    if (cb === null) return this[inspectCustom]();
+    const name = cb.name === "" ? "<anonymous>" : cb.name;
+    if (!debug || this._args === null) return `${name}()`;
+    return `${name}(${this._args.map((a) => reprValue(a)).join(", ")})`;
   }
 
   toString(): string {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { BaseEventLoop } from "./base-events.ts";
-import { getRunningLoop, Handle } from "./events.ts";
+import { getRunningLoop, Handle, peekRunningLoop } from "./events.ts";
 import { CancelledError, InvalidStateError, RuntimeError } from "./exceptions.ts";
 import { taskStorage } from "./internal/context.ts";
 import { inspectCustom, reprValue, callbackName } from "./internal/repr.ts";
@@ -74,7 +74,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
    *   first needed (so a Future can be created and resolved outside a running loop).
    */
   constructor(options?: { loop?: BaseEventLoop }) {
-    this.#loop = options?.loop ?? null;
+    // Bound to the running loop at once, as CPython does; outside a loop, when first needed.
+    this.#loop = options?.loop ?? peekRunningLoop();
   }
 
   /** Return the event loop the Future object is bound to. */
@@ -101,11 +102,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /**
    * Return the result of the Future.
    * @throws the Future's exception if it has one; {@link CancelledError} if it was cancelled;
-   *   {@link InvalidStateError} `Result is not ready.` while pending.
+   *   {@link InvalidStateError} `Result is not set.` while pending.
    */
   result(): T {
     if (this.#state === CANCELLED) throw this.#cancelledError();
-    if (this.#state === PENDING) throw new InvalidStateError("Result is not ready.");
+    // CPython's C Future (what asyncio uses) words these as here; the pure-Python one differs.
+    if (this.#state === PENDING) throw new InvalidStateError("Result is not set.");
     this.#retrieved();
     // Whatever was stored is re-raised as is (it need not be an Error).
     if (this.#exception !== undefined) throw this.#exception as Error;
@@ -144,7 +146,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * @param msg the message of the CancelledError its awaiters see.
    */
   cancel(msg?: unknown): boolean {
-    return this[kCancelFuture](msg, undefined);
+    // CPython Future.cancel: even on a done future, an unretrieved exception is no longer logged.
+    this.#retrieved();
+    // Python's None is either null or undefined here: no message.
+    return this[kCancelFuture](msg ?? undefined, undefined);
   }
 
   /**
@@ -190,7 +195,13 @@ export class Future<T = unknown> implements PromiseLike<T> {
     const waiter = new Waiter(this, task, onFulfilled, onRejected);
     if (this.#state !== PENDING) {
       // Awaiting a done future does not yield to the loop.
-      waiter.settle();
+      try {
+        waiter.settle();
+      } catch (e) {
+        // A reaction that threw: then() itself never throws. A chain made on the returned
+        // thenable rejects; if none is made by the next iteration, the loop reports the error.
+        waiter.reportUnchained(this.#loop ?? peekRunningLoop(), e);
+      }
       return waiter as FutureThen<R1 | R2>;
     }
     if (task === undefined) {
@@ -221,7 +232,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** @internal the state transition of `setResult` (a Task uses it; its public one throws). */
   [kSetResult](result: T): void {
-    if (this.#state !== PENDING) throw new InvalidStateError(`${this.#stateName()}: ${reprValue(this)}`);
+    if (this.#state !== PENDING) throw new InvalidStateError("invalid state");
     this.#result = result;
     this.#state = FINISHED;
     this.#scheduleCallbacks();
@@ -229,7 +240,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** @internal */
   [kSetException](exception: unknown): void {
-    if (this.#state !== PENDING) throw new InvalidStateError(`${this.#stateName()}: ${reprValue(this)}`);
+    if (this.#state !== PENDING) throw new InvalidStateError("invalid state");
     let exc = exception;
     if (typeof exc === "function") exc = new (exc as new () => unknown)();
     if (exc === undefined || exc === null)
@@ -297,6 +308,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return this.#cancelMessage;
   }
 
+  /** @internal an unretrieved exception will not be reported (Task.cancel() on a done task) */
+  _markRetrieved(): void {
+    this.#retrieved();
+  }
+
   #retrieved(): void {
     if (this.#logTraceback) {
       this.#logTraceback = false;
@@ -304,10 +320,6 @@ export class Future<T = unknown> implements PromiseLike<T> {
       if (track !== null) track.delete(this);
       else neverRetrieved.unregister(this);
     }
-  }
-
-  #stateName(): string {
-    return this.#state === CANCELLED ? "CANCELLED" : this.#state === FINISHED ? "FINISHED" : "PENDING";
   }
 
   #addEntry(entry: CallbackEntry): void {
@@ -370,6 +382,16 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 }
 
+function reportIfUnchained(waiter: Waiter, error: unknown): void {
+  if (waiter._chained()) return;
+  const loop = peekRunningLoop();
+  loop?.callExceptionHandler({
+    message: `Exception in callback ${waiter.describe()}`,
+    exception: error,
+    handle: waiter,
+  });
+}
+
 /**
  * One `then()` registration. It is both the callback entry kept by the future and the ready-queue
  * entry scheduled when the future completes, so an `await` allocates no other handle. When the
@@ -405,11 +427,15 @@ export class Waiter implements FutureThen<unknown> {
       if (this.fut !== null) task[kRemoveWaiting](this.fut);
       if (!task.done()) {
         task.getLoop()[kBeginStep](task);
-        // CPython Task.__step: a pending cancel request replaces whatever the future holds.
+        // CPython Task.__step: a pending cancel request replaces what the future holds, unless
+        // that is already a CancelledError (the future was cancelled by the first cancel()).
         const cancelled = task[kTakeMustCancel]();
         if (cancelled !== null) {
-          this.fail(cancelled);
-          return;
+          const f = this.fut;
+          if (f === null || f._succeeded() || !(f._rawError() instanceof CancelledError)) {
+            this.fail(cancelled);
+            return;
+          }
         }
       }
     }
@@ -441,8 +467,18 @@ export class Waiter implements FutureThen<unknown> {
     const chain = this.#chain;
     if (chain === null) {
       // Nobody chained on this reaction (yet): an error thrown by it reaches the loop's exception
-      // handler (through the ready queue's runner) instead of vanishing.
-      this.#passOn(false, fn(arg));
+      // handler (through the ready queue's runner) instead of vanishing. A chain made later
+      // still sees it; the callback is kept to name it in the report.
+      let value: unknown;
+      try {
+        value = fn(arg);
+      } catch (e) {
+        this.onFulfilled = fn;
+        this.#settled = 2;
+        this.#last = e;
+        throw e;
+      }
+      this.#passOn(false, value);
       return;
     }
     this.#settled = 1;
@@ -490,6 +526,21 @@ export class Waiter implements FutureThen<unknown> {
       else if (this.#settled === 2) this.#chain.reject(this.#last);
     }
     return this.#chain.promise;
+  }
+
+  /** The reaction threw outside the loop's runner: report it unless a chain takes it by then. */
+  reportUnchained(loop: BaseEventLoop | null, error: unknown): void {
+    if (loop === null || loop.isClosed()) return;
+    loop.callSoon(reportIfUnchained, this, error);
+  }
+
+  /** @internal */
+  _chained(): boolean {
+    return this.#chain !== null;
+  }
+
+  [inspectCustom](): string {
+    return `<Waiter ${this.describe()}>`;
   }
 
   describe(): string {

@@ -79,6 +79,8 @@ export class Task<T = unknown> extends Future<T> {
   #waiting: Future | null = null;
   #waitingMore: Set<Future> | null = null;
   #controller: AbortController | null = null;
+  // The message of the cancel() that took cancelling() from 0 to 1: the signal's abort reason.
+  #abortMessage: unknown = undefined;
 
   /**
    * @param coro what to run (see {@link TaskBody}).
@@ -185,8 +187,13 @@ export class Task<T = unknown> extends Future<T> {
    * @param msg carried by the CancelledError (its `args[0]` and message).
    */
   override cancel(msg?: unknown): boolean {
+    // CPython Task.cancel: even on a done task, an unretrieved exception is no longer logged.
+    this._markRetrieved();
     if (this.done()) return false;
+    // Python's None is either null or undefined here: no message.
+    msg ??= undefined;
     this.#numCancels++;
+    if (this.#numCancels === 1) this.#abortMessage = msg;
     if (this.#controller !== null && !this.#controller.signal.aborted) {
       this.#controller.abort(msg === undefined ? new CancelledError() : new CancelledError(msg));
     }
@@ -228,7 +235,12 @@ export class Task<T = unknown> extends Future<T> {
   get signal(): AbortSignal {
     if (this.#controller === null) {
       this.#controller = new AbortController();
-      if (this.#numCancels > 0 && !this.done()) this.#controller.abort(new CancelledError());
+      // Made after the cancel() that should have aborted it: abort it now, as that cancel() would
+      // have (a task that ended cancelled included).
+      if (this.#numCancels > 0 && (!this.done() || this.cancelled())) {
+        const msg = this.#abortMessage;
+        this.#controller.abort(msg === undefined ? new CancelledError() : new CancelledError(msg));
+      }
     }
     return this.#controller.signal;
   }
