@@ -1,0 +1,545 @@
+// The benchmark harness (DESIGN.md §8). A benchmark file defines its contenders with
+// `defineBench`; the harness runs each contender in a fresh child process (Node with
+// --expose-gc, or CPython 3.13 for the Python twin in bench/py/), with warm-up and
+// repetitions timed by `process.hrtime.bigint()`, and reports medians with min–max, ratios to
+// the raw-promise floor and to CPython, and PASS/MISS for the issue's targets.
+//
+// Run one benchmark file:  node bench/spawn.bench.ts [--reps N] [--quick]
+// Run them all:            npm run bench [-- --reps N] [--quick] [name ...]
+//
+// Benchmarks are never timed tests: nothing here fails a build.
+
+import { execFile, execFileSync } from "node:child_process";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const OUT_DIR = join(ROOT, ".bench-out");
+
+/** The contender every ratio's "raw floor" refers to, and the Python twin's name. */
+export const RAW = "raw";
+export const CPYTHON = "cpython";
+/** The contender the targets are checked on. */
+export const SUBJECT = "asyncio-ts";
+
+const PYTHON_VERSION = "3.13.0";
+const CHILD_TIMEOUT_MS = 180_000;
+
+/** One repetition's measurements, by metric key (milliseconds, bytes...). */
+export type Metrics = Record<string, number>;
+
+/** Runs one repetition of the job with size `n` and returns its measurements. */
+export type Contender = (n: number) => Promise<Metrics>;
+
+export interface MetricSpec {
+  key: string;
+  /** What the metric is, for the table. */
+  label: string;
+  unit: "ms" | "B";
+  /**
+   * How the metric grows with n, for ratios between runs of different sizes (a capped slow
+   * contender): "linear" compares value ÷ n, "per-item" compares values as they are (already
+   * divided by n), "none" gives no ratio. Default "linear".
+   */
+  scaling?: "linear" | "per-item" | "none";
+  /**
+   * "ratio" (default), or "difference" for figures near zero (lateness): the ÷raw column then
+   * shows this − raw, and the CPython column is left empty.
+   */
+  compare?: "ratio" | "difference";
+}
+
+/**
+ * A target from the issue, checked on the `asyncio-ts` contender's medians:
+ * - `faster`: `vs` ÷ subject ≥ `factor` (the subject is `factor` times faster),
+ * - `within`: subject ÷ `vs` ≤ `factor`,
+ * - `plus`: subject ≤ `vs` + `amount` (in the metric's unit),
+ * - `max`: subject ≤ `amount`.
+ */
+export type Target =
+  | { text: string; metric: string; kind: "faster" | "within"; vs: string; factor: number }
+  | { text: string; metric: string; kind: "plus"; vs: string; amount: number }
+  | { text: string; metric: string; kind: "max"; amount: number };
+
+export interface BenchSpec {
+  /** Short name: the file is bench/<name>.bench.ts, the twin bench/py/<name>.py. */
+  name: string;
+  /** One line: what is measured, with `{n}` standing for the size. */
+  title: string;
+  /** Size of the default run, and of `--quick`. */
+  n: number;
+  quickN: number;
+  metrics: MetricSpec[];
+  /** The JavaScript contenders, by name (`asyncio-ts`, `raw`, `effection`, ...). */
+  contenders: Record<string, Contender>;
+  /** True when bench/py/<name>.py exists. */
+  python: boolean;
+  targets?: Target[];
+  /** Footnotes printed under the table. */
+  notes?: string[];
+  /** Warm-up repetitions before the measured ones (default 1; `--quick`: 0). */
+  warmup?: number;
+  /**
+   * Caps for slow contenders that no target depends on (effection takes 10–40 s per repetition
+   * at n = 100k): at most this many repetitions and warm-ups, and a smaller n.
+   */
+  limits?: Record<string, { reps?: number; warmup?: number; n?: number }>;
+}
+
+export interface Options {
+  reps: number;
+  quick: boolean;
+  /** Optional contender filter (names). */
+  only: string[] | null;
+}
+
+/** The summary of one contender's samples of one metric. */
+export interface Result {
+  bench: string;
+  contender: string;
+  metric: string;
+  unit: string;
+  n: number;
+  reps: number;
+  median: number;
+  min: number;
+  max: number;
+  samples: number[];
+}
+
+export interface BenchOutcome {
+  spec: BenchSpec;
+  n: number;
+  results: Result[];
+  /** Contenders that did not run, with why. */
+  skipped: { contender: string; why: string }[];
+  targets: TargetOutcome[];
+}
+
+export interface TargetOutcome {
+  bench: string;
+  text: string;
+  /** The measured figure, as text. */
+  value: string;
+  pass: boolean | null;
+}
+
+export function defineBench(spec: BenchSpec): BenchSpec {
+  return spec;
+}
+
+// ---- timing helpers for the contenders -------------------------------------------------------
+
+/** Milliseconds since `t0` (a `process.hrtime.bigint()` reading). */
+export function msSince(t0: bigint): number {
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+export function now(): bigint {
+  return process.hrtime.bigint();
+}
+
+/** Collect garbage if the process runs with --expose-gc (the harness always passes it). */
+export function collect(): void {
+  if (typeof gc === "function") {
+    gc();
+    gc();
+  }
+}
+
+/** Heap bytes in use after a full collection. Requires --expose-gc. */
+export function heapUsedAfterGc(): number {
+  if (typeof gc !== "function") throw new Error("run with --expose-gc to measure heap bytes");
+  collect();
+  return process.memoryUsage().heapUsed;
+}
+
+/** The p-th percentile (0–100) of `xs`, by nearest rank on a sorted copy. */
+export function percentile(xs: ArrayLike<number>, p: number): number {
+  const sorted = Float64Array.from(xs).sort();
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] ?? Number.NaN;
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  if (s.length === 0) return Number.NaN;
+  return s.length % 2 === 1 ? (s[mid] ?? Number.NaN) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+// ---- options ----------------------------------------------------------------------------------
+
+/** Parse `--reps N`, `--quick`, `--only a,b` and the positional names out of argv. */
+export function parseArgs(argv: readonly string[]): { options: Options; names: string[] } {
+  let reps: number | null = null;
+  let quick = false;
+  let only: string[] | null = null;
+  const names: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    if (arg === "--quick") quick = true;
+    else if (arg === "--reps") reps = Number(argv[++i]);
+    else if (arg.startsWith("--reps=")) reps = Number(arg.slice(7));
+    else if (arg === "--only") only = (argv[++i] ?? "").split(",");
+    else if (arg.startsWith("--only=")) only = arg.slice(7).split(",");
+    else if (arg.startsWith("--")) throw new Error(`unknown option ${arg}`);
+    else names.push(arg);
+  }
+  if (reps !== null && (!Number.isInteger(reps) || reps < 1))
+    throw new Error("--reps needs a positive integer");
+  return { options: { reps: reps ?? (quick ? 1 : 5), quick, only }, names };
+}
+
+// ---- the child side ---------------------------------------------------------------------------
+
+const RESULT_PREFIX = "RESULT ";
+
+interface ChildReport {
+  contender: string;
+  n: number;
+  samples: Record<string, number[]>;
+}
+
+async function runChild(spec: BenchSpec, argv: readonly string[]): Promise<void> {
+  const arg = (flag: string): string => {
+    const i = argv.indexOf(flag);
+    const value = argv[i + 1];
+    if (i < 0 || value === undefined) throw new Error(`child needs ${flag}`);
+    return value;
+  };
+  const name = arg("--child");
+  const n = Number(arg("--n"));
+  const reps = Number(arg("--reps"));
+  const warmup = Number(arg("--warmup"));
+  const contender = spec.contenders[name];
+  if (contender === undefined) throw new Error(`${spec.name}: no contender ${name}`);
+  for (let i = 0; i < warmup; i++) {
+    collect();
+    await contender(n);
+  }
+  const samples: Record<string, number[]> = {};
+  for (let i = 0; i < reps; i++) {
+    collect();
+    const m = await contender(n);
+    for (const [key, value] of Object.entries(m)) (samples[key] ??= []).push(value);
+  }
+  const report: ChildReport = { contender: name, n, samples };
+  process.stdout.write(RESULT_PREFIX + JSON.stringify(report) + "\n");
+}
+
+// ---- the parent side --------------------------------------------------------------------------
+
+interface ChildOutcome {
+  report: ChildReport | null;
+  why: string;
+}
+
+function runProcess(file: string, args: string[], env?: NodeJS.ProcessEnv): Promise<ChildOutcome> {
+  return new Promise((resolvePromise) => {
+    execFile(
+      file,
+      args,
+      {
+        cwd: ROOT,
+        env: env ?? process.env,
+        timeout: CHILD_TIMEOUT_MS,
+        killSignal: "SIGKILL",
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const line = stdout.split("\n").find((l) => l.startsWith(RESULT_PREFIX));
+        if (error !== null || line === undefined) {
+          const tail = stderr.trim().split("\n").slice(-3).join(" | ");
+          const why = error?.killed === true ? `timed out after ${CHILD_TIMEOUT_MS / 1000} s` : tail;
+          resolvePromise({ report: null, why: why === "" ? "no result printed" : why });
+          return;
+        }
+        resolvePromise({ report: JSON.parse(line.slice(RESULT_PREFIX.length)) as ChildReport, why: "" });
+      },
+    );
+  });
+}
+
+function pythonEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PYENV_VERSION: PYTHON_VERSION };
+  delete env.PYTHONASYNCIODEBUG;
+  delete env.PYTHONDEVMODE;
+  return env;
+}
+
+let pythonChecked: string | null | undefined;
+
+/** The version string of CPython 3.13 if `python3` runs it with PYENV_VERSION set, else null. */
+export function pythonAvailable(): string | null {
+  if (pythonChecked !== undefined) return pythonChecked;
+  try {
+    const out = execFileSync("python3", ["--version"], { env: pythonEnv(), encoding: "utf8", stdio: "pipe" });
+    pythonChecked = /^Python 3\.13\.\d+/.test(out.trim()) ? out.trim() : null;
+  } catch {
+    pythonChecked = null;
+  }
+  return pythonChecked;
+}
+
+function contenderNames(spec: BenchSpec, options: Options): string[] {
+  const names = [...Object.keys(spec.contenders)];
+  if (spec.python) names.push(CPYTHON);
+  return options.only === null ? names : names.filter((c) => options.only?.includes(c) === true);
+}
+
+/** Run every contender of `spec` (each in its own child process), one after the other. */
+export async function runBench(spec: BenchSpec, options: Options): Promise<BenchOutcome> {
+  const benchN = options.quick ? spec.quickN : spec.n;
+  const results: Result[] = [];
+  const skipped: { contender: string; why: string }[] = [];
+  for (const contender of contenderNames(spec, options)) {
+    const limit = spec.limits?.[contender];
+    const n = Math.min(benchN, limit?.n ?? Infinity);
+    const reps = Math.min(options.reps, limit?.reps ?? Infinity);
+    // CPython has no JIT to warm up; its repetitions are the slowest, so it gets none.
+    const defaultWarmup = options.quick || contender === CPYTHON ? 0 : (spec.warmup ?? 1);
+    const warmup = Math.min(defaultWarmup, limit?.warmup ?? Infinity);
+    const common = ["--n", String(n), "--reps", String(reps), "--warmup", String(warmup)];
+    process.stderr.write(`  ${spec.name}: ${contender} ...`);
+    const t0 = now();
+    let outcome: ChildOutcome;
+    if (contender === CPYTHON) {
+      if (pythonAvailable() === null) {
+        outcome = {
+          report: null,
+          why: `CPython ${PYTHON_VERSION} not installed (PYENV_VERSION=${PYTHON_VERSION})`,
+        };
+      } else {
+        const script = join(ROOT, "bench", "py", `${spec.name}.py`);
+        outcome = await runProcess("python3", [script, ...common], pythonEnv());
+      }
+    } else {
+      const script = join(ROOT, "bench", `${spec.name}.bench.ts`);
+      outcome = await runProcess(process.execPath, ["--expose-gc", script, "--child", contender, ...common]);
+    }
+    process.stderr.write(
+      ` ${(msSince(t0) / 1000).toFixed(1)} s${outcome.report === null ? " (skipped)" : ""}\n`,
+    );
+    if (outcome.report === null) {
+      skipped.push({ contender, why: outcome.why });
+      continue;
+    }
+    for (const metric of spec.metrics) {
+      const samples = outcome.report.samples[metric.key];
+      if (samples === undefined || samples.length === 0) continue;
+      results.push({
+        bench: spec.name,
+        contender,
+        metric: metric.key,
+        unit: metric.unit,
+        n,
+        reps: samples.length,
+        median: median(samples),
+        min: Math.min(...samples),
+        max: Math.max(...samples),
+        samples,
+      });
+    }
+  }
+  const outcome: BenchOutcome = { spec, n: benchN, results, skipped, targets: [] };
+  outcome.targets = checkTargets(outcome);
+  return outcome;
+}
+
+function resultOf(outcome: BenchOutcome, contender: string, metric: string): Result | undefined {
+  return outcome.results.find((r) => r.contender === contender && r.metric === metric);
+}
+
+function medianOf(outcome: BenchOutcome, contender: string, metric: string): number | undefined {
+  return resultOf(outcome, contender, metric)?.median;
+}
+
+/** `a.median ÷ b.median`, corrected for different sizes as the metric's scaling says. */
+function ratioOf(a: Result, b: Result | undefined, scaling: MetricSpec["scaling"]): number | undefined {
+  if (b === undefined) return undefined;
+  if (a.n === b.n || scaling === "per-item") return a.median / b.median;
+  if (scaling === "none") return undefined;
+  return a.median / a.n / (b.median / b.n);
+}
+
+function checkTargets(outcome: BenchOutcome): TargetOutcome[] {
+  const out: TargetOutcome[] = [];
+  for (const t of outcome.spec.targets ?? []) {
+    const subject = medianOf(outcome, SUBJECT, t.metric);
+    const unit = outcome.spec.metrics.find((m) => m.key === t.metric)?.unit ?? "";
+    const base = { bench: outcome.spec.name, text: t.text };
+    if (subject === undefined) {
+      out.push({ ...base, value: `no ${SUBJECT} figure`, pass: null });
+      continue;
+    }
+    if (t.kind === "max") {
+      out.push({
+        ...base,
+        value: `${fmt(subject, unit)} (limit ${fmt(t.amount, unit)})`,
+        pass: subject <= t.amount,
+      });
+      continue;
+    }
+    const other = medianOf(outcome, t.vs, t.metric);
+    if (other === undefined) {
+      out.push({ ...base, value: `no ${t.vs} figure`, pass: null });
+      continue;
+    }
+    switch (t.kind) {
+      case "faster": {
+        const ratio = other / subject;
+        out.push({ ...base, value: `${ratio.toFixed(2)}x faster than ${t.vs}`, pass: ratio >= t.factor });
+        break;
+      }
+      case "within": {
+        const ratio = subject / other;
+        out.push({ ...base, value: `${ratio.toFixed(2)}x ${t.vs}`, pass: ratio <= t.factor });
+        break;
+      }
+      case "plus": {
+        out.push({
+          ...base,
+          value: `${fmt(subject, unit)} vs ${t.vs} ${fmt(other, unit)} + ${fmt(t.amount, unit)}`,
+          pass: subject <= other + t.amount,
+        });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+// ---- printing ---------------------------------------------------------------------------------
+
+export function fmt(x: number, unit: string): string {
+  if (!Number.isFinite(x)) return String(x);
+  const digits = Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 10 ? 1 : 2;
+  return `${x.toFixed(digits)} ${unit}`;
+}
+
+function ratio(x: number | undefined): string {
+  if (x === undefined || !Number.isFinite(x)) return "-";
+  return `${x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)}x`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => (i === 0 || i === 1 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+/**
+ * The human table of one benchmark: medians (min–max), ÷raw (this ÷ raw: 1.00x is the floor) and
+ * CPy÷ (CPython ÷ this: how many times faster, or leaner, than CPython).
+ */
+export function formatOutcome(outcome: BenchOutcome): string {
+  const { spec } = outcome;
+  const lines = [`${spec.name}: ${spec.title.replace("{n}", outcome.n.toLocaleString("en-US"))}  (medians)`];
+  const rows = [["contender", "metric", "median", "(min–max)", "reps", "÷raw", "CPy÷"]];
+  let scaled = false;
+  for (const metric of spec.metrics) {
+    const raw = resultOf(outcome, RAW, metric.key);
+    const cpy = resultOf(outcome, CPYTHON, metric.key);
+    for (const r of outcome.results.filter((x) => x.metric === metric.key)) {
+      const mark = r.n === outcome.n ? "" : "*";
+      if (mark !== "") scaled = true;
+      const vsCpy = cpy === undefined ? undefined : ratioOf(cpy, r, metric.scaling);
+      if (metric.compare === "difference") {
+        const comparable = raw !== undefined && (raw.n === r.n || metric.scaling === "per-item");
+        const diff = comparable ? r.median - raw.median : undefined;
+        rows.push([
+          r.n === outcome.n ? r.contender : `${r.contender} (n=${r.n.toLocaleString("en-US")})`,
+          metric.label,
+          fmt(r.median, r.unit),
+          `(${fmt(r.min, "").trim()}–${fmt(r.max, "").trim()})`,
+          String(r.reps),
+          diff === undefined ? "-" : `${diff >= 0 ? "+" : "−"}${fmt(Math.abs(diff), r.unit)}`,
+          "",
+        ]);
+        continue;
+      }
+      rows.push([
+        r.n === outcome.n ? r.contender : `${r.contender} (n=${r.n.toLocaleString("en-US")})`,
+        metric.label,
+        fmt(r.median, r.unit),
+        `(${fmt(r.min, "").trim()}–${fmt(r.max, "").trim()})`,
+        String(r.reps),
+        ratio(ratioOf(r, raw, metric.scaling)) + (raw !== undefined && r.n !== raw.n ? mark : ""),
+        ratio(vsCpy) + (cpy !== undefined && r.n !== cpy.n ? mark : ""),
+      ]);
+    }
+  }
+  lines.push(table(rows));
+  if (scaled) lines.push("  *: a capped contender ran at a smaller n; its time ratios compare time per item");
+  for (const s of outcome.skipped) lines.push(`  skipped ${s.contender}: ${s.why}`);
+  for (const note of spec.notes ?? []) lines.push(`  note: ${note}`);
+  return lines.join("\n");
+}
+
+export function formatTargets(targets: readonly TargetOutcome[]): string {
+  const rows = [["benchmark", "target", "measured", "result"]];
+  for (const t of targets)
+    rows.push([t.bench, t.text, t.value, t.pass === null ? "N/A" : t.pass ? "PASS" : "MISS"]);
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+/** Write `.bench-out/results.jsonl` (one line per result) and `.bench-out/results.json`. */
+export function writeResults(outcomes: readonly BenchOutcome[], options: Options): string {
+  mkdirSync(OUT_DIR, { recursive: true });
+  const jsonl = join(OUT_DIR, "results.jsonl");
+  writeFileSync(jsonl, "");
+  for (const o of outcomes) for (const r of o.results) appendFileSync(jsonl, JSON.stringify(r) + "\n");
+  const json = join(OUT_DIR, "results.json");
+  writeFileSync(
+    json,
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        python: pythonAvailable(),
+        reps: options.reps,
+        quick: options.quick,
+        results: outcomes.flatMap((o) => o.results),
+        skipped: outcomes.flatMap((o) => o.skipped.map((s) => ({ bench: o.spec.name, ...s }))),
+        targets: outcomes.flatMap((o) => o.targets),
+      },
+      null,
+      2,
+    ) + "\n",
+  );
+  return json;
+}
+
+/**
+ * The entry point of a benchmark file: as a child (`--child NAME`) run one contender and print
+ * its samples; run directly, run every contender and print the table.
+ */
+export async function benchMain(spec: BenchSpec): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes("--child")) {
+    await runChild(spec, argv);
+    return;
+  }
+  const { options } = parseArgs(argv);
+  const outcome = await runBench(spec, options);
+  console.log(formatOutcome(outcome));
+  if (outcome.targets.length > 0) console.log("\n" + formatTargets(outcome.targets));
+  writeResults([outcome], options);
+}

@@ -1,0 +1,74 @@
+// Spawn and join: n tasks each awaiting `sleep(0)`, created all at once, then joined in order.
+import * as effection from "effection";
+import * as asyncio from "../src/index.ts";
+import { benchMain, defineBench, msSince, now, type Metrics } from "./_harness.ts";
+
+async function child(): Promise<void> {
+  await asyncio.sleep(0);
+}
+
+async function rawChild(): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/await-thenable -- the raw floor: one microtask
+  await null;
+}
+
+function* effectionChild(): effection.Operation<void> {
+  yield* effection.sleep(0);
+}
+
+export const bench = defineBench({
+  name: "spawn",
+  title: "spawn+join of {n} tasks, each awaiting sleep(0)",
+  n: 100_000,
+  quickN: 2_000,
+  metrics: [{ key: "time", label: "time", unit: "ms" }],
+  python: true,
+  contenders: {
+    "asyncio-ts": (n) =>
+      asyncio.run(async (): Promise<Metrics> => {
+        const t0 = now();
+        const tasks: asyncio.Task<void>[] = new Array<asyncio.Task<void>>(n);
+        for (let i = 0; i < n; i++) tasks[i] = asyncio.createTask(child);
+        for (const t of tasks) await t;
+        return { time: msSince(t0) };
+      }),
+    raw: async (n) => {
+      const t0 = now();
+      const ps: Promise<void>[] = new Array<Promise<void>>(n);
+      for (let i = 0; i < n; i++) ps[i] = rawChild();
+      for (const p of ps) await p;
+      return { time: msSince(t0) };
+    },
+    effection: (n) =>
+      effection.run(function* (): effection.Operation<Metrics> {
+        const t0 = now();
+        const tasks: effection.Task<void>[] = new Array<effection.Task<void>>(n);
+        for (let i = 0; i < n; i++) tasks[i] = yield* effection.spawn(effectionChild);
+        for (const t of tasks) yield* t;
+        return { time: msSince(t0) };
+      }),
+  },
+  targets: [
+    {
+      text: "spawn+join ≥ 20x faster than CPython 3.13",
+      metric: "time",
+      kind: "faster",
+      vs: "cpython",
+      factor: 20,
+    },
+    {
+      text: "spawn+join within 3x of raw `await null`",
+      metric: "time",
+      kind: "within",
+      vs: "raw",
+      factor: 3,
+    },
+  ],
+  notes: [
+    "raw: an async function per task doing `await null`, joined by awaiting each promise",
+    "effection: spawn + sleep(0), which is a setTimeout(0) (≥ 1 ms) in effection",
+  ],
+  limits: { effection: { reps: 3, n: 10_000 } },
+});
+
+if (import.meta.main) await benchMain(bench);
