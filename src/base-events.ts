@@ -19,6 +19,8 @@ import {
   kIsIdle,
   kNextTimer,
   kPushReady,
+  kNextTask,
+  kPrevTask,
   kRegisterTask,
   kRun,
   kStepEnded,
@@ -96,7 +98,10 @@ export class BaseEventLoop {
   #debug = debugFromEnv();
   #exceptionHandler: ExceptionHandler | null = null;
   #taskFactory: TaskFactory | null = null;
-  #tasks = new Set<Task>();
+  // Pending tasks in creation order, linked through the tasks themselves (a Set costs a hash
+  // entry and rehashing per task).
+  #taskHead: Task | null = null;
+  #taskTail: Task | null = null;
   #runResolve: ((value: undefined) => void) | null = null;
   // True between taking an iteration's snapshot and running its last handle.
   #inIteration = false;
@@ -409,17 +414,31 @@ export class BaseEventLoop {
 
   /** @internal */
   [kRegisterTask](task: Task): void {
-    this.#tasks.add(task);
+    const tail = this.#taskTail;
+    task[kPrevTask] = tail;
+    task[kNextTask] = null;
+    if (tail === null) this.#taskHead = task;
+    else tail[kNextTask] = task;
+    this.#taskTail = task;
   }
 
   /** @internal */
   [kUnregisterTask](task: Task): void {
-    this.#tasks.delete(task);
+    const prev = task[kPrevTask];
+    const next = task[kNextTask];
+    if (prev === null && this.#taskHead !== task) return; // not linked
+    if (prev === null) this.#taskHead = next;
+    else prev[kNextTask] = next;
+    if (next === null) this.#taskTail = prev;
+    else next[kPrevTask] = prev;
+    task[kPrevTask] = task[kNextTask] = null;
   }
 
   /** @internal the loop's pending tasks (CPython's all_tasks). */
-  _allTasks(): Set<Task> {
-    return this.#tasks;
+  _allTasks(): Task[] {
+    const out: Task[] = [];
+    for (let t = this.#taskHead; t !== null; t = t[kNextTask]) out.push(t);
+    return out;
   }
 
   /** @internal */

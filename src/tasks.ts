@@ -16,6 +16,8 @@ import {
   kCancelFuture,
   kDeliverCancel,
   kPushReady,
+  kNextTask,
+  kPrevTask,
   kRegisterTask,
   kRemoveWaiting,
   kRun,
@@ -79,6 +81,10 @@ export class Task<T = unknown> extends Future<T> {
   #waiting: Future | null = null;
   #waitingMore: Set<Future> | null = null;
   #controller: AbortController | null = null;
+  /** @internal the loop's list of pending tasks */
+  [kPrevTask]: Task | null = null;
+  /** @internal */
+  [kNextTask]: Task | null = null;
   // The message of the cancel() that took cancelling() from 0 to 1: the signal's abort reason.
   #abortMessage: unknown = undefined;
 

@@ -39,3 +39,6 @@ export const kTimerFired = Symbol("asyncio-ts.timerFired");
 export const kNextTimer = Symbol("asyncio-ts.nextTimer");
 /** Loop: whether the loop is idle (nothing ready, waiting for timers or I/O). */
 export const kIsIdle = Symbol("asyncio-ts.isIdle");
+/** Task: the loop's intrusive list of pending tasks (CPython's all_tasks). */
+export const kPrevTask = Symbol("asyncio-ts.prevTask");
+export const kNextTask = Symbol("asyncio-ts.nextTask");
