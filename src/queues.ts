@@ -227,8 +227,8 @@ export class Queue<T> extends LoopBound implements AsyncIterable<T> {
   }
 
   #format(): string {
-    let result = `maxsize=${reprValue(this.#maxsize)}`;
-    if (this.size() > 0) result += ` _queue=${reprValue(this.contents())}`;
+    let result = `maxsize=${itemRepr(this.#maxsize)}`;
+    if (this.size() > 0) result += ` _queue=${itemRepr(this.contents())}`;
     if (this.#getters.length > 0) result += ` _getters[${this.#getters.length}]`;
     if (this.#putters.length > 0) result += ` _putters[${this.#putters.length}]`;
     if (this.#unfinishedTasks > 0) result += ` tasks=${this.#unfinishedTasks}`;
@@ -237,14 +237,65 @@ export class Queue<T> extends LoopBound implements AsyncIterable<T> {
   }
 }
 
+/** Python's repr of a str: single quotes unless the text holds a single quote and no double one. */
+function strRepr(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of s) {
+    if (ch === "\\" || ch === quote) out += `\\${ch}`;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else out += ch;
+  }
+  return out + quote;
+}
+
+/**
+ * Python's repr of a queue item, as `str(queue)` shows it (`_queue=[1, 'a', None]`): arrays as
+ * lists, numbers as ints or floats, anything else as the library's repr.
+ */
+function itemRepr(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(itemRepr).join(", ")}]`;
+  if (typeof v === "string") return strRepr(v);
+  if (typeof v === "number") {
+    if (Number.isNaN(v)) return "nan";
+    if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+    // JS and Python agree on the shortest round-trip digits; Python pads the exponent to 2 digits.
+    return String(v).replace(/e([+-])(\d)$/, (_m, sign: string, digit: string) => `e${sign}0${digit}`);
+  }
+  if (typeof v === "bigint") return v.toString();
+  return reprValue(v);
+}
+
 function typeName(v: unknown): string {
   if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "bigint") return "int";
   if (typeof v === "string") return "str";
   if (Array.isArray(v)) return "tuple";
   if (v === null || v === undefined) return "NoneType";
   return typeof v === "object"
     ? ((v as { constructor?: { name?: string } }).constructor?.name ?? "object")
     : typeof v;
+}
+
+/**
+ * Python's str order (by code point). JavaScript's `<` compares UTF-16 code units, which puts an
+ * astral character (a surrogate pair, 0xD800-0xDFFF) before U+E000-U+FFFF; remap the first
+ * differing unit so that surrogates sort above them.
+ */
+function compareCodePoints(x: string, y: string): number {
+  if (x === y) return 0;
+  const n = Math.min(x.length, y.length);
+  let i = 0;
+  while (i < n && x.charCodeAt(i) === y.charCodeAt(i)) i++;
+  if (i === n) return x.length - y.length;
+  return codePointRank(x.charCodeAt(i)) - codePointRank(y.charCodeAt(i));
+}
+
+function codePointRank(unit: number): number {
+  return unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit;
 }
 
 /**
@@ -260,11 +311,7 @@ export function pyCompare(a: unknown, b: unknown): number {
     const y = b as number | bigint;
     return x < y ? -1 : x > y ? 1 : 0;
   }
-  if (ta === "string" && tb === "string") {
-    const x = a as string;
-    const y = b as string;
-    return x < y ? -1 : x > y ? 1 : 0;
-  }
+  if (ta === "string" && tb === "string") return compareCodePoints(a as string, b as string);
   if (Array.isArray(a) && Array.isArray(b)) {
     const n = Math.min(a.length, b.length);
     for (let i = 0; i < n; i++) {
@@ -311,23 +358,35 @@ export class PriorityQueue<T> extends Queue<T> {
     heap[i] = item;
   }
 
+  // CPython 3.13 heapq.heappop/_siftup: move the smaller child up (the right one on a tie) all the
+  // way down to a leaf, then let the last item bubble back up. This is not the textbook sift-down:
+  // the layout it leaves (visible in str(queue)) and the order of equal items depend on it.
+  // Comparisons run first, so a throwing compare leaves the heap untouched.
   protected override take(): T {
     const heap = this.#heap;
-    const top = heap[0] as T;
-    const last = heap.pop() as T;
-    const n = heap.length;
-    if (n > 0) {
-      let i = 0;
-      for (;;) {
-        let c = 2 * i + 1;
-        if (c >= n) break;
-        if (c + 1 < n && this.#compare(heap[c + 1] as T, heap[c] as T) < 0) c++;
-        if (this.#compare(heap[c] as T, last) >= 0) break;
-        heap[i] = heap[c] as T;
-        i = c;
-      }
-      heap[i] = last;
+    const n = heap.length - 1;
+    const last = heap[n] as T;
+    if (n === 0) {
+      heap.pop();
+      return last;
     }
+    let leaf = 0;
+    for (let child = 1; child < n; child = 2 * leaf + 1) {
+      const right = child + 1;
+      if (right < n && !(this.#compare(heap[child] as T, heap[right] as T) < 0)) leaf = right;
+      else leaf = child;
+    }
+    let slot = leaf;
+    while (slot > 0 && this.#compare(last, heap[slot] as T) < 0) slot = (slot - 1) >> 1;
+    const top = heap[0] as T;
+    heap.pop();
+    // Shift the path from the root down to `slot` up by one level; the path is the leaf's ancestors.
+    const leafDepth = 31 - Math.clz32(leaf + 1);
+    const slotDepth = 31 - Math.clz32(slot + 1);
+    for (let d = 0; d < slotDepth; d++) {
+      heap[((leaf + 1) >> (leafDepth - d)) - 1] = heap[((leaf + 1) >> (leafDepth - d - 1)) - 1] as T;
+    }
+    heap[slot] = last;
     return top;
   }
 
