@@ -141,12 +141,17 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
   return outer;
 }
 
-/** The CancelledError a cancelled future raises (CPython's `_make_cancelled_error`). */
+/**
+ * CPython's `fut._make_cancelled_error()`: the CancelledError a cancelled future raises; for a
+ * future that was not cancelled (it returned or raised), a plain CancelledError().
+ */
 function cancelledErrorOf(fut: Future): unknown {
-  try {
-    fut.result();
-  } catch (e) {
-    return e;
+  if (fut.cancelled()) {
+    try {
+      fut.result();
+    } catch (e) {
+      return e;
+    }
   }
   return new CancelledError();
 }
@@ -168,17 +173,17 @@ export interface WaitOptions {
 }
 
 type WaitInput<T> = Future<T> | PromiseLike<T>;
+/** What `wait()` puts in its sets for an input: the Future or Task itself, or a running promise's wrapper. */
+type AsFuture<F> = F extends Future ? F : Future<Awaited<F>>;
 
 /**
  * Wait for the Futures and Tasks in `fs` to complete, at most `timeout` seconds. Returns
- * `[done, pending]` sets. Never cancels and never throws TimeoutError. Bare coroutines are
- * refused (wrap them with `createTask`); a running promise is wrapped in a Future.
+ * `[done, pending]` sets of the very Futures and Tasks given. Never cancels and never throws
+ * TimeoutError. Bare coroutines are refused (wrap them with `createTask`); a running promise is
+ * wrapped in a Future.
  * @see https://docs.python.org/3.13/library/asyncio-task.html#asyncio.wait
  */
-export const wait: <T>(
-  fs: Iterable<WaitInput<T>>,
-  options?: WaitOptions,
-) => Coroutine<[Set<Future<T>>, Set<Future<T>>]> = coroutine(async function wait<T>(
+export const wait = coroutine(async function wait<T>(
   fs: Iterable<WaitInput<T>>,
   options?: WaitOptions,
 ): Promise<[Set<Future<T>>, Set<Future<T>>]> {
@@ -204,7 +209,11 @@ export const wait: <T>(
   const futs = new Set<Future<T>>();
   for (const f of unique) futs.add(ensureFuture(f as AwaitableLike<T>, { loop }));
   return waitImpl(futs, timeoutSec, returnWhen, loop);
-});
+  // Typed by what is passed in: the sets hold those very objects (a Task stays that Task).
+}) as <F extends WaitInput<unknown>>(
+  fs: Iterable<F>,
+  options?: WaitOptions,
+) => Coroutine<[Set<AsFuture<F>>, Set<AsFuture<F>>]>;
 
 async function waitImpl<T>(
   fs: Set<Future<T>>,
@@ -301,6 +310,14 @@ class DoneQueue<T> {
   }
   put(item: Future<T> | null): void {
     this.#items.push(item);
+    this.#wakeupNext();
+  }
+
+  #empty(): boolean {
+    return this.#items.length === 0;
+  }
+
+  #wakeupNext(): void {
     while (this.#getters.length > 0) {
       const g = this.#getters.shift() as Future<null>;
       if (!g.done()) {
@@ -311,15 +328,17 @@ class DoneQueue<T> {
   }
   /** The next item, boxed: a Future returned from an async function would be adopted (awaited). */
   async get(): Promise<[Future<T> | null]> {
-    while (this.#items.length === 0) {
+    while (this.#empty()) {
       const getter = this.#loop.createFuture<null>();
       this.#getters.push(getter);
       try {
         await getter;
       } catch (e) {
-        getter.cancel();
+        getter.cancel(); // in case it is not done yet
         const i = this.#getters.indexOf(getter);
         if (i >= 0) this.#getters.splice(i, 1);
+        // CPython Queue.get: woken (not cancelled) but interrupted, pass the item on.
+        if (!this.#empty() && !getter.cancelled()) this.#wakeupNext();
         throw e;
       }
     }
@@ -338,8 +357,14 @@ export function asCompleted<T>(
   fs: Iterable<AwaitableLike<T>>,
   options?: { timeout?: number | null },
 ): AsCompletedIterator<T> {
-  if (fs instanceof Future || iscoroutine(fs)) {
-    throw new TypeError(`expect an iterable of futures, not ${(fs as object).constructor.name}`);
+  // CPython 3.13 tasks.py as_completed: any awaitable (a promise too) is refused, with this text.
+  const arg: unknown = fs;
+  if (
+    (typeof arg === "object" || typeof arg === "function") &&
+    arg !== null &&
+    typeof (arg as { then?: unknown }).then === "function"
+  ) {
+    throw new TypeError(`expects an iterable of awaitables, not ${(fs as object).constructor.name}`);
   }
   return new AsCompletedIterator(fs, options?.timeout ?? null);
 }

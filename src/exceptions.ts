@@ -27,6 +27,8 @@ function brandedHasInstance(cls: Branded, value: unknown): boolean {
   return (value as Record<symbol, unknown>)[sym] === true;
 }
 
+const cancelStacks = ((v) => v !== undefined && v !== "" && v !== "0")(process.env.ASYNCIO_TS_DEBUG);
+
 function messageOf(value: unknown): string {
   return typeof value === "string" ? value : inspect(value);
 }
@@ -44,7 +46,12 @@ export class CancelledError extends Error {
   /** Python's `args`: `[msg]` when `cancel(msg)` was given a message, else `[]`. */
   readonly args: unknown[];
   constructor(...args: unknown[]) {
+    // The stack of a CancelledError shows the loop's internals, not where the task waited, and
+    // capturing it costs microseconds per cancellation: only debug mode (ASYNCIO_TS_DEBUG) keeps it.
+    const limit = Error.stackTraceLimit;
+    if (!cancelStacks) Error.stackTraceLimit = 0;
     super(args.length === 0 || args[0] === undefined || args[0] === null ? "" : messageOf(args[0]));
+    Error.stackTraceLimit = limit;
     this.args = args.length === 0 || args[0] === undefined ? [] : args;
   }
   static override [Symbol.hasInstance](value: unknown): boolean {
@@ -178,72 +185,137 @@ export class SendfileNotAvailableError extends RuntimeError {
 }
 brand(SendfileNotAvailableError, "SendfileNotAvailableError");
 
-type Matcher = ((error: unknown) => boolean) | (abstract new (...args: never[]) => unknown);
+/**
+ * What `subgroup()`/`split()` match with: an error class, an array of error classes (Python's
+ * tuple of types), or a predicate called with each leaf and each nested group.
+ */
+export type ExceptionGroupMatcher =
+  | ((error: unknown) => boolean)
+  | (abstract new (...args: never[]) => unknown)
+  | readonly (abstract new (...args: never[]) => unknown)[];
 
-function toPredicate(match: Matcher): (error: unknown) => boolean {
-  // An error class is matched with instanceof; any other function is a predicate.
-  const proto: unknown = (match as { prototype?: unknown }).prototype;
-  if (
-    match === Error ||
-    (typeof proto === "object" &&
-      proto !== null &&
-      Object.prototype.isPrototypeOf.call(Error.prototype, proto))
-  ) {
-    const cls = match as abstract new (...args: never[]) => unknown;
-    return (e) => e instanceof cls;
+type Predicate = (error: unknown) => boolean;
+
+function isErrorClass(x: unknown): x is abstract new (...args: never[]) => unknown {
+  if (x === Error) return true;
+  if (typeof x !== "function") return false;
+  const proto: unknown = (x as { prototype?: unknown }).prototype;
+  return (
+    typeof proto === "object" && proto !== null && Object.prototype.isPrototypeOf.call(Error.prototype, proto)
+  );
+}
+
+function isClass(fn: (...args: never[]) => unknown): boolean {
+  return /^class[\s{]/.test(Function.prototype.toString.call(fn));
+}
+
+// CPython Objects/exceptions.c get_matcher_type
+function toPredicate(match: unknown): Predicate {
+  if (isErrorClass(match)) return (e) => e instanceof match;
+  if (Array.isArray(match) && match.every(isErrorClass)) {
+    const classes = match as (abstract new (...args: never[]) => unknown)[];
+    return (e) => classes.some((cls) => e instanceof cls);
   }
-  return match as (error: unknown) => boolean;
+  if (typeof match === "function" && !isClass(match as (...args: never[]) => unknown)) {
+    return match as Predicate;
+  }
+  throw new TypeError(
+    "expected an exception type, a tuple of exception types, or a callable (other than a class)",
+  );
+}
+
+/** What `split()` returns for the derived groups: the original's cause and stack (its traceback). */
+function copyMetadata(from: ExceptionGroup, to: unknown): ExceptionGroup {
+  if (!(to instanceof ExceptionGroup)) {
+    throw new TypeError("derive must return an instance of BaseExceptionGroup");
+  }
+  if (Object.hasOwn(from, "cause")) {
+    Object.defineProperty(to, "cause", { value: from.cause, writable: true, configurable: true });
+  }
+  if (typeof from.stack === "string") to.stack = from.stack;
+  return to;
+}
+
+// CPython Objects/exceptions.c exceptiongroup_split_recursive
+function splitGroup(eg: ExceptionGroup, pred: Predicate): [ExceptionGroup | null, ExceptionGroup | null] {
+  if (pred(eg)) return [eg, null];
+  const yes: unknown[] = [];
+  const no: unknown[] = [];
+  for (const e of eg.exceptions) {
+    if (e instanceof ExceptionGroup) {
+      const [m, r] = splitGroup(e, pred);
+      if (m !== null) yes.push(m);
+      if (r !== null) no.push(r);
+    } else if (pred(e)) {
+      yes.push(e);
+    } else {
+      no.push(e);
+    }
+  }
+  return [
+    yes.length === 0 ? null : copyMetadata(eg, eg.derive(yes)),
+    no.length === 0 ? null : copyMetadata(eg, eg.derive(no)),
+  ];
 }
 
 /**
  * Python's ExceptionGroup: several unrelated exceptions raised together (by a TaskGroup).
  * `message` is the bare message; `String(group)` reads like Python's
  * `'unhandled errors in a TaskGroup (2 sub-exceptions)'`.
+ *
+ * **Differs from asyncio:** JavaScript can throw any value, so members need not be `Error`s;
+ * there is no BaseExceptionGroup (a TaskGroup re-raises KeyboardInterrupt bare, and groups any
+ * other error in an ExceptionGroup).
  * @see https://docs.python.org/3.13/library/exceptions.html#ExceptionGroup
  */
 export class ExceptionGroup extends AggregateError {
   readonly code = "ERR_ASYNCIO_EXCEPTION_GROUP";
   /** The member exceptions, as Python's `exceptions` attribute (also `errors`, AggregateError's). */
   readonly exceptions: readonly unknown[];
+  /**
+   * @throws {TypeError} if `message` is not a string or `exceptions` is not iterable.
+   * @throws {RangeError} if `exceptions` is empty.
+   */
   constructor(message: string, exceptions: Iterable<unknown>, options?: ErrorOptions) {
+    if (typeof message !== "string") {
+      throw new TypeError(`argument 1 must be str, not ${typeof message}`);
+    }
+    const excs: unknown = exceptions;
+    if (
+      excs === null ||
+      excs === undefined ||
+      typeof excs === "string" ||
+      typeof (excs as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== "function"
+    ) {
+      throw new TypeError("second argument (exceptions) must be a sequence");
+    }
     const list = [...exceptions];
-    if (typeof message !== "string") throw new TypeError("argument 1 must be str");
     if (list.length === 0) throw new RangeError("second argument (exceptions) must be a non-empty sequence");
     super(list, message, options);
-    this.exceptions = list;
+    this.exceptions = Object.freeze(list);
   }
 
-  /** A group with the same message, cause and subclass, holding `excs`. */
+  /**
+   * Return an ExceptionGroup with the same message, holding `excs`. `split()` and `subgroup()`
+   * build their results with it (override it in a subclass to keep the subclass), then copy the
+   * original's `cause` and `stack` onto them, as Python copies `__cause__` and `__traceback__`.
+   */
   derive(excs: Iterable<unknown>): ExceptionGroup {
     return new ExceptionGroup(this.message, excs);
   }
 
   /**
-   * The sub-group of the leaves that match (a class or a predicate), keeping the nesting,
-   * or null if none matches.
+   * The sub-group of the exceptions that match (an error class, an array of them, or a
+   * predicate), keeping the nesting; the group itself if it matches as a whole; null if none.
+   * @throws {TypeError} for any other kind of matcher.
    */
-  subgroup(match: Matcher): ExceptionGroup | null {
-    return this.split(match)[0];
+  subgroup(match: ExceptionGroupMatcher): ExceptionGroup | null {
+    return splitGroup(this, toPredicate(match))[0];
   }
 
-  /** `[matching, rest]`, each a group keeping the nesting, or null if empty. */
-  split(match: Matcher): [ExceptionGroup | null, ExceptionGroup | null] {
-    const pred = toPredicate(match);
-    if (pred(this)) return [this, null];
-    const yes: unknown[] = [];
-    const no: unknown[] = [];
-    for (const e of this.exceptions) {
-      if (e instanceof ExceptionGroup) {
-        const [m, r] = e.split(pred);
-        if (m !== null) yes.push(m);
-        if (r !== null) no.push(r);
-      } else if (pred(e)) {
-        yes.push(e);
-      } else {
-        no.push(e);
-      }
-    }
-    return [yes.length === 0 ? null : this.derive(yes), no.length === 0 ? null : this.derive(no)];
+  /** `[matching, rest]`, each a group keeping the nesting, or null if empty (see {@link subgroup}). */
+  split(match: ExceptionGroupMatcher): [ExceptionGroup | null, ExceptionGroup | null] {
+    return splitGroup(this, toPredicate(match));
   }
 
   override toString(): string {

@@ -5,9 +5,21 @@
  */
 import { EventLoop, type BaseEventLoop } from "./base-events.ts";
 import { gather } from "./combinators.ts";
+import { Coroutine } from "./coroutines.ts";
 import { peekRunningLoop } from "./events.ts";
 import { CancelledError, KeyboardInterrupt, RuntimeError } from "./exceptions.ts";
-import type { Task, TaskBody } from "./tasks.ts";
+import { clearTimeout, setTimeout } from "./internal/clock.ts";
+import { reprValue } from "./internal/repr.ts";
+import type { Task } from "./tasks.ts";
+
+/** The longest delay a Node timer takes (about 24.8 days). */
+const KEEP_ALIVE_MS = 2 ** 31 - 1;
+
+/**
+ * @internal A loop with `[kNoKeepAlive] = true` lets Node exit while its main task waits on
+ * nothing: the virtual-time loop, where that is a deadlock a test should see at once.
+ */
+export const kNoKeepAlive = Symbol("asyncio-ts.noKeepAlive");
 
 /** Options of {@link run} and {@link Runner}. */
 export interface RunnerOptions {
@@ -16,6 +28,9 @@ export interface RunnerOptions {
   /** Creates the loop (default: `new EventLoop()`). */
   loopFactory?: () => BaseEventLoop;
 }
+
+/** What `run()` runs as the main task: a coroutine, or a function returning an awaitable. */
+export type MainBody<T> = Coroutine<T> | (() => T | PromiseLike<T>);
 
 type RunnerState = "created" | "initialized" | "closed";
 
@@ -42,12 +57,16 @@ export class Runner {
   }
 
   /**
-   * Run `coro` (a coroutine, a function returning an awaitable, or a Future) as the main task
-   * on the runner's loop; resolve with its result. The first Ctrl-C cancels the main task.
-   * @throws {RuntimeError} when a loop is already running.
+   * Run `coro` (a coroutine, or a function returning an awaitable) as the main task on the
+   * runner's loop; resolve with its result. The first Ctrl-C cancels the main task; if that
+   * ends it, the promise rejects with {@link KeyboardInterrupt}.
+   * @throws {RangeError} `a coroutine was expected, got ...` for anything else (a Future too),
+   *   as CPython's ValueError.
    * @throws {TypeError} for a running Promise (it cannot be owned by a task).
+   * @throws {RuntimeError} when a loop is already running.
    */
-  async run<T>(coro: TaskBody<T>): Promise<T> {
+  async run<T>(coro: MainBody<T>): Promise<T> {
+    checkMain(coro);
     if (peekRunningLoop() !== null)
       throw new RuntimeError("Runner.run() cannot be called from a running event loop");
     this.#lazyInit();
@@ -64,7 +83,17 @@ export class Runner {
       process.kill(process.pid, "SIGINT");
     };
     const installSigint = process.listenerCount("SIGINT") === 0;
+    const keepAlive: { timer: ReturnType<typeof setTimeout> | null } = { timer: null };
     if (installSigint) process.on("SIGINT", onSigint);
+    if (installSigint && (loop as { [kNoKeepAlive]?: boolean })[kNoKeepAlive] !== true) {
+      // CPython's run() blocks until main is done, Ctrl-C included, even when main waits on
+      // nothing that Node would count (no timer, no I/O): hold a ref'd timer meanwhile, or Node
+      // would exit with the main task pending (signal listeners do not keep it alive).
+      const hold = (): void => {
+        keepAlive.timer = setTimeout(hold, KEEP_ALIVE_MS);
+      };
+      hold();
+    }
     this.#interruptCount = 0;
     try {
       return await loop.runUntilComplete(task);
@@ -75,6 +104,7 @@ export class Runner {
       throw e;
     } finally {
       if (installSigint) process.removeListener("SIGINT", onSigint);
+      if (keepAlive.timer !== null) clearTimeout(keepAlive.timer);
     }
   }
 
@@ -118,6 +148,13 @@ export class Runner {
   }
 }
 
+// CPython 3.13 runners.py Runner.run: `if not coroutines.iscoroutine(coro): raise ValueError`.
+function checkMain(main: unknown): void {
+  // A running Promise goes on to createTask(), whose TypeError says how to fix it.
+  if (main instanceof Coroutine || typeof main === "function" || main instanceof Promise) return;
+  throw new RangeError(`a coroutine was expected, got ${reprValue(main)}`);
+}
+
 async function cancelAllTasks(loop: BaseEventLoop): Promise<void> {
   const toCancel = [...loop._allTasks()];
   if (toCancel.length === 0) return;
@@ -143,7 +180,7 @@ async function cancelAllTasks(loop: BaseEventLoop): Promise<void> {
  * @throws {RuntimeError} `asyncio.run() cannot be called from a running event loop`.
  * @see https://docs.python.org/3.13/library/asyncio-runner.html#asyncio.run
  */
-export async function run<T>(main: TaskBody<T>, options?: RunnerOptions): Promise<T> {
+export async function run<T>(main: MainBody<T>, options?: RunnerOptions): Promise<T> {
   if (peekRunningLoop() !== null) {
     throw new RuntimeError("asyncio.run() cannot be called from a running event loop");
   }

@@ -115,11 +115,19 @@ export class Timeout {
 
   [inspectCustom](): string {
     const when =
-      this.#state === "active"
-        ? ` when=${this.#when === null ? "None" : String(Math.round(this.#when * 1000) / 1000)}`
-        : "";
+      this.#state === "active" ? ` when=${this.#when === null ? "None" : pyFloat(round3(this.#when))}` : "";
     return `<Timeout [${this.#state}]${when}>`;
   }
+}
+
+/** Python's `round(x, 3)`. */
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** A float as Python's repr writes it: `10.0`, not `10`. */
+function pyFloat(x: number): string {
+  return Number.isInteger(x) ? x.toFixed(1) : String(x);
 }
 
 /**

@@ -9,7 +9,7 @@ import { RuntimeError } from "../exceptions.ts";
 import type { Future } from "../futures.ts";
 import { reprValue } from "../internal/repr.ts";
 import { kArmTimer, kIsIdle, kNextTimer, kTimerFired, kUnretrieved } from "../internal/symbols.ts";
-import { Runner } from "../runners.ts";
+import { kNoKeepAlive, Runner } from "../runners.ts";
 
 /** Options of {@link VirtualTimeLoop}. */
 export interface VirtualTimeOptions {
@@ -28,11 +28,14 @@ export class VirtualTimeLoop extends BaseEventLoop {
   #autojump: boolean;
   #jumpScheduled = false;
   #pendingWhen: number | null = null;
+  /** @internal A main task waiting on nothing is a deadlock here: let Node exit and say so. */
+  readonly [kNoKeepAlive] = true;
 
   constructor(options?: VirtualTimeOptions) {
     super();
     this.#autojump = options?.autojump ?? true;
-    this.clockResolution = 0;
+    // CPython: a timer is due when `when < time() + clock_resolution` (1e-9 s on Linux).
+    this.clockResolution = 1e-9;
     this[kUnretrieved] = new Set<Future>();
   }
 
