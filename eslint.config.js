@@ -2,9 +2,17 @@
 import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const timerGlobals = ["setTimeout", "setImmediate", "setInterval", "clearTimeout", "clearImmediate", "clearInterval"].map(
-  (name) => ({ name, message: "only src/internal/clock.ts and src/base-events.ts may touch real timers" }),
-);
+const timerGlobals = [
+  "setTimeout",
+  "setImmediate",
+  "setInterval",
+  "clearTimeout",
+  "clearImmediate",
+  "clearInterval",
+].map((name) => ({
+  name,
+  message: "only src/internal/clock.ts and src/base-events.ts may touch real timers",
+}));
 
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "coverage/**"] },
@@ -29,7 +37,10 @@ export default tseslint.config(
       // Futures re-raise whatever was stored in them, as asyncio does.
       "@typescript-eslint/only-throw-error": ["error", { allowThrowingUnknown: true }],
       "@typescript-eslint/switch-exhaustiveness-check": "error",
-      "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true, allowBoolean: true }],
+      "@typescript-eslint/restrict-template-expressions": [
+        "error",
+        { allowNumber: true, allowBoolean: true },
+      ],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/no-extraneous-class": "off",
     },
