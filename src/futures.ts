@@ -252,12 +252,17 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (loop !== null) {
       const track = loop[kUnretrieved];
       if (track !== null) track.add(this);
-      else
+      else {
+        // The registry holds the exception strongly. An Error's stack, until first read, keeps the
+        // receivers of its frames (this task among them): format it now, or the future could never
+        // be collected and the report would never come.
+        if (exc instanceof Error) void exc.stack;
         neverRetrieved.register(
           this,
           { loop, exception: exc, repr: reprValue(this), kind: this.constructor.name },
           this,
         );
+      }
     }
     this.#scheduleCallbacks();
   }

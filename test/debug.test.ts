@@ -1,0 +1,69 @@
+// Debug mode and "nothing is lost" reports that depend on garbage collection (CPython:
+// test_futures.py test_tb_logger_exception_unretrieved, test_pep492.py coroutine origin
+// tracking), checked in child processes run with --expose-gc.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import * as asyncio from "../src/index.ts";
+
+const fixture = fileURLToPath(new URL("./fixtures/gc-reports.ts", import.meta.url));
+
+function runChild(mode: string): { stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync(process.execPath, ["--expose-gc", fixture, mode], {
+    encoding: "utf8",
+    timeout: 20_000,
+  });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+describe("debug and lost-work reports", () => {
+  it("a task exception never retrieved is reported when the task is collected", () => {
+    const r = runChild("unretrieved");
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /^Task exception was never retrieved$/m);
+    assert.match(r.stderr, /RangeError: nobody looks at me/);
+    assert.match(
+      r.stderr,
+      /future: <Task finished name='Task-\d+' coro=failing\(\) exception=RangeError\('nobody looks at me'\)>/,
+    );
+  });
+
+  it("in debug mode a coroutine never awaited is reported with where it was created", () => {
+    const r = runChild("never-awaited");
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /^RuntimeWarning: coroutine 'neverAwaited' was never awaited$/m);
+    assert.match(r.stderr, /^Coroutine created at \(most recent call last\)$/m);
+    assert.match(r.stderr, /gc-reports\.ts/);
+  });
+
+  it("slow callbacks are logged in debug mode with what was slow", () =>
+    asyncio.run(
+      async () => {
+        const loop = asyncio.getRunningLoop();
+        loop.slowCallbackDuration = 0.01;
+        const lines: string[] = [];
+        const write = process.stderr.write.bind(process.stderr);
+        process.stderr.write = ((chunk: string | Uint8Array) => {
+          lines.push(String(chunk));
+          return true;
+        }) as typeof process.stderr.write;
+        try {
+          loop.callSoon(function blocking() {
+            const end = performance.now() + 30;
+            while (performance.now() < end) {
+              // busy: blocks the loop
+            }
+          });
+          await asyncio.sleep(0.001);
+        } finally {
+          process.stderr.write = write;
+        }
+        assert.ok(
+          lines.some((l) => /^Executing <Handle blocking\(\)> took 0\.0\d\d seconds\n$/.test(l)),
+          lines.join(""),
+        );
+      },
+      { debug: true },
+    ));
+});
