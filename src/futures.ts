@@ -256,7 +256,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
         // The registry holds the exception strongly. An Error's stack, until first read, keeps the
         // receivers of its frames (this task among them): format it now, or the future could never
         // be collected and the report would never come.
-        if (exc instanceof Error) void exc.stack;
+        if (exc instanceof Error) exc.stack?.toString();
         neverRetrieved.register(
           this,
           { loop, exception: exc, repr: reprValue(this), kind: this.constructor.name },

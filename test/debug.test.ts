@@ -47,7 +47,7 @@ describe("debug and lost-work reports", () => {
         process.stderr.write = ((chunk: string | Uint8Array) => {
           lines.push(String(chunk));
           return true;
-        }) as typeof process.stderr.write;
+        });
         try {
           loop.callSoon(function blocking() {
             const end = performance.now() + 30;
