@@ -1,7 +1,7 @@
 // Pins reference §2.3 item 28 and DESIGN §3.4: after current_task().cancel() the task keeps running; awaiting a done
 // future or a non-suspending coroutine does not deliver it; the next real suspension raises CancelledError and
 // the fresh future it awaited is cancelled with the same message.
- 
+
 import * as asyncio from "../src/index.ts";
 import { excArgs, print } from "./_py.ts";
 

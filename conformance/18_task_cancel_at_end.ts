@@ -1,6 +1,6 @@
 // Pins reference §2.3 item 29: a cancel request still pending when the coroutine returns makes the task cancelled
 // and discards the value; a task cancelled while ready (after sleep(0)) never runs the code after that await.
- 
+
 import * as asyncio from "../src/index.ts";
 import { print } from "./_py.ts";
 

@@ -1,7 +1,7 @@
 // Pins reference §2.11 items 88-89: with eager_task_factory the first step runs inside create_task() before it
 // returns (current_task() is the new task); a task that blocks continues like a normal task; gather() and
 // set_task_factory(None). (Completion during the eager step: 68_eager_task_completes_in_create_task.)
- 
+
 import * as asyncio from "../src/index.ts";
 import { print } from "./_py.ts";
 

@@ -1,6 +1,6 @@
 // Pins seeds 000/001/002 (event loop, coroutines): Hello/World around a sleep, Start/End coroutine, say_hello, and a
 // coroutine returning a value; several asyncio.run() calls in one program (sleeps scaled down).
- 
+
 import * as asyncio from "../src/index.ts";
 import { print } from "./_py.ts";
 

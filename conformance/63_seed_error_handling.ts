@@ -1,6 +1,6 @@
 // Pins seeds 000/001/003 (error handling): exceptions raised in an awaited coroutine and in a task reach the
 // awaiting code's except block.
- 
+
 import * as asyncio from "../src/index.ts";
 import { print, str } from "./_py.ts";
 

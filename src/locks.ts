@@ -41,6 +41,9 @@ export class LoopBound {
   }
 }
 
+/** What an uncontended acquire returns: already resolved, shared. */
+const TRUE: Promise<true> = Promise.resolve(true);
+
 function withWaiters(extra: string, n: number): string {
   return n > 0 ? `${extra}, waiters:${n}` : extra;
 }
@@ -61,11 +64,16 @@ export class Lock extends LoopBound {
   }
 
   /** Acquire the lock, waiting (FIFO) while it is held; return true. */
-  async acquire(): Promise<true> {
+  acquire(): Promise<true> {
+    // Uncontended: no async frame, and no loop iteration either way (CPython's fast path).
     if (!this.#locked && (this.#waiters === null || allCancelled(this.#waiters))) {
       this.#locked = true;
-      return true;
+      return TRUE;
     }
+    return this.#acquireSlow();
+  }
+
+  async #acquireSlow(): Promise<true> {
     const waiters = (this.#waiters ??= new Deque());
     const fut = this.getLoop().createFuture<true>();
     waiters.push(fut);
@@ -114,7 +122,7 @@ export class Lock extends LoopBound {
 }
 
 function allCancelled(waiters: Deque<Future<true>>): boolean {
-  for (const w of waiters) if (!w.cancelled()) return false;
+  for (let i = 0, n = waiters.length; i < n; i++) if (!waiters.at(i).cancelled()) return false;
   return true;
 }
 
@@ -313,16 +321,22 @@ export class Semaphore extends LoopBound {
   /** Return true if `acquire()` would wait. */
   locked(): boolean {
     if (this.value === 0) return true;
-    if (this.#waiters !== null) for (const w of this.#waiters) if (!w.cancelled()) return true;
+    const waiters = this.#waiters;
+    if (waiters !== null)
+      for (let i = 0, n = waiters.length; i < n; i++) if (!waiters.at(i).cancelled()) return true;
     return false;
   }
 
   /** Take a permit, waiting (FIFO) while none is free; return true. */
-  async acquire(): Promise<true> {
+  acquire(): Promise<true> {
     if (!this.locked()) {
       this.value--;
-      return true;
+      return TRUE;
     }
+    return this.#acquireSlow();
+  }
+
+  async #acquireSlow(): Promise<true> {
     const waiters = (this.#waiters ??= new Deque());
     const fut = this.getLoop().createFuture<true>();
     waiters.push(fut);
@@ -359,8 +373,10 @@ export class Semaphore extends LoopBound {
   }
 
   #wakeUpNext(): boolean {
-    if (this.#waiters === null) return false;
-    for (const fut of this.#waiters) {
+    const waiters = this.#waiters;
+    if (waiters === null) return false;
+    for (let i = 0, n = waiters.length; i < n; i++) {
+      const fut = waiters.at(i);
       if (!fut.done()) {
         this.value--;
         fut.setResult(true);

@@ -17,6 +17,8 @@ export interface QueueOptions<T> {
   compare?: (a: T, b: T) => number;
 }
 
+const RESOLVED: Promise<void> = Promise.resolve();
+
 function wakeupNext(waiters: Deque<Future<null>>): void {
   while (waiters.length > 0) {
     const waiter = waiters.shift();
@@ -93,7 +95,21 @@ export class Queue<T> extends LoopBound implements AsyncIterable<T> {
    * Put an item, waiting while the queue is full.
    * @throws {QueueShutDown} if the queue was shut down.
    */
-  async put(item: T): Promise<void> {
+  put(item: T): Promise<void> {
+    // Fast path: room now, so no wait and no async frame (a rejection, never a throw).
+    if (!this.full()) {
+      try {
+        this.putNowait(item);
+      } catch (e) {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rethrown as is, as an async put/get would
+        return Promise.reject(e);
+      }
+      return RESOLVED;
+    }
+    return this.#putSlow(item);
+  }
+
+  async #putSlow(item: T): Promise<void> {
     while (this.full()) {
       if (this.#isShutdown) throw new QueueShutDown();
       const putter = this.getLoop().createFuture<null>();
@@ -128,7 +144,19 @@ export class Queue<T> extends LoopBound implements AsyncIterable<T> {
    * Remove and return an item, waiting while the queue is empty.
    * @throws {QueueShutDown} once the queue is shut down and empty.
    */
-  async get(): Promise<T> {
+  get(): Promise<T> {
+    if (!this.empty()) {
+      try {
+        return Promise.resolve(this.getNowait());
+      } catch (e) {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rethrown as is, as an async put/get would
+        return Promise.reject(e);
+      }
+    }
+    return this.#getSlow();
+  }
+
+  async #getSlow(): Promise<T> {
     while (this.empty()) {
       if (this.#isShutdown) throw new QueueShutDown();
       const getter = this.getLoop().createFuture<null>();

@@ -44,10 +44,10 @@ describe("debug and lost-work reports", () => {
         loop.slowCallbackDuration = 0.01;
         const lines: string[] = [];
         const write = process.stderr.write.bind(process.stderr);
-        process.stderr.write = ((chunk: string | Uint8Array) => {
+        process.stderr.write = (chunk: string | Uint8Array) => {
           lines.push(String(chunk));
           return true;
-        });
+        };
         try {
           loop.callSoon(function blocking() {
             const end = performance.now() + 30;

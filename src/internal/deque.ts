@@ -63,6 +63,11 @@ export class Deque<T> {
     return item;
   }
 
+  /** The i-th item from the head (0 <= i < length). */
+  at(i: number): T {
+    return this.#buf[(this.#head + i) & this.#mask] as T;
+  }
+
   peek(): T | undefined {
     return this.#size === 0 ? undefined : this.#buf[this.#head];
   }
