@@ -8,7 +8,7 @@ import { Handle, TimerHandle, peekRunningLoop, setRunningLoop } from "./events.t
 import { Coroutine, iscoroutinefunction } from "./coroutines.ts";
 import { RuntimeError } from "./exceptions.ts";
 import { Future, Waiter } from "./futures.ts";
-import { bindOutsideTasks, microtaskOutsideTasks } from "./internal/context.ts";
+import { bindOutsideTasks } from "./internal/context.ts";
 import { Deque } from "./internal/deque.ts";
 import { Heap } from "./internal/heap.ts";
 import { monotonic, nowMs } from "./internal/clock.ts";
@@ -68,6 +68,8 @@ const STEP = 2; // waiting for a task's step to end (it runs in microtasks)
 const IDLE = 3; // returned to Node: nothing ready, waiting for a timer or I/O
 const WAKING = 4; // a #drain is queued (microtask or immediate)
 
+const RESOLVED: Promise<void> = Promise.resolve();
+
 /** Consecutive iterations run without returning to Node for at most this long (ms). */
 const SLICE_MS = 8;
 /** The longest single wait on a Node timer (CPython's MAXIMUM_SELECT_TIMEOUT, 24 hours). */
@@ -123,9 +125,15 @@ export class BaseEventLoop {
   readonly #fallbackBound = bindOutsideTasks(() => {
     this.#fallback();
   });
-  readonly #drainSoon = microtaskOutsideTasks(() => {
+  // Resumes the loop from a microtask. It may run in the context of the task that ended its step:
+  // continuations restore their own task's context and plain callbacks step outside it (Handle,
+  // Waiter), so no context switch is paid per step.
+  readonly #drainSoon = (): void => {
+    void RESOLVED.then(this.#drainDirect);
+  };
+  readonly #drainDirect = (): void => {
     this.#drain();
-  });
+  };
 
   /** Return the current time, in seconds, according to the loop's monotonic clock. */
   time(): number {

@@ -6,7 +6,7 @@
 import type { BaseEventLoop } from "./base-events.ts";
 import { getRunningLoop, Handle, peekRunningLoop } from "./events.ts";
 import { CancelledError, InvalidStateError, RuntimeError } from "./exceptions.ts";
-import { taskStorage } from "./internal/context.ts";
+import { callOutsideTasks, taskStorage } from "./internal/context.ts";
 import { inspectCustom, reprValue, callbackName } from "./internal/repr.ts";
 import {
   kAddWaiting,
@@ -428,6 +428,13 @@ export class Waiter implements FutureThen<unknown> {
 
   [kRun](): void {
     const task = this.task;
+    if (task === undefined && taskStorage.getStore() !== undefined) {
+      // A reaction registered outside any task must not run inside the task the loop resumed from.
+      callOutsideTasks(() => {
+        this.settle();
+      });
+      return;
+    }
     if (task !== undefined) {
       if (this.fut !== null) task[kRemoveWaiting](this.fut);
       if (!task.done()) {

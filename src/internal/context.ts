@@ -1,4 +1,4 @@
-import { AsyncLocalStorage, AsyncResource } from "node:async_hooks";
+import { AsyncLocalStorage } from "node:async_hooks";
 
 /**
  * The task whose code is running. Every task runs inside `taskStorage.run(task, ...)`, so the
@@ -12,20 +12,12 @@ export function bindOutsideTasks<A extends unknown[], R>(fn: (...args: A) => R):
   return taskStorage.exit(() => AsyncLocalStorage.bind(fn));
 }
 
-const RESOLVED = Promise.resolve();
-
 /**
- * Returns a function that queues `fn` as a microtask run with no task current. Hot path (once per
- * task step): a native promise reaction plus one pre-made AsyncResource, where
- * `queueMicrotask(bindOutsideTasks(fn))` would make an AsyncResource and a bound function per
- * call and enter two async scopes. Same FIFO microtask queue, so the same order.
+ * Calls `fn` with no task current. The loop may be resumed from a microtask that a task queued,
+ * which runs in that task's context: a task's continuation restores its own context, but a plain
+ * callback must not see the task. Only a callback pays (a context exchange), and only then.
  */
-export function microtaskOutsideTasks(fn: () => void): () => void {
-  const resource = taskStorage.exit(() => new AsyncResource("asyncio-ts.loop"));
-  const run = (): void => {
-    resource.runInAsyncScope(fn);
-  };
-  return () => {
-    void RESOLVED.then(run);
-  };
+export function callOutsideTasks(fn: () => void): void {
+  if (taskStorage.getStore() === undefined) fn();
+  else taskStorage.exit(fn);
 }
