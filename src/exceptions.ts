@@ -34,6 +34,16 @@ function messageOf(value: unknown): string {
 }
 
 /**
+ * The base of asyncio-ts's error classes (not exported): `instanceof` checks the brand, so two
+ * installed copies of the package agree.
+ */
+class AsyncioError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return brandedHasInstance(this as Branded, value);
+  }
+}
+
+/**
  * The operation was cancelled: thrown where a cancelled task awaits.
  *
  * **Differs from asyncio:** Python's CancelledError derives from BaseException, so
@@ -41,7 +51,7 @@ function messageOf(value: unknown): string {
  * See docs/differences.md#cancelled-is-catchable.
  * @see https://docs.python.org/3.13/library/asyncio-exceptions.html#asyncio.CancelledError
  */
-export class CancelledError extends Error {
+export class CancelledError extends AsyncioError {
   readonly code = "ERR_ASYNCIO_CANCELLED";
   /** Python's `args`: `[msg]` when `cancel(msg)` was given a message, else `[]`. */
   readonly args: unknown[];
@@ -54,9 +64,6 @@ export class CancelledError extends Error {
     Error.stackTraceLimit = limit;
     this.args = args.length === 0 || args[0] === undefined ? [] : args;
   }
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return brandedHasInstance(this as Branded, value);
-  }
 }
 brand(CancelledError, "CancelledError");
 
@@ -64,13 +71,10 @@ brand(CancelledError, "CancelledError");
  * The operation has exceeded the given deadline.
  * @see https://docs.python.org/3.13/library/asyncio-exceptions.html#asyncio.TimeoutError
  */
-export class TimeoutError extends Error {
+export class TimeoutError extends AsyncioError {
   readonly code: string = "ERR_ASYNCIO_TIMEOUT";
   constructor(message = "", options?: ErrorOptions) {
     super(message, options);
-  }
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return brandedHasInstance(this as Branded, value);
   }
 }
 brand(TimeoutError, "TimeoutError");
@@ -78,11 +82,8 @@ brand(TimeoutError, "TimeoutError");
 /**
  * Python's builtin RuntimeError: an operation is not allowed in the current state.
  */
-export class RuntimeError extends Error {
+export class RuntimeError extends AsyncioError {
   readonly code: string = "ERR_ASYNCIO_RUNTIME";
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return brandedHasInstance(this as Branded, value);
-  }
 }
 brand(RuntimeError, "RuntimeError");
 
@@ -90,11 +91,8 @@ brand(RuntimeError, "RuntimeError");
  * Invalid internal state of a Task or Future (result not set yet, or set twice).
  * @see https://docs.python.org/3.13/library/asyncio-exceptions.html#asyncio.InvalidStateError
  */
-export class InvalidStateError extends Error {
+export class InvalidStateError extends AsyncioError {
   readonly code = "ERR_ASYNCIO_INVALID_STATE";
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return brandedHasInstance(this as Branded, value);
-  }
 }
 brand(InvalidStateError, "InvalidStateError");
 
@@ -102,11 +100,8 @@ brand(InvalidStateError, "InvalidStateError");
  * Python's KeyboardInterrupt: `run()` rejects with it when Ctrl-C cancelled the main task.
  * @extension
  */
-export class KeyboardInterrupt extends Error {
+export class KeyboardInterrupt extends AsyncioError {
   readonly code = "ERR_ASYNCIO_KEYBOARD_INTERRUPT";
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return brandedHasInstance(this as Branded, value);
-  }
 }
 brand(KeyboardInterrupt, "KeyboardInterrupt");
 
@@ -114,7 +109,7 @@ brand(KeyboardInterrupt, "KeyboardInterrupt");
  * The requested read operation did not complete fully (EOF came first).
  * @see https://docs.python.org/3.13/library/asyncio-exceptions.html#asyncio.IncompleteReadError
  */
-export class IncompleteReadError extends Error {
+export class IncompleteReadError extends AsyncioError {
   readonly code = "ERR_ASYNCIO_INCOMPLETE_READ";
   readonly partial: Uint8Array;
   readonly expected: number | null;
@@ -123,9 +118,6 @@ export class IncompleteReadError extends Error {
     this.partial = partial;
     this.expected = expected;
   }
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return brandedHasInstance(this as Branded, value);
-  }
 }
 brand(IncompleteReadError, "IncompleteReadError");
 
@@ -133,43 +125,31 @@ brand(IncompleteReadError, "IncompleteReadError");
  * Reached the buffer size limit while looking for a separator.
  * @see https://docs.python.org/3.13/library/asyncio-exceptions.html#asyncio.LimitOverrunError
  */
-export class LimitOverrunError extends Error {
+export class LimitOverrunError extends AsyncioError {
   readonly code = "ERR_ASYNCIO_LIMIT_OVERRUN";
   readonly consumed: number;
   constructor(message: string, consumed: number) {
     super(message);
     this.consumed = consumed;
   }
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return brandedHasInstance(this as Branded, value);
-  }
 }
 brand(LimitOverrunError, "LimitOverrunError");
 
 /** Raised by `Queue.getNowait()` on an empty queue. */
-export class QueueEmpty extends Error {
+export class QueueEmpty extends AsyncioError {
   readonly code = "ERR_ASYNCIO_QUEUE_EMPTY";
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return brandedHasInstance(this as Branded, value);
-  }
 }
 brand(QueueEmpty, "QueueEmpty");
 
 /** Raised by `Queue.putNowait()` on a full queue. */
-export class QueueFull extends Error {
+export class QueueFull extends AsyncioError {
   readonly code = "ERR_ASYNCIO_QUEUE_FULL";
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return brandedHasInstance(this as Branded, value);
-  }
 }
 brand(QueueFull, "QueueFull");
 
 /** Raised when putting on to or getting from a queue that was shut down. */
-export class QueueShutDown extends Error {
+export class QueueShutDown extends AsyncioError {
   readonly code = "ERR_ASYNCIO_QUEUE_SHUT_DOWN";
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return brandedHasInstance(this as Branded, value);
-  }
 }
 brand(QueueShutDown, "QueueShutDown");
 
