@@ -8,7 +8,7 @@ import { Handle, TimerHandle, peekRunningLoop, setRunningLoop } from "./events.t
 import { Coroutine, iscoroutinefunction } from "./coroutines.ts";
 import { RuntimeError } from "./exceptions.ts";
 import { Future, Waiter } from "./futures.ts";
-import { bindOutsideTasks } from "./internal/context.ts";
+import { bindOutsideTasks, taskStorage } from "./internal/context.ts";
 import { Deque } from "./internal/deque.ts";
 import { Heap } from "./internal/heap.ts";
 import { monotonic, nowMs } from "./internal/clock.ts";
@@ -126,8 +126,8 @@ export class BaseEventLoop {
     this.#fallback();
   });
   // Resumes the loop from a microtask. It may run in the context of the task that ended its step:
-  // continuations restore their own task's context and plain callbacks step outside it (Handle,
-  // Waiter), so no context switch is paid per step.
+  // continuations restore their own task's context, and #drain steps out of it before a plain
+  // callback, so no context switch is paid per task step.
   readonly #drainSoon = (): void => {
     void RESOLVED.then(this.#drainDirect);
   };
@@ -515,6 +515,13 @@ export class BaseEventLoop {
     const ready = this.#ready;
     for (;;) {
       while (this.#ntodo > 0) {
+        if (ready.peek() instanceof Handle && taskStorage.getStore() !== undefined) {
+          // Resumed from a microtask a task queued: a task's continuation restores its own
+          // context, but a plain callback must not run in that task's. Step out once, here.
+          this.#phase = WAKING;
+          taskStorage.exit(this.#drainDirect);
+          return;
+        }
         this.#ntodo--;
         const handle = ready.shift();
         if (this.#debug) this.#runTimed(handle);

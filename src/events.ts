@@ -6,7 +6,6 @@
 import type { BaseEventLoop } from "./base-events.ts";
 import { RuntimeError } from "./exceptions.ts";
 import { callbackName, inspectCustom, reprValue } from "./internal/repr.ts";
-import { callOutsideTasks, taskStorage } from "./internal/context.ts";
 import { kRun, kTimerCancelled } from "./internal/symbols.ts";
 
 /**
@@ -45,16 +44,8 @@ export class Handle {
   }
 
   /** @internal */
+  /** @internal run by the loop, which makes sure no task is current */
   [kRun](): void {
-    if (this._callback === null) return;
-    if (taskStorage.getStore() === undefined) this.#invoke();
-    else
-      callOutsideTasks(() => {
-        this.#invoke();
-      });
-  }
-
-  #invoke(): void {
     const cb = this._callback as ((...args: unknown[]) => unknown) | null;
     if (cb === null) return;
     const args = this._args;

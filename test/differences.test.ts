@@ -123,3 +123,21 @@ describe("differences from CPython", () => {
     assert.deepEqual(order, ["after run()", "main"]);
   });
 });
+
+describe("contexts", () => {
+  it("a callback scheduled by a task runs with no current task, after the task's step", () =>
+    asyncio.run(async () => {
+      const seen: (string | null)[] = [];
+      const loop = asyncio.getRunningLoop();
+      const t = asyncio.createTask(
+        async () => {
+          loop.callSoon(() => seen.push(asyncio.currentTask()?.getName() ?? null));
+          await asyncio.sleep(0);
+          seen.push(asyncio.currentTask()?.getName() ?? null);
+        },
+        { name: "worker" },
+      );
+      await t;
+      assert.deepEqual(seen, [null, "worker"]);
+    }));
+});
