@@ -141,3 +141,27 @@ describe("contexts", () => {
       assert.deepEqual(seen, [null, "worker"]);
     }));
 });
+
+describe("async generators", () => {
+  it("differs: async generators — run() cannot close a generator left open; its finally does not run", async () => {
+    const events: string[] = [];
+    async function* ticks(): AsyncGenerator<number> {
+      try {
+        for (let i = 0; ; i++) {
+          await asyncio.sleep(0);
+          yield i;
+        }
+      } finally {
+        events.push("finally");
+      }
+    }
+    await asyncio.run(async () => {
+      const gen = ticks();
+      await gen.next();
+      events.push("main done");
+      await asyncio.getRunningLoop().shutdownAsyncgens(); // nothing to close: no hook tells the loop
+    });
+    // CPython's asyncio.run() would have run the generator's finally during shutdown_asyncgens().
+    assert.deepEqual(events, ["main done"]);
+  });
+});
