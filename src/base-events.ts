@@ -407,15 +407,17 @@ export class BaseEventLoop {
   }
 
   /** @internal `task` suspended on a library awaitable, or finished. */
-  [kStepEnded](task: Task): void {
+  [kStepEnded](task: Task, finished = false): void {
     if (this.#stepping !== task) return;
     this.#stepping = null;
     if (this.#debug) this.#checkSlow(task, monotonic() - this.#stepStart);
     if (this.#phase === STEP) {
-      // Never run the next handle from inside then(): user code may be mid-step. Resume from a
-      // microtask instead.
       this.#phase = WAKING;
-      this.#drainSoon();
+      // A finished task reports from the loop's own promise reaction: nothing else is on the
+      // stack, so go on at once. Never from inside then(): user code may be mid-step there, so
+      // resume from a microtask instead.
+      if (finished) this.#drain();
+      else this.#drainSoon();
     }
     // When #drain is on the stack (a first step that suspended synchronously), it goes on by itself.
   }

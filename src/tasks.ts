@@ -184,7 +184,7 @@ export class Task<T = unknown> extends Future<T> {
     this.#mustCancel = false;
     const loop = this.getLoop();
     loop[kUnregisterTask](this);
-    loop[kStepEnded](this);
+    loop[kStepEnded](this, true);
   }
 
   /**
