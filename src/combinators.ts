@@ -76,6 +76,14 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
   if (args.length > 0 && isOptions(args[args.length - 1])) {
     returnExceptions = (args.pop() as GatherOptions).returnExceptions === true;
   }
+  return gatherArray(args, returnExceptions);
+}
+
+/**
+ * @internal `gather` over an array: a spread call of hundreds of thousands of arguments
+ * overflows the stack (run() gathers every task left at exit).
+ */
+export function gatherArray(args: readonly unknown[], returnExceptions: boolean): GatheringFuture<unknown[]> {
   if (args.length === 0) {
     const loop = getRunningLoop();
     const outer = new GatheringFuture<unknown[]>([], loop);

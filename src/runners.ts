@@ -4,7 +4,7 @@
  * @module
  */
 import { EventLoop, type BaseEventLoop } from "./base-events.ts";
-import { gather } from "./combinators.ts";
+import { gatherArray } from "./combinators.ts";
 import { Coroutine } from "./coroutines.ts";
 import { peekRunningLoop } from "./events.ts";
 import { CancelledError, KeyboardInterrupt, RuntimeError } from "./exceptions.ts";
@@ -159,7 +159,7 @@ async function cancelAllTasks(loop: BaseEventLoop): Promise<void> {
   const toCancel = [...loop._allTasks()];
   if (toCancel.length === 0) return;
   for (const task of toCancel) task.cancel();
-  await loop.runUntilComplete(gather(...toCancel, { returnExceptions: true }));
+  await loop.runUntilComplete(gatherArray(toCancel, true));
   for (const task of toCancel) {
     if (task.cancelled()) continue;
     const exc = task.exception();

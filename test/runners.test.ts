@@ -518,3 +518,23 @@ describe("asyncio.run and Ctrl-C (spawned fixtures)", () => {
     assert.deepEqual(r.lines, ["run: CancelledError", "SIGINT listeners left: 0"]);
   });
 });
+
+describe("run() at scale", () => {
+  it("cancels 200,000 leftover tasks at exit (no argument-spread stack overflow)", async () => {
+    let cancelled = 0;
+    await asyncio.run(async () => {
+      for (let i = 0; i < 200_000; i++) {
+        asyncio.createTask(async () => {
+          try {
+            await asyncio.sleep(3600);
+          } catch (e) {
+            cancelled++;
+            throw e;
+          }
+        });
+      }
+      await asyncio.sleep(0);
+    });
+    assert.equal(cancelled, 200_000);
+  });
+});
