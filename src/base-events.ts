@@ -17,6 +17,7 @@ import {
   kArmTimer,
   kBeginStep,
   kIsIdle,
+  kKeepAlive,
   kNextTimer,
   kPushReady,
   kNextTask,
@@ -69,6 +70,11 @@ const IDLE = 3; // returned to Node: nothing ready, waiting for a timer or I/O
 const WAKING = 4; // a #drain is queued (microtask or immediate)
 
 const RESOLVED: Promise<void> = Promise.resolve();
+/** The longest delay a Node timer takes (about 24.8 days). */
+const KEEP_ALIVE_MS = 2 ** 31 - 1;
+function noop(): void {
+  // Keeps Node's loop alive; never called in practice.
+}
 
 /** Consecutive iterations run without returning to Node for at most this long (ms). */
 const SLICE_MS = 8;
@@ -237,6 +243,7 @@ export class BaseEventLoop {
     this.#inIteration = false;
     const { promise, resolve } = Promise.withResolvers<undefined>();
     this.#runResolve = resolve;
+    this[kKeepAlive](true);
     queueMicrotask(this.#drainBound);
     return promise;
   }
@@ -485,6 +492,20 @@ export class BaseEventLoop {
     this.#nodeTimer = setTimeout(this.#timerBound, ms);
   }
 
+  /**
+   * @internal CPython's run_forever() blocks even when nothing is scheduled (a task waiting on a
+   * future only another task or a signal will resolve): hold a ref'd Node timer while running, or
+   * Node would exit with the loop still "running".
+   */
+  [kKeepAlive](on: boolean): void {
+    if (on) this.#keepAlive ??= setInterval(noop, KEEP_ALIVE_MS);
+    else if (this.#keepAlive !== null) {
+      clearInterval(this.#keepAlive);
+      this.#keepAlive = null;
+    }
+  }
+
+  #keepAlive: ReturnType<typeof setInterval> | null = null;
   #nodeTimer: ReturnType<typeof setTimeout> | null = null;
   #nodeTimerWhen = 0;
   readonly #timerBound = bindOutsideTasks(() => {
@@ -602,6 +623,7 @@ export class BaseEventLoop {
     this.#phase = STOPPED;
     this.#stepping = null;
     this[kArmTimer](null);
+    this[kKeepAlive](false);
     setRunningLoop(null);
     const resolve = this.#runResolve;
     this.#runResolve = null;

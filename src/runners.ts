@@ -8,18 +8,8 @@ import { gatherArray } from "./combinators.ts";
 import { Coroutine } from "./coroutines.ts";
 import { peekRunningLoop } from "./events.ts";
 import { CancelledError, KeyboardInterrupt, RuntimeError } from "./exceptions.ts";
-import { clearTimeout, setTimeout } from "./internal/clock.ts";
 import { reprValue } from "./internal/repr.ts";
 import type { Task } from "./tasks.ts";
-
-/** The longest delay a Node timer takes (about 24.8 days). */
-const KEEP_ALIVE_MS = 2 ** 31 - 1;
-
-/**
- * @internal A loop with `[kNoKeepAlive] = true` lets Node exit while its main task waits on
- * nothing: the virtual-time loop, where that is a deadlock a test should see at once.
- */
-export const kNoKeepAlive = Symbol("asyncio-ts.noKeepAlive");
 
 /** Options of {@link run} and {@link Runner}. */
 export interface RunnerOptions {
@@ -83,17 +73,7 @@ export class Runner {
       process.kill(process.pid, "SIGINT");
     };
     const installSigint = process.listenerCount("SIGINT") === 0;
-    const keepAlive: { timer: ReturnType<typeof setTimeout> | null } = { timer: null };
     if (installSigint) process.on("SIGINT", onSigint);
-    if (installSigint && (loop as { [kNoKeepAlive]?: boolean })[kNoKeepAlive] !== true) {
-      // CPython's run() blocks until main is done, Ctrl-C included, even when main waits on
-      // nothing that Node would count (no timer, no I/O): hold a ref'd timer meanwhile, or Node
-      // would exit with the main task pending (signal listeners do not keep it alive).
-      const hold = (): void => {
-        keepAlive.timer = setTimeout(hold, KEEP_ALIVE_MS);
-      };
-      hold();
-    }
     this.#interruptCount = 0;
     try {
       return await loop.runUntilComplete(task);
@@ -104,7 +84,6 @@ export class Runner {
       throw e;
     } finally {
       if (installSigint) process.removeListener("SIGINT", onSigint);
-      if (keepAlive.timer !== null) clearTimeout(keepAlive.timer);
     }
   }
 

@@ -1020,3 +1020,18 @@ describe("BaseEventLoop debug", () => {
       }));
   }
 });
+
+describe("keep-alive", () => {
+  it("a running loop keeps Node alive while it waits on nothing Node counts", async () => {
+    const { execFile } = await import("node:child_process");
+    const { fileURLToPath } = await import("node:url");
+    const fixture = fileURLToPath(new URL("./fixtures/keep-alive.ts", import.meta.url));
+    const out = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = execFile(process.execPath, [fixture], { timeout: 20_000 }, (_err, stdout) => {
+        resolve({ code: child.exitCode, stdout });
+      });
+    });
+    assert.equal(out.stdout, "woken from outside\n");
+    assert.equal(out.code, 0);
+  });
+});

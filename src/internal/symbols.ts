@@ -35,6 +35,8 @@ export const kLoopOrNull = Symbol("asyncio-ts.loopOrNull");
 export const kArmTimer = Symbol("asyncio-ts.armTimer");
 /** Loop hook: the armed wake-up fired; run if the loop is idle. */
 export const kTimerFired = Symbol("asyncio-ts.timerFired");
+/** Loop hook: keep Node alive while the loop runs (the virtual loop does not). */
+export const kKeepAlive = Symbol("asyncio-ts.keepAlive");
 /** Loop: the time of the earliest pending timer, or null. */
 export const kNextTimer = Symbol("asyncio-ts.nextTimer");
 /** Loop: whether the loop is idle (nothing ready, waiting for timers or I/O). */

@@ -8,8 +8,15 @@ import { setImmediate } from "../internal/clock.ts";
 import { RuntimeError } from "../exceptions.ts";
 import type { Future } from "../futures.ts";
 import { reprValue } from "../internal/repr.ts";
-import { kArmTimer, kIsIdle, kNextTimer, kTimerFired, kUnretrieved } from "../internal/symbols.ts";
-import { kNoKeepAlive, Runner } from "../runners.ts";
+import {
+  kArmTimer,
+  kKeepAlive,
+  kIsIdle,
+  kNextTimer,
+  kTimerFired,
+  kUnretrieved,
+} from "../internal/symbols.ts";
+import { Runner } from "../runners.ts";
 
 /** Options of {@link VirtualTimeLoop}. */
 export interface VirtualTimeOptions {
@@ -29,7 +36,9 @@ export class VirtualTimeLoop extends BaseEventLoop {
   #jumpScheduled = false;
   #pendingWhen: number | null = null;
   /** @internal A main task waiting on nothing is a deadlock here: let Node exit and say so. */
-  readonly [kNoKeepAlive] = true;
+  override [kKeepAlive](_on: boolean): void {
+    // No keep-alive: nothing real can wake this loop, so a stuck test should end, not hang.
+  }
 
   constructor(options?: VirtualTimeOptions) {
     super();
