@@ -44,6 +44,25 @@ export class LoopBound {
 /** What an uncontended acquire returns: already resolved, shared. */
 const TRUE: Promise<true> = Promise.resolve(true);
 
+/**
+ * `with(body)` for the primitives that acquire and release (CPython's `_ContextManagerMixin`).
+ * @internal
+ */
+export abstract class ContextManager extends LoopBound {
+  abstract acquire(): Promise<true>;
+  abstract release(): void;
+
+  /** Run `body` holding the primitive (Python's `async with x:`); return its result. */
+  async with<R>(body: () => R | PromiseLike<R>): Promise<R> {
+    await this.acquire();
+    try {
+      return await body();
+    } finally {
+      this.release();
+    }
+  }
+}
+
 function withWaiters(extra: string, n: number): string {
   return n > 0 ? `${extra}, waiters:${n}` : extra;
 }
@@ -54,7 +73,7 @@ function withWaiters(extra: string, n: number): string {
  * the wake-up on.
  * @see https://docs.python.org/3.13/library/asyncio-sync.html#asyncio.Lock
  */
-export class Lock extends LoopBound {
+export class Lock extends ContextManager {
   #waiters: Deque<Future<true>> | null = null;
   #locked = false;
 
@@ -99,16 +118,6 @@ export class Lock extends LoopBound {
     if (!this.#locked) throw new RuntimeError("Lock is not acquired.");
     this.#locked = false;
     this.#wakeUpFirst();
-  }
-
-  /** Run `body` holding the lock (Python's `async with lock:`); return its result. */
-  async with<R>(body: () => R | PromiseLike<R>): Promise<R> {
-    await this.acquire();
-    try {
-      return await body();
-    } finally {
-      this.release();
-    }
   }
 
   #wakeUpFirst(): void {
@@ -175,7 +184,7 @@ export class Event extends LoopBound {
  * A condition variable: tasks wait until notified, holding the (possibly shared) lock around it.
  * @see https://docs.python.org/3.13/library/asyncio-sync.html#asyncio.Condition
  */
-export class Condition extends LoopBound {
+export class Condition extends ContextManager {
   readonly #lock: Lock;
   readonly #waiters = new Deque<Future<boolean>>();
 
@@ -198,16 +207,6 @@ export class Condition extends LoopBound {
   /** Release the underlying lock. */
   release(): void {
     this.#lock.release();
-  }
-
-  /** Run `body` holding the underlying lock (Python's `async with condition:`). */
-  async with<R>(body: () => R | PromiseLike<R>): Promise<R> {
-    await this.acquire();
-    try {
-      return await body();
-    } finally {
-      this.release();
-    }
   }
 
   /**
@@ -300,7 +299,7 @@ export class Condition extends LoopBound {
  * any non-cancelled task waits, so a newcomer never jumps the queue.
  * @see https://docs.python.org/3.13/library/asyncio-sync.html#asyncio.Semaphore
  */
-export class Semaphore extends LoopBound {
+export class Semaphore extends ContextManager {
   #waiters: Deque<Future<true>> | null = null;
   /** @internal */
   protected value: number;
@@ -360,16 +359,6 @@ export class Semaphore extends LoopBound {
   release(): void {
     this.value++;
     this.#wakeUpNext();
-  }
-
-  /** Run `body` holding a permit (Python's `async with semaphore:`). */
-  async with<R>(body: () => R | PromiseLike<R>): Promise<R> {
-    await this.acquire();
-    try {
-      return await body();
-    } finally {
-      this.release();
-    }
   }
 
   #wakeUpNext(): boolean {
