@@ -3,6 +3,7 @@
  * @see https://docs.python.org/3.13/library/asyncio-task.html
  * @module
  */
+import diagnosticsChannel from "node:diagnostics_channel";
 import type { BaseEventLoop, TaskFactoryOptions } from "./base-events.ts";
 import { Coroutine } from "./coroutines.ts";
 import { getRunningLoop } from "./events.ts";
@@ -43,6 +44,13 @@ export interface TaskOptions {
 }
 
 let taskCounter = 0;
+
+/**
+ * `diagnostics_channel` channels: `asyncio-ts:task:create` and `asyncio-ts:task:done` publish
+ * `{ task }` when a task is created and when it is done (undici's habit). @extension
+ */
+const taskCreateChannel = diagnosticsChannel.channel("asyncio-ts:task:create");
+const taskDoneChannel = diagnosticsChannel.channel("asyncio-ts:task:done");
 
 function describeBody(body: unknown): string {
   if (body instanceof Coroutine) return `${body.name}()`;
@@ -101,6 +109,7 @@ export class Task<T = unknown> extends Future<T> {
     if (options?.name === undefined) this.#num = ++taskCounter;
     else this.#name = options.name;
     loop[kRegisterTask](this);
+    if (taskCreateChannel.hasSubscribers) taskCreateChannel.publish({ task: this });
     if (options?.eagerStart === true && loop.isRunning()) this.#step(true);
     else loop[kPushReady](this);
   }
@@ -184,6 +193,7 @@ export class Task<T = unknown> extends Future<T> {
     this.#mustCancel = false;
     const loop = this.getLoop();
     loop[kUnregisterTask](this);
+    if (taskDoneChannel.hasSubscribers) taskDoneChannel.publish({ task: this });
     loop[kStepEnded](this, true);
   }
 

@@ -67,3 +67,35 @@ describe("debug and lost-work reports", () => {
       { debug: true },
     ));
 });
+
+describe("diagnostics_channel", () => {
+  it("publishes asyncio-ts:task:create and asyncio-ts:task:done with the task", async () => {
+    const { subscribe, unsubscribe } = await import("node:diagnostics_channel");
+    const seen: string[] = [];
+    const onCreate = (m: unknown): void => {
+      seen.push(`create ${(m as { task: asyncio.Task }).task.getName()}`);
+    };
+    const onDone = (m: unknown): void => {
+      seen.push(`done ${(m as { task: asyncio.Task }).task.getName()}`);
+    };
+    subscribe("asyncio-ts:task:create", onCreate);
+    subscribe("asyncio-ts:task:done", onDone);
+    try {
+      await asyncio.run(async () => {
+        await asyncio.createTask(async () => asyncio.sleep(0), { name: "child" });
+      });
+    } finally {
+      unsubscribe("asyncio-ts:task:create", onCreate);
+      unsubscribe("asyncio-ts:task:done", onDone);
+    }
+    assert.deepEqual(
+      seen.filter((l) => l.endsWith("child")),
+      ["create child", "done child"],
+    );
+    // Every task created (main, child, run()'s shutdown steps) is reported done too.
+    assert.equal(
+      seen.filter((l) => l.startsWith("create")).length,
+      seen.filter((l) => l.startsWith("done")).length,
+    );
+  });
+});
