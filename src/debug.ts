@@ -4,7 +4,7 @@
  * @see https://docs.python.org/3.13/library/asyncio-dev.html
  * @module
  */
-import { debuglog, inspect } from "node:util";
+import { inspect } from "node:util";
 import { peekRunningLoop } from "./events.ts";
 
 /** True when `ASYNCIO_TS_DEBUG` is set to a non-empty value (PYTHONASYNCIODEBUG's twin). */
@@ -12,9 +12,6 @@ export function debugFromEnv(): boolean {
   const v = process.env.ASYNCIO_TS_DEBUG;
   return v !== undefined && v !== "" && v !== "0";
 }
-
-/** `NODE_DEBUG=asyncio-ts` traces the loop's internals. */
-export const trace = debuglog("asyncio-ts");
 
 /** Where the loop's reports go: stderr, as CPython's `asyncio` logger with its last-resort handler. */
 export const logger = {
