@@ -44,6 +44,9 @@ export type { QueueOptions } from "./queues.ts";
 // runners
 export { Runner, run } from "./runners.ts";
 export type { RunnerOptions } from "./runners.ts";
+// streams
+export { StreamReader } from "./streams.ts";
+export type { StreamReaderOptions, Separator } from "./streams.ts";
 // tasks
 export {
   Task,

@@ -34,7 +34,6 @@ const missing: Record<string, string> = {
   SafeChildWatcher: WATCHERS,
   SelectorEventLoop: "Node's libuv is the selector; EventLoop is the platform loop",
   Server: IO,
-  StreamReader: IO,
   StreamReaderProtocol: IO,
   StreamWriter: IO,
   SubprocessProtocol: IO,

@@ -38,6 +38,7 @@ const expected = [
   "Runner",
   "RuntimeError",
   "SendfileNotAvailableError",
+  "StreamReader",
   "Task",
   "TaskGroup",
   "Timeout",
