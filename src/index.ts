@@ -41,6 +41,9 @@ export { Lock, Event, Condition, Semaphore, BoundedSemaphore, Barrier } from "./
 // queues
 export { Queue, PriorityQueue, LifoQueue } from "./queues.ts";
 export type { QueueOptions } from "./queues.ts";
+// subprocess
+export { createSubprocessExec, createSubprocessShell, Process, PIPE, STDOUT, DEVNULL } from "./subprocess.ts";
+export type { SubprocessOptions, StdioSpec, SubprocessStdin } from "./subprocess.ts";
 // runners
 export { Runner, run } from "./runners.ts";
 export type { RunnerOptions } from "./runners.ts";

@@ -47,8 +47,6 @@ const missing: Record<string, string> = {
   _registerTask: PRIVATE,
   _setRunningLoop: PRIVATE,
   _unregisterTask: PRIVATE,
-  createSubprocessExec: IO,
-  createSubprocessShell: IO,
   getChildWatcher: WATCHERS,
   getEventLoopPolicy: POLICY,
   openConnection: IO,

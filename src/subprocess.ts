@@ -1,0 +1,493 @@
+/**
+ * Subprocesses (CPython's asyncio/subprocess.py): createSubprocessExec, createSubprocessShell and
+ * Process, on `node:child_process.spawn`. Node callbacks reach the loop through `callSoon`, so
+ * data, EOF and exit are seen in loop order.
+ * @see https://docs.python.org/3.13/library/asyncio-subprocess.html
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
+import { constants as osConstants } from "node:os";
+import type { Readable, Writable } from "node:stream";
+import type { BaseEventLoop } from "./base-events.ts";
+import { gather } from "./combinators.ts";
+import { getRunningLoop } from "./events.ts";
+import type { Future } from "./futures.ts";
+import { inspectCustom } from "./internal/repr.ts";
+import { StreamReader } from "./streams.ts";
+
+/** Special value for stdin/stdout/stderr: create a pipe (`subprocess.PIPE`). */
+export const PIPE = -1;
+/** Special value for stderr: send it to the same place as stdout (`subprocess.STDOUT`). */
+export const STDOUT = -2;
+/** Special value for stdin/stdout/stderr: use `/dev/null` (`subprocess.DEVNULL`). */
+export const DEVNULL = -3;
+
+/**
+ * Where a standard stream of the child goes: {@link PIPE}, {@link STDOUT} (stderr only),
+ * {@link DEVNULL}, `"inherit"` (also `null`/omitted, Python's `None`) or an open file descriptor.
+ */
+export type StdioSpec = "inherit" | number | null;
+
+/** Options of {@link createSubprocessExec} and {@link createSubprocessShell}. */
+export interface SubprocessOptions {
+  stdin?: StdioSpec;
+  stdout?: StdioSpec;
+  stderr?: StdioSpec;
+  /** The buffer limit of the stdout/stderr StreamReaders, in bytes (default 2**16). */
+  limit?: number;
+  /** The working directory of the child. */
+  cwd?: string;
+  /** The whole environment of the child (default: this process's). */
+  env?: Record<string, string | undefined>;
+  /** Refused unless false: byte streams only, as asyncio. */
+  text?: boolean;
+  /** Refused unless null/omitted. */
+  encoding?: string | null;
+  /** Refused unless null/omitted. */
+  errors?: string | null;
+  /** Refused unless false. */
+  universalNewlines?: boolean;
+  /** Refused unless 0. */
+  bufsize?: number;
+  /** Must be false for exec and true for shell (the default of each). */
+  shell?: boolean;
+}
+
+/** The stdin of a child: the writing side of a pipe, a small subset of StreamWriter. */
+class SubprocessStdin {
+  readonly #loop: BaseEventLoop;
+  readonly #stream: Writable;
+  #error: Error | null = null;
+  #closing = false;
+  #closed = false;
+  #drainWaiters: Future<null>[] = [];
+  #closeWaiters: Future<null>[] = [];
+
+  constructor(loop: BaseEventLoop, stream: Writable) {
+    this.#loop = loop;
+    this.#stream = stream;
+    // One listener of each kind for the pipe's lifetime: drain() and waitClosed() queue futures.
+    stream.on("drain", () => {
+      soon(loop, () => {
+        this.#wake(this.#drainWaiters, null);
+      });
+    });
+    stream.on("error", (err: Error) => {
+      soon(loop, () => {
+        this.#error ??= err;
+        this.#wake(this.#drainWaiters, err);
+      });
+    });
+    stream.on("close", () => {
+      soon(loop, () => {
+        this.#closed = true;
+        this.#wake(this.#drainWaiters, this.#error ?? connectionLost());
+        this.#wake(this.#closeWaiters, null);
+      });
+    });
+  }
+
+  #wake(waiters: Future<null>[], exc: unknown): void {
+    for (const w of waiters.splice(0)) {
+      if (w.done()) continue;
+      if (exc === null) w.setResult(null);
+      else w.setException(exc);
+    }
+  }
+
+  /** Write `data`; writes after `close()` or a broken pipe are dropped, as asyncio's pipe does. */
+  write(data: Uint8Array): void {
+    if (!(data instanceof Uint8Array)) {
+      throw new TypeError(`data argument must be a bytes-like object, not ${typeof data}`);
+    }
+    if (this.#closing || this.#error !== null || this.#stream.destroyed) return;
+    this.#stream.write(data);
+  }
+
+  /**
+   * Wait until the buffered data falls below the high-water mark.
+   * @throws the pipe's error (`code` `EPIPE`, `ECONNRESET`) once it broke.
+   */
+  async drain(): Promise<void> {
+    if (this.#error === null && !this.#closed) {
+      // A pipe destroyed by a failed write reports its error from a Node callback: wait for it
+      // (CPython's drain() yields once when the transport is closing).
+      if (!this.#stream.writableNeedDrain && !this.#stream.destroyed) return;
+      const waiter = this.#loop.createFuture<null>();
+      this.#drainWaiters.push(waiter);
+      try {
+        await waiter;
+      } finally {
+        const i = this.#drainWaiters.indexOf(waiter);
+        if (i !== -1) this.#drainWaiters.splice(i, 1);
+      }
+    }
+    if (this.#error !== null) throw this.#error;
+    if (this.#closed) throw connectionLost();
+  }
+
+  /** Return true once `close()` or `writeEof()` was called, or the pipe broke. */
+  isClosing(): boolean {
+    return this.#closing || this.#closed || this.#error !== null;
+  }
+
+  /** Return true: a pipe can be half-closed. */
+  canWriteEof(): boolean {
+    return true;
+  }
+
+  /** Flush the buffered data, then close the pipe: the child reads EOF. */
+  writeEof(): void {
+    this.close();
+  }
+
+  /** Close the pipe after flushing the buffered data. */
+  close(): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    if (!this.#stream.destroyed) this.#stream.end();
+  }
+
+  /** Wait until the pipe is closed. */
+  async waitClosed(): Promise<void> {
+    if (this.#closed) return;
+    const waiter = this.#loop.createFuture<null>();
+    this.#closeWaiters.push(waiter);
+    try {
+      await waiter;
+    } finally {
+      const i = this.#closeWaiters.indexOf(waiter);
+      if (i !== -1) this.#closeWaiters.splice(i, 1);
+    }
+  }
+
+  [inspectCustom](): string {
+    return `<SubprocessStdin${this.isClosing() ? " closing" : ""}>`;
+  }
+}
+
+export type { SubprocessStdin };
+
+/**
+ * A child process created by {@link createSubprocessExec} or {@link createSubprocessShell}.
+ * @see https://docs.python.org/3.13/library/asyncio-subprocess.html#asyncio.subprocess.Process
+ */
+export class Process {
+  readonly #loop: BaseEventLoop;
+  readonly #child: ChildProcess;
+  #returncode: number | null = null;
+  #finished = false;
+  #exitWaiters: Future<number>[] = [];
+  /** The process id. */
+  readonly pid: number;
+  /** The writer of the child's stdin, or null unless `stdin` was {@link PIPE}. */
+  readonly stdin: SubprocessStdin | null;
+  /** The reader of the child's stdout, or null unless `stdout` was {@link PIPE}. */
+  readonly stdout: StreamReader | null;
+  /** The reader of the child's stderr, or null unless `stderr` was {@link PIPE}. */
+  readonly stderr: StreamReader | null;
+
+  /** @internal Use createSubprocessExec / createSubprocessShell. */
+  constructor(loop: BaseEventLoop, child: ChildProcess, stdio: ResolvedStdio, limit: number | undefined) {
+    this.#loop = loop;
+    this.#child = child;
+    this.pid = child.pid ?? 0;
+    const readerOptions = limit === undefined ? {} : { limit };
+    this.stdin = stdio.stdin && child.stdin !== null ? new SubprocessStdin(loop, child.stdin) : null;
+    this.stdout = stdio.stdout && child.stdout !== null ? new StreamReader(readerOptions) : null;
+    this.stderr = stdio.stderr && child.stderr !== null ? new StreamReader(readerOptions) : null;
+    if (this.stdout !== null && child.stdout !== null) {
+      const sources = [child.stdout];
+      // stderr=STDOUT: Node cannot give the child one pipe on two fds, so both pipes feed the
+      // stdout reader, chunk by chunk in arrival order; EOF comes when both have ended.
+      if (stdio.merge && child.stderr !== null) sources.push(child.stderr);
+      pipeInto(loop, sources, this.stdout);
+    }
+    if (this.stderr !== null && child.stderr !== null) pipeInto(loop, [child.stderr], this.stderr);
+
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
+      soon(loop, () => {
+        this.#returncode = code ?? -(signal === null ? 0 : osConstants.signals[signal]);
+      });
+    };
+    const onClose = (): void => {
+      child.off("exit", onExit);
+      child.off("close", onClose);
+      soon(loop, () => {
+        // CPython 3.13 base_subprocess._try_finish: wait() returns once the process exited and
+        // every pipe is disconnected.
+        this.#finished = true;
+        const rc = this.#returncode ?? 0;
+        for (const w of this.#exitWaiters.splice(0)) if (!w.done()) w.setResult(rc);
+      });
+    };
+    child.on("exit", onExit);
+    child.on("close", onClose);
+  }
+
+  /** The exit status: null until the exit is observed; `-N` when killed by signal N (POSIX). */
+  get returncode(): number | null {
+    return this.#returncode;
+  }
+
+  /**
+   * Wait for the child to exit (and its pipes to close); return its returncode. Cancelling the
+   * wait does not kill the child.
+   * @remarks With stdout or stderr piped and not read, a chatty child blocks on a full pipe and
+   * never exits: use {@link Process.communicate}.
+   */
+  async wait(): Promise<number> {
+    if (this.#returncode !== null) return this.#returncode;
+    const waiter = this.#loop.createFuture<number>();
+    this.#exitWaiters.push(waiter);
+    try {
+      return await waiter;
+    } finally {
+      const i = this.#exitWaiters.indexOf(waiter);
+      if (i !== -1) this.#exitWaiters.splice(i, 1);
+    }
+  }
+
+  /**
+   * Send `input` to stdin (then close it), read stdout and stderr to EOF, all concurrently, then
+   * wait for the exit. Return `[stdout, stderr]`, null for a stream that is not piped. A child
+   * that exits without reading its stdin is not an error (EPIPE and ECONNRESET are ignored).
+   * @see https://docs.python.org/3.13/library/asyncio-subprocess.html#asyncio.subprocess.Process.communicate
+   */
+  async communicate(input?: Uint8Array | null): Promise<[Buffer | null, Buffer | null]> {
+    const stdin = this.stdin;
+    const stdout = this.stdout;
+    const stderr = this.stderr;
+    const results = await gather(
+      async () => {
+        if (stdin !== null) await feedStdin(stdin, input ?? null);
+        return null;
+      },
+      async () => (stdout === null ? null : stdout.read()),
+      async () => (stderr === null ? null : stderr.read()),
+    );
+    await this.wait();
+    return [results[1], results[2]];
+  }
+
+  /**
+   * Send the signal `sig` (a number or a name like `"SIGINT"`) to the child. Nothing happens if
+   * the exit was already observed but the pipes are still open.
+   * @throws {Error} code `ESRCH` once the process has finished (Python's ProcessLookupError).
+   */
+  sendSignal(sig: number | NodeJS.Signals): void {
+    if (this.#finished) {
+      throw Object.assign(new Error("no such process"), { code: "ESRCH", syscall: "kill" });
+    }
+    if (this.#returncode !== null) return;
+    this.#child.kill(sig);
+  }
+
+  /** Stop the child with SIGTERM. */
+  terminate(): void {
+    this.sendSignal("SIGTERM");
+  }
+
+  /** Kill the child with SIGKILL. */
+  kill(): void {
+    this.sendSignal("SIGKILL");
+  }
+
+  toString(): string {
+    return this[inspectCustom]();
+  }
+
+  [inspectCustom](): string {
+    return `<Process ${this.pid}>`;
+  }
+}
+
+/** CPython 3.13 Process._feed_stdin: write, drain, ignore a broken pipe, close. */
+async function feedStdin(stdin: SubprocessStdin, input: Uint8Array | null): Promise<void> {
+  try {
+    if (input !== null) stdin.write(input);
+    await stdin.drain();
+  } catch (e) {
+    if (!isBrokenPipe(e)) throw e;
+  }
+  stdin.close();
+}
+
+function isBrokenPipe(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === "EPIPE" || code === "ECONNRESET";
+}
+
+/** Asyncio's StreamWriter.drain raises `ConnectionResetError('Connection lost')`. */
+function connectionLost(): Error {
+  return Object.assign(new Error("Connection lost"), { code: "ECONNRESET" });
+}
+
+/** Run `fn` on the loop, unless it closed meanwhile (a child outliving `asyncio.run`). */
+function soon(loop: BaseEventLoop, fn: () => void): void {
+  if (!loop.isClosed()) loop.callSoon(fn);
+}
+
+/** Feed `reader` from `sources` with back-pressure; EOF once all of them have ended. */
+function pipeInto(loop: BaseEventLoop, sources: Readable[], reader: StreamReader): void {
+  let open = sources.length;
+  reader._setTransport({
+    pauseReading: () => {
+      for (const s of sources) s.pause();
+    },
+    resumeReading: () => {
+      for (const s of sources) s.resume();
+    },
+  });
+  for (const source of sources) {
+    const onData = (chunk: Buffer): void => {
+      soon(loop, () => {
+        reader.feedData(chunk);
+      });
+    };
+    const onEnd = (): void => {
+      soon(loop, () => {
+        if (--open === 0) reader.feedEof();
+      });
+    };
+    const onError = (err: unknown): void => {
+      soon(loop, () => {
+        reader.setException(err);
+      });
+    };
+    const onClose = (): void => {
+      source.off("data", onData);
+      source.off("end", onEnd);
+      source.off("close", onClose);
+      // Keep an error listener: a late error must not become an uncaught exception.
+    };
+    source.on("data", onData);
+    source.on("end", onEnd);
+    source.on("error", onError);
+    source.on("close", onClose);
+  }
+}
+
+interface ResolvedStdio {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  merge: boolean;
+  spawn: StdioOptions;
+}
+
+function toNode(spec: StdioSpec | undefined, name: string): "pipe" | "ignore" | "inherit" | number {
+  if (spec === undefined || spec === null || spec === "inherit") return "inherit";
+  if (spec === PIPE) return "pipe";
+  if (spec === DEVNULL) return "ignore";
+  if (spec === STDOUT) throw new RangeError(`STDOUT can only be used for stderr, not ${name}`);
+  if (Number.isInteger(spec) && spec >= 0) return spec;
+  throw new RangeError(`invalid ${name}: expected PIPE, DEVNULL, "inherit" or a file descriptor`);
+}
+
+function resolveStdio(options: SubprocessOptions): ResolvedStdio {
+  const stdin = toNode(options.stdin, "stdin");
+  const stdout = toNode(options.stdout, "stdout");
+  const merge = options.stderr === STDOUT;
+  // stderr=STDOUT: the same target as stdout (a pipe is merged into the stdout reader).
+  const stderr = merge ? stdout : toNode(options.stderr, "stderr");
+  return {
+    stdin: stdin === "pipe",
+    stdout: stdout === "pipe",
+    stderr: stderr === "pipe" && !merge,
+    merge: merge && stdout === "pipe",
+    spawn: [stdin, stdout, stderr],
+  };
+}
+
+/** CPython 3.13 base_events.subprocess_exec/subprocess_shell: the text-mode checks. */
+function checkTextMode(options: SubprocessOptions, shell: boolean): void {
+  if (options.universalNewlines) throw new RangeError("universal_newlines must be False");
+  if (shell && options.shell === false) throw new RangeError("shell must be True");
+  if (!shell && options.shell) throw new RangeError("shell must be False");
+  if (options.bufsize !== undefined && options.bufsize !== 0) throw new RangeError("bufsize must be 0");
+  if (options.text) throw new RangeError("text must be False");
+  if (options.encoding !== undefined && options.encoding !== null)
+    throw new RangeError("encoding must be None");
+  if (options.errors !== undefined && options.errors !== null) throw new RangeError("errors must be None");
+}
+
+async function start(
+  file: string,
+  args: readonly string[],
+  options: SubprocessOptions,
+  shell: boolean,
+): Promise<Process> {
+  const loop = getRunningLoop();
+  const stdio = resolveStdio(options);
+  const child = spawn(file, args, {
+    stdio: stdio.spawn,
+    shell,
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+    ...(options.env !== undefined ? { env: options.env } : {}),
+  });
+  const started = loop.createFuture<null>();
+  const onSpawn = (): void => {
+    child.off("error", onError);
+    soon(loop, () => {
+      if (!started.done()) started.setResult(null);
+    });
+  };
+  const onError = (err: unknown): void => {
+    child.off("spawn", onSpawn);
+    soon(loop, () => {
+      if (!started.done()) started.setException(err);
+    });
+  };
+  child.once("spawn", onSpawn);
+  child.once("error", onError);
+  const proc = new Process(loop, child, stdio, options.limit);
+  // After the spawn, an error (a failed kill) goes to the loop's exception handler.
+  child.on("error", (err: unknown) => {
+    if (child.pid === undefined) return;
+    soon(loop, () => {
+      loop.callExceptionHandler({ message: `error in ${String(proc)}`, exception: err });
+    });
+  });
+  try {
+    await started;
+  } catch (e) {
+    for (const s of [child.stdin, child.stdout, child.stderr]) s?.destroy();
+    throw e;
+  }
+  return proc;
+}
+
+/**
+ * Run `program` with `args` (no shell); the last argument may be an options object. Resolve with
+ * the {@link Process} once it is spawned.
+ * @throws Node's spawn error (`code` `ENOENT`, `EACCES`, …; `errno` and `syscall` kept).
+ * @throws {RangeError} for text-mode options (`text must be False`, …).
+ * @see https://docs.python.org/3.13/library/asyncio-subprocess.html#asyncio.create_subprocess_exec
+ */
+export async function createSubprocessExec(
+  program: string,
+  ...args: [...string[], SubprocessOptions] | string[]
+): Promise<Process> {
+  const last = args[args.length - 1];
+  const options: SubprocessOptions = typeof last === "object" ? last : {};
+  const argv = (typeof last === "object" ? args.slice(0, -1) : args) as string[];
+  for (const a of [program, ...argv]) {
+    if (typeof a !== "string")
+      throw new TypeError(`expected str, bytes or os.PathLike object, not ${typeof a}`);
+  }
+  checkTextMode(options, false);
+  return start(program, argv, options, false);
+}
+
+/**
+ * Run `cmd` through the shell (`/bin/sh -c` on POSIX). Resolve with the {@link Process}.
+ * @throws {RangeError} `cmd must be a string`, or for text-mode options.
+ * @see https://docs.python.org/3.13/library/asyncio-subprocess.html#asyncio.create_subprocess_shell
+ */
+export async function createSubprocessShell(cmd: string, options: SubprocessOptions = {}): Promise<Process> {
+  if (typeof cmd !== "string") throw new RangeError("cmd must be a string");
+  checkTextMode(options, true);
+  return start(cmd, [], options, true);
+}
