@@ -48,8 +48,24 @@ export type { SubprocessOptions, StdioSpec, SubprocessStdin } from "./subprocess
 export { Runner, run } from "./runners.ts";
 export type { RunnerOptions } from "./runners.ts";
 // streams
-export { StreamReader } from "./streams.ts";
-export type { StreamReaderOptions, Separator } from "./streams.ts";
+export {
+  StreamReader,
+  StreamWriter,
+  Server,
+  openConnection,
+  openUnixConnection,
+  startServer,
+  startUnixServer,
+} from "./streams.ts";
+export type {
+  StreamReaderOptions,
+  Separator,
+  SockName,
+  OpenConnectionOptions,
+  StartServerOptions,
+  ClientConnectedCallback,
+  ServerSocket,
+} from "./streams.ts";
 // tasks
 export {
   Task,

@@ -1,14 +1,20 @@
 /**
- * Streams (CPython's streams.py): StreamReader, the buffered reading side of a connection. The
- * socket helpers (openConnection, startServer, StreamWriter) come with the transports.
+ * Streams (CPython's streams.py): StreamReader, the buffered reading side of a connection, and
+ * StreamWriter, openConnection and startServer (and their Unix variants) over `node:net` sockets.
  * @see https://docs.python.org/3.13/library/asyncio-stream.html
  * @module
  */
 import { Buffer } from "node:buffer";
-import { IncompleteReadError, LimitOverrunError, RuntimeError } from "./exceptions.ts";
+import fs from "node:fs";
+import net from "node:net";
+import { constants as osConstants } from "node:os";
+import type { BaseEventLoop } from "./base-events.ts";
+import { getRunningLoop } from "./events.ts";
+import { CancelledError, IncompleteReadError, LimitOverrunError, RuntimeError } from "./exceptions.ts";
 import type { Future } from "./futures.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
 import { LoopBound } from "./locks.ts";
+import { sleep } from "./tasks.ts";
 
 const DEFAULT_LIMIT = 2 ** 16;
 
@@ -350,4 +356,751 @@ function raise(exc: unknown): never {
 /** A fresh empty result, so that no two reads share a buffer. */
 function emptyBytes(): Buffer {
   return Buffer.alloc(0);
+}
+
+// ---- sockets: StreamWriter, openConnection, startServer ------------------------------------------
+
+/** A socket address: `[host, port]` for TCP, the path (or `""`) for a Unix socket. */
+export type SockName = [host: string, port: number] | string;
+
+/** Options of `openConnection()` and `openUnixConnection()`. */
+export interface OpenConnectionOptions extends StreamReaderOptions {
+  /** The local `[host, port]` to bind the socket to (CPython's `local_addr`). TCP only. */
+  localAddr?: readonly [host: string, port: number];
+}
+
+/** Options of `startServer()` and `startUnixServer()`. */
+export interface StartServerOptions extends StreamReaderOptions {
+  /** The listen backlog (default 100). */
+  backlog?: number;
+}
+
+/** The callback of a server: a coroutine (or async) function runs as a Task. */
+export type ClientConnectedCallback = (reader: StreamReader, writer: StreamWriter) => unknown;
+
+/** CPython's `ConnectionResetError('Connection lost')`, as Node spells a reset. */
+function connectionLost(): Error {
+  return Object.assign(new Error("Connection lost"), {
+    code: "ECONNRESET",
+    errno: -osConstants.errno.ECONNRESET,
+  });
+}
+
+function sockName(address: string | undefined, port: number | undefined): SockName {
+  return [address ?? "", port ?? 0];
+}
+
+/**
+ * The protocol and transport state of one socket (CPython's StreamReaderProtocol plus the parts
+ * of its transport that Node does not keep). It owns every listener on the socket: all are added
+ * here and all are removed when the connection is lost. Node events only schedule a callback on
+ * the loop, so futures change state in the loop's order.
+ */
+class Connection implements ReadingTransport {
+  readonly loop: BaseEventLoop;
+  readonly socket: net.Socket;
+  readonly reader: StreamReader;
+  readonly extra: Record<string, unknown>;
+  closing = false;
+  eofWritten = false;
+  lost = false;
+  #connected: Future<null> | null;
+  #error: unknown = null;
+  #readPaused = false;
+  #writePaused = false;
+  readonly #drainWaiters = new Set<Future<null>>();
+  readonly #closeWaiters = new Set<Future<null>>();
+  #onLost: (() => void) | null = null;
+  readonly #unixPath: string | null;
+  readonly #serverSide: boolean;
+
+  constructor(
+    loop: BaseEventLoop,
+    socket: net.Socket,
+    reader: StreamReader,
+    options: { connecting: boolean; unixPath: string | null; serverSide: boolean },
+  ) {
+    this.loop = loop;
+    this.socket = socket;
+    this.reader = reader;
+    this.#unixPath = options.unixPath;
+    this.#serverSide = options.serverSide;
+    this.#connected = options.connecting ? loop.createFuture<null>() : null;
+    this.extra = { socket };
+    if (!options.connecting) this.#fillExtra();
+    socket.on("data", this.#onData);
+    socket.on("end", this.#onEnd);
+    socket.on("error", this.#onError);
+    socket.on("drain", this.#onDrain);
+    socket.on("close", this.#onClose);
+    if (options.connecting) socket.on("connect", this.#onConnect);
+    reader._setTransport(this);
+  }
+
+  #fillExtra(): void {
+    const s = this.socket;
+    if (this.#unixPath !== null) {
+      // A Unix client's peer is the path and its own name empty; an accepted socket the reverse.
+      this.extra.peername = this.#serverSide ? "" : this.#unixPath;
+      this.extra.sockname = this.#serverSide ? this.#unixPath : "";
+    } else {
+      this.extra.peername = sockName(s.remoteAddress, s.remotePort);
+      this.extra.sockname = sockName(s.localAddress, s.localPort);
+    }
+  }
+
+  /** Run `fn` on the loop; once the loop is closed nobody can use the stream: destroy it. */
+  #post(fn: () => void): void {
+    if (this.loop.isClosed()) {
+      this.#detach();
+      this.socket.destroy();
+      return;
+    }
+    this.loop.callSoon(fn);
+  }
+
+  readonly #onConnect = (): void => {
+    this.#post(() => {
+      this.#fillExtra();
+      const fut = this.#connected;
+      if (fut !== null && !fut.done()) fut.setResult(null);
+    });
+  };
+
+  readonly #onData = (chunk: Buffer): void => {
+    // One chunk in flight at a time: the reader's back-pressure decides before the next is read.
+    this.socket.pause();
+    this.#post(() => {
+      if (this.reader.atEof() || this.lost) return;
+      this.reader.feedData(chunk);
+      if (!this.#readPaused && !this.closing) this.socket.resume();
+    });
+  };
+
+  readonly #onEnd = (): void => {
+    this.#post(() => {
+      this.reader.feedEof();
+    });
+  };
+
+  readonly #onError = (err: Error): void => {
+    this.#post(() => {
+      this.#error ??= err;
+      const fut = this.#connected;
+      if (fut !== null && !fut.done()) fut.setException(err);
+      else this.reader.setException(err);
+    });
+  };
+
+  readonly #onDrain = (): void => {
+    this.#post(() => {
+      this.#writePaused = false;
+      this.#wake(this.#drainWaiters, null);
+    });
+  };
+
+  readonly #onClose = (): void => {
+    this.#detach();
+    this.#post(() => {
+      this.#connectionLost();
+    });
+  };
+
+  readonly #destroy = (): void => {
+    this.socket.destroy();
+  };
+
+  #detach(): void {
+    const s = this.socket;
+    s.off("data", this.#onData);
+    s.off("end", this.#onEnd);
+    s.off("error", this.#onError);
+    s.off("drain", this.#onDrain);
+    s.off("close", this.#onClose);
+    s.off("connect", this.#onConnect);
+    s.off("finish", this.#destroy);
+  }
+
+  #connectionLost(): void {
+    this.lost = true;
+    const exc = this.#error;
+    const fut = this.#connected;
+    if (fut !== null && !fut.done()) fut.setException(exc ?? connectionLost());
+    // CPython StreamReaderProtocol.connection_lost: EOF on a clean close, else the error.
+    if (exc === null) this.reader.feedEof();
+    else if (this.reader.exception() === null) this.reader.setException(exc);
+    this.#wake(this.#drainWaiters, exc);
+    this.#wake(this.#closeWaiters, exc);
+    const onLost = this.#onLost;
+    this.#onLost = null;
+    onLost?.();
+  }
+
+  #wake(waiters: Set<Future<null>>, exc: unknown): void {
+    for (const w of waiters) {
+      if (w.done()) continue;
+      if (exc === null) w.setResult(null);
+      else w.setException(exc);
+    }
+    waiters.clear();
+  }
+
+  async #wait(waiters: Set<Future<null>>): Promise<void> {
+    const w = this.loop.createFuture<null>();
+    waiters.add(w);
+    try {
+      await w;
+    } finally {
+      waiters.delete(w);
+    }
+  }
+
+  /** Wait for the 'connect' event; on failure or cancellation the socket is destroyed. */
+  async connected(): Promise<void> {
+    const fut = this.#connected;
+    if (fut === null) return;
+    try {
+      await fut;
+    } catch (e) {
+      this.abort();
+      throw e;
+    } finally {
+      this.socket.off("connect", this.#onConnect);
+      this.#connected = null;
+    }
+  }
+
+  /** Call `fn` once when the connection is lost (a server counts its connections). */
+  setOnLost(fn: () => void): void {
+    this.#onLost = fn;
+  }
+
+  pauseReading(): void {
+    this.#readPaused = true;
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    this.#readPaused = false;
+    if (!this.closing && !this.lost) this.socket.resume();
+  }
+
+  isClosing(): boolean {
+    return this.closing || this.lost || this.socket.destroyed;
+  }
+
+  write(data: Uint8Array): void {
+    if (this.isClosing()) return;
+    if (!this.socket.write(data)) this.#writePaused = true;
+  }
+
+  writeEof(): void {
+    if (this.isClosing() || this.eofWritten) return;
+    this.eofWritten = true;
+    this.socket.end();
+  }
+
+  /** Stop reading, flush what was written, then close the socket (CPython's transport.close). */
+  close(): void {
+    if (this.closing) return;
+    this.closing = true;
+    const s = this.socket;
+    if (s.destroyed) return;
+    s.pause();
+    if (s.writableFinished) {
+      s.destroy();
+    } else {
+      s.once("finish", this.#destroy);
+      if (!s.writableEnded) s.end();
+    }
+  }
+
+  /** Close the socket at once, dropping buffered data. */
+  abort(): void {
+    this.closing = true;
+    this.socket.destroy();
+  }
+
+  async drain(): Promise<void> {
+    const exc = this.reader.exception();
+    if (exc !== null) raise(exc);
+    if (this.isClosing()) {
+      // Let a pending connection loss run first (CPython yields with sleep(0)).
+      await sleep(0);
+      throw connectionLost();
+    }
+    if (!this.#writePaused) return;
+    await this.#wait(this.#drainWaiters);
+  }
+
+  async waitClosed(): Promise<void> {
+    if (this.lost) {
+      if (this.#error !== null) raise(this.#error);
+      return;
+    }
+    await this.#wait(this.#closeWaiters);
+  }
+
+  toString(): string {
+    return this[inspectCustom]();
+  }
+
+  // Short: the reader's repr names its transport, which must not expand back into the reader.
+  [inspectCustom](): string {
+    return `<Socket ${this.socket.destroyed ? "closed" : this.closing ? "closing" : "open"}>`;
+  }
+}
+
+/**
+ * The writing side of a connection: a thin wrapper over the socket. `drain()` waits while the
+ * socket's write buffer is above its high-water mark.
+ * @see https://docs.python.org/3.13/library/asyncio-stream.html#asyncio.StreamWriter
+ */
+export class StreamWriter {
+  readonly #conn: Connection;
+
+  /** @internal made by openConnection() and the servers */
+  constructor(conn: Connection) {
+    this.#conn = conn;
+  }
+
+  /** The transport: the `node:net` socket. */
+  get transport(): net.Socket {
+    return this.#conn.socket;
+  }
+
+  /**
+   * Write `data` (a string is encoded as UTF-8); it is copied. Writes after `close()` are dropped.
+   * @throws {RuntimeError} `Cannot call write() after write_eof()`.
+   */
+  write(data: Uint8Array | string): void {
+    if (typeof data !== "string" && !(data instanceof Uint8Array)) {
+      throw new TypeError(`data argument must be a bytes-like object, not '${typeName(data)}'`);
+    }
+    if (this.#conn.eofWritten) throw new RuntimeError("Cannot call write() after write_eof()");
+    if (data.length === 0) return;
+    this.#conn.write(typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data));
+  }
+
+  /** Write every item of `data`, as one write. */
+  writelines(data: Iterable<Uint8Array | string>): void {
+    const parts: Buffer[] = [];
+    for (const item of data) {
+      if (typeof item !== "string" && !(item instanceof Uint8Array)) {
+        throw new TypeError(`data argument must be a bytes-like object, not '${typeName(item)}'`);
+      }
+      parts.push(typeof item === "string" ? Buffer.from(item, "utf8") : Buffer.from(item));
+    }
+    this.write(Buffer.concat(parts));
+  }
+
+  /** Return true: sockets can be half-closed. */
+  canWriteEof(): boolean {
+    return true;
+  }
+
+  /** Close the write end after the buffered data is flushed; reading goes on. */
+  writeEof(): void {
+    this.#conn.writeEof();
+  }
+
+  /** Close the stream: stop reading, flush the written data, then close the socket. */
+  close(): void {
+    this.#conn.close();
+  }
+
+  /** Return true if the stream is closed or being closed. */
+  isClosing(): boolean {
+    return this.#conn.isClosing();
+  }
+
+  /** Wait until the socket is closed; raise the error that closed it, if any. */
+  waitClosed(): Promise<void> {
+    return this.#conn.waitClosed();
+  }
+
+  /**
+   * Wait until it is appropriate to write again: while the socket's write buffer is above its
+   * high-water mark. Any number of tasks may drain at once.
+   * @throws the reader's exception, if any.
+   * @throws {Error} `Connection lost` (`code` `ECONNRESET`) when the stream is closing.
+   */
+  drain(): Promise<void> {
+    return this.#conn.drain();
+  }
+
+  /**
+   * Return transport information: `peername` and `sockname` (`[host, port]`, or a path for a Unix
+   * socket) or `socket`; `defaultValue` for another name.
+   */
+  getExtraInfo(name: string, defaultValue: unknown = null): unknown {
+    return Object.hasOwn(this.#conn.extra, name) ? this.#conn.extra[name] : defaultValue;
+  }
+
+  toString(): string {
+    return this[inspectCustom]();
+  }
+
+  [inspectCustom](): string {
+    return `<StreamWriter transport=${String(this.#conn)} reader=${String(this.#conn.reader)}>`;
+  }
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object") {
+    const ctor = (value as { constructor?: { name?: unknown } }).constructor;
+    return typeof ctor?.name === "string" ? ctor.name : "object";
+  }
+  return typeof value;
+}
+
+function newReader(limit: number | undefined): StreamReader {
+  return new StreamReader(limit === undefined ? {} : { limit });
+}
+
+async function connect(
+  socket: net.Socket,
+  limit: number | undefined,
+  unixPath: string | null,
+): Promise<[StreamReader, StreamWriter]> {
+  const loop = getRunningLoop();
+  const reader = newReader(limit);
+  const conn = new Connection(loop, socket, reader, { connecting: true, unixPath, serverSide: false });
+  await conn.connected();
+  return [reader, new StreamWriter(conn)];
+}
+
+/**
+ * Open a TCP connection; return its reader and writer. Connection errors keep Node's `code`,
+ * `errno` and `syscall` (`ECONNREFUSED` is Python's ConnectionRefusedError).
+ * @see https://docs.python.org/3.13/library/asyncio-stream.html#asyncio.open_connection
+ */
+export async function openConnection(
+  host: string,
+  port: number,
+  options: OpenConnectionOptions = {},
+): Promise<[StreamReader, StreamWriter]> {
+  const { limit, localAddr } = options;
+  if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
+  const socket = new net.Socket({ allowHalfOpen: true });
+  const connectOptions: net.TcpSocketConnectOpts = { host, port };
+  if (localAddr !== undefined) {
+    connectOptions.localAddress = localAddr[0];
+    connectOptions.localPort = localAddr[1];
+  }
+  const result = connect(socket, limit, null);
+  socket.connect(connectOptions);
+  return result;
+}
+
+/**
+ * Open a Unix socket connection to `path`; return its reader and writer.
+ * @see https://docs.python.org/3.13/library/asyncio-stream.html#asyncio.open_unix_connection
+ */
+export async function openUnixConnection(
+  path: string,
+  options: StreamReaderOptions = {},
+): Promise<[StreamReader, StreamWriter]> {
+  const { limit } = options;
+  if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
+  const socket = new net.Socket({ allowHalfOpen: true });
+  const result = connect(socket, limit, path);
+  socket.connect({ path });
+  return result;
+}
+
+/** A listening socket of a Server. */
+export interface ServerSocket {
+  /** The `node:net` server that listens. */
+  readonly server: net.Server;
+  /** The address it listens on: `[host, port]`, or the path of a Unix socket. */
+  getsockname(): SockName;
+}
+
+/**
+ * A socket server, made by `startServer()` or `startUnixServer()`. `waitClosed()` waits until it
+ * is closed and all its connections are gone.
+ * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.Server
+ */
+export class Server {
+  readonly #loop: BaseEventLoop;
+  readonly #cb: ClientConnectedCallback;
+  readonly #limit: number | undefined;
+  readonly #unixPath: string | null;
+  #listening: ServerSocket[] | null;
+  readonly #clients = new Set<Connection>();
+  #waiters: Future<null>[] | null = [];
+  #servingForever: Future<null> | null = null;
+
+  /** @internal made by startServer() and startUnixServer() */
+  constructor(
+    loop: BaseEventLoop,
+    servers: net.Server[],
+    cb: ClientConnectedCallback,
+    limit: number | undefined,
+    unixPath: string | null,
+  ) {
+    this.#loop = loop;
+    this.#cb = cb;
+    this.#limit = limit;
+    this.#unixPath = unixPath;
+    this.#listening = servers.map((server) => ({
+      server,
+      getsockname: (): SockName => {
+        const a = server.address();
+        return a === null ? "" : typeof a === "string" ? a : [a.address, a.port];
+      },
+    }));
+    for (const s of servers) {
+      s.on("connection", this.#onConnection);
+      s.on("error", this.#onError);
+    }
+  }
+
+  readonly #onConnection = (socket: net.Socket): void => {
+    if (this.#loop.isClosed()) {
+      socket.destroy();
+      return;
+    }
+    this.#loop.callSoon(() => {
+      this.#accept(socket);
+    });
+  };
+
+  readonly #onError = (err: Error): void => {
+    if (this.#loop.isClosed()) return;
+    this.#loop.callSoon(() => {
+      this.#loop.callExceptionHandler({ message: "socket.accept() out of system resource", exception: err });
+    });
+  };
+
+  #accept(socket: net.Socket): void {
+    const reader = newReader(this.#limit);
+    const conn = new Connection(this.#loop, socket, reader, {
+      connecting: false,
+      unixPath: this.#unixPath,
+      serverSide: true,
+    });
+    this.#clients.add(conn);
+    conn.setOnLost(() => {
+      this.#clients.delete(conn);
+      if (this.#clients.size === 0 && this.#listening === null) this.#wakeup();
+    });
+    socket.resume();
+    const writer = new StreamWriter(conn);
+    const task = this.#loop.createTask(() => this.#cb(reader, writer));
+    task.addDoneCallback((t) => {
+      if (t.cancelled()) {
+        conn.close();
+        return;
+      }
+      const exc = t.exception();
+      if (exc !== null) {
+        this.#loop.callExceptionHandler({
+          message: "Unhandled exception in client_connected_cb",
+          exception: exc,
+          transport: socket,
+        });
+        conn.close();
+      }
+    });
+  }
+
+  #wakeup(): void {
+    const waiters = this.#waiters;
+    this.#waiters = null;
+    for (const w of waiters ?? []) if (!w.done()) w.setResult(null);
+  }
+
+  /** Return the loop the server runs on. */
+  getLoop(): BaseEventLoop {
+    return this.#loop;
+  }
+
+  /** The listening sockets; empty once closed. */
+  get sockets(): readonly ServerSocket[] {
+    return this.#listening === null ? [] : [...this.#listening];
+  }
+
+  /** Return true while the server accepts connections. */
+  isServing(): boolean {
+    return this.#listening !== null;
+  }
+
+  /**
+   * Start accepting connections; a no-op while serving (the servers made here already listen).
+   * @throws {RuntimeError} `server <Server ...> is closed`.
+   */
+  async startServing(): Promise<void> {
+    if (this.#listening === null) throw new RuntimeError(`server ${String(this)} is closed`);
+    await sleep(0);
+  }
+
+  /**
+   * Stop listening; the connections already accepted stay open. Cancels `serveForever()`.
+   */
+  close(): void {
+    const listening = this.#listening;
+    if (listening === null) return;
+    this.#listening = null;
+    for (const { server } of listening) {
+      server.off("connection", this.#onConnection);
+      server.off("error", this.#onError);
+      server.close();
+    }
+    const fut = this.#servingForever;
+    if (fut !== null && !fut.done()) {
+      fut.cancel();
+      this.#servingForever = null;
+    }
+    if (this.#clients.size === 0) this.#wakeup();
+  }
+
+  /** Close every connection accepted by the server (after flushing). */
+  closeClients(): void {
+    for (const conn of [...this.#clients]) conn.close();
+  }
+
+  /** Close every connection accepted by the server at once. */
+  abortClients(): void {
+    for (const conn of [...this.#clients]) conn.abort();
+  }
+
+  /** Wait until the server is closed and all its connections are gone. */
+  async waitClosed(): Promise<void> {
+    if (this.#waiters === null) return;
+    const w = this.#loop.createFuture<null>();
+    this.#waiters.push(w);
+    await w;
+  }
+
+  /**
+   * Accept connections until cancelled; cancelling closes the server and waits for it to close.
+   * @throws {RuntimeError} when already serving forever, or when closed.
+   */
+  async serveForever(): Promise<never> {
+    if (this.#servingForever !== null) {
+      throw new RuntimeError(`server ${String(this)} is already being awaited on serve_forever()`);
+    }
+    if (this.#listening === null) throw new RuntimeError(`server ${String(this)} is closed`);
+    const fut = this.#loop.createFuture<null>();
+    this.#servingForever = fut;
+    try {
+      await fut;
+      throw new RuntimeError("serveForever() ended");
+    } catch (e) {
+      if (e instanceof CancelledError) {
+        this.close();
+        await this.waitClosed();
+      }
+      throw e;
+    } finally {
+      if (this.#servingForever === fut) this.#servingForever = null;
+    }
+  }
+
+  /** Run `body(server)`, then close the server and wait for it (Python's `async with server`). */
+  async with<R>(body: (server: this) => R | PromiseLike<R>): Promise<R> {
+    try {
+      return await body(this);
+    } finally {
+      this.close();
+      await this.waitClosed();
+    }
+  }
+
+  toString(): string {
+    return this[inspectCustom]();
+  }
+
+  [inspectCustom](): string {
+    // Python's repr of a tuple of addresses: `(('127.0.0.1', 8888),)`.
+    const names = this.sockets.map((s) => {
+      const name = s.getsockname();
+      return typeof name === "string" ? reprValue(name) : `(${reprValue(name[0])}, ${name[1]})`;
+    });
+    return `<Server sockets=(${names.join(", ")}${names.length === 1 ? "," : ""})>`;
+  }
+}
+
+async function listen(servers: net.Server[], listenOptions: net.ListenOptions[]): Promise<void> {
+  const loop = getRunningLoop();
+  const fut = loop.createFuture<null>();
+  let pending = servers.length;
+  const cleanups: (() => void)[] = [];
+  servers.forEach((server, i) => {
+    const onListening = (): void => {
+      loop.callSoon(() => {
+        if (--pending === 0 && !fut.done()) fut.setResult(null);
+      });
+    };
+    const onError = (err: Error): void => {
+      loop.callSoon(() => {
+        if (!fut.done()) fut.setException(err);
+      });
+    };
+    server.once("listening", onListening);
+    server.once("error", onError);
+    cleanups.push(() => {
+      server.off("listening", onListening);
+      server.off("error", onError);
+    });
+    server.listen(listenOptions[i]);
+  });
+  try {
+    await fut;
+  } catch (e) {
+    for (const s of servers) if (s.listening) s.close();
+    throw e;
+  } finally {
+    for (const c of cleanups) c();
+  }
+}
+
+/**
+ * Start a TCP server on `host` (a name, a list of names, or null for all interfaces) and `port`;
+ * call `clientConnected(reader, writer)` for each connection, as a Task. An exception in it is
+ * reported to the loop's exception handler and the connection closed.
+ * @see https://docs.python.org/3.13/library/asyncio-stream.html#asyncio.start_server
+ */
+export async function startServer(
+  clientConnected: ClientConnectedCallback,
+  host: string | readonly string[] | null | undefined,
+  port: number,
+  options: StartServerOptions = {},
+): Promise<Server> {
+  const { limit, backlog = 100 } = options;
+  if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
+  const loop = getRunningLoop();
+  const hosts =
+    host === null || host === undefined ? [undefined] : typeof host === "string" ? [host] : [...host];
+  const servers = hosts.map(() => net.createServer({ allowHalfOpen: true, pauseOnConnect: true }));
+  await listen(
+    servers,
+    hosts.map((h) => ({ host: h, port, backlog })),
+  );
+  return new Server(loop, servers, clientConnected, limit, null);
+}
+
+/**
+ * Start a Unix socket server on `path` (a stale socket file there is removed first).
+ * @see https://docs.python.org/3.13/library/asyncio-stream.html#asyncio.start_unix_server
+ */
+export async function startUnixServer(
+  clientConnected: ClientConnectedCallback,
+  path: string,
+  options: StartServerOptions = {},
+): Promise<Server> {
+  const { limit, backlog = 100 } = options;
+  if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
+  const loop = getRunningLoop();
+  try {
+    if (fs.statSync(path).isSocket()) fs.unlinkSync(path);
+  } catch {
+    // No file there: nothing to clean.
+  }
+  const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+  await listen([server], [{ path, backlog }]);
+  return new Server(loop, [server], clientConnected, limit, path);
 }

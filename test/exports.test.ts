@@ -6,6 +6,12 @@ import * as asyncio from "../src/index.ts";
 import * as testing from "../src/testing/index.ts";
 
 const expected = [
+  "startUnixServer",
+  "startServer",
+  "openUnixConnection",
+  "openConnection",
+  "Server",
+  "StreamWriter",
   "DEVNULL",
   "STDOUT",
   "PIPE",
