@@ -32,6 +32,12 @@ import {
 } from "./internal/symbols.ts";
 import { ensureFuture, Task, type TaskBody } from "./tasks.ts";
 import { formatException, debugFromEnv, logger } from "./debug.ts";
+import {
+  addSignalHandler,
+  removeAllSignalHandlers,
+  removeSignalHandler,
+  type SignalLike,
+} from "./unix-events.ts";
 
 /** `typeof`, except that null is "null": for messages about a wrong argument. */
 function typeName(value: unknown): string {
@@ -302,6 +308,26 @@ export class BaseEventLoop {
     this.#timers.items.length = 0;
     this.#timerCancelledCount = 0;
     this[kArmTimer](null);
+    removeAllSignalHandlers(this);
+  }
+
+  /**
+   * Run `callback(...args)` on the loop whenever signal `sig` arrives (a name such as `"SIGTERM"`
+   * or a number). Replaces an earlier handler of this loop for that signal.
+   * @throws {TypeError} for a coroutine function; {@link RuntimeError} for SIGKILL/SIGSTOP.
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.add_signal_handler
+   */
+  addSignalHandler<A extends unknown[]>(
+    sig: SignalLike,
+    callback: (...args: A) => unknown,
+    ...args: A
+  ): void {
+    addSignalHandler(this, sig, callback, args);
+  }
+
+  /** Remove the handler for `sig`; return true if there was one. */
+  removeSignalHandler(sig: SignalLike): boolean {
+    return removeSignalHandler(this, sig);
   }
 
   /**

@@ -14,6 +14,7 @@
 // base_events, events
 export { BaseEventLoop, EventLoop, newEventLoop } from "./base-events.ts";
 export type { ExceptionContext, ExceptionHandler, TaskFactory, TaskFactoryOptions } from "./base-events.ts";
+export type { SignalLike } from "./unix-events.ts";
 export { Handle, TimerHandle, getRunningLoop, getEventLoop } from "./events.ts";
 // coroutines
 export { coroutine, Coroutine, iscoroutine, iscoroutinefunction } from "./coroutines.ts";
