@@ -4,6 +4,7 @@
 // - str(value) / repr(value): Python's formatting for None, bool, int and float, str, list, tuple, set, dict and
 //   exceptions. JS has one number type: integral numbers print as ints (`1`), others as Python floats (`0.5`,
 //   `1e-05`); wrap a number in float() to print an integral value as a float (`float(1)` -> `1.0`).
+// - Buffers and Uint8Arrays are Python bytes: `b'abc\n'`, typeName() `bytes`.
 // - tuple(...items) marks a Python tuple: `(1, 2)`, `(1,)`, `()`.
 // - typeName(value) is Python's `type(value).__name__`. JS built-in errors map to the Python exceptions the port
 //   uses for them (Error -> Exception, RangeError -> ValueError); the library's errors already carry the Python
@@ -83,6 +84,7 @@ export function typeName(value: unknown): string {
       return "NoneType";
   }
   if (value instanceof PyFloat) return "float";
+  if (value instanceof Uint8Array) return "bytes";
   if (value instanceof Tuple) return "tuple";
   if (Array.isArray(value)) return "list";
   if (value instanceof Set) return "set";
@@ -155,6 +157,21 @@ function stringRepr(s: string): string {
   return out + quote;
 }
 
+function bytesRepr(b: Uint8Array): string {
+  const quote = b.includes(0x27) && !b.includes(0x22) ? '"' : "'";
+  let out = `b${quote}`;
+  for (const code of b) {
+    if (code === 0x5c) out += "\\\\";
+    else if (code === quote.charCodeAt(0)) out += `\\${quote}`;
+    else if (code === 0x0a) out += "\\n";
+    else if (code === 0x0d) out += "\\r";
+    else if (code === 0x09) out += "\\t";
+    else if (code < 0x20 || code >= 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
+    else out += String.fromCharCode(code);
+  }
+  return out + quote;
+}
+
 function errorRepr(error: Error, seen: Set<object>): string {
   const name = typeName(error);
   const exceptions = subExceptions(error);
@@ -192,6 +209,7 @@ function reprIn(value: unknown, seen: Set<object>): string {
       return "None";
   }
   if (value instanceof PyFloat) return floatRepr(value.value);
+  if (value instanceof Uint8Array) return bytesRepr(value);
   if (seen.has(value)) {
     if (Array.isArray(value)) return "[...]";
     if (value instanceof Tuple) return "(...)";
