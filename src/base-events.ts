@@ -33,6 +33,14 @@ import {
 import { ensureFuture, Task, type TaskBody } from "./tasks.ts";
 import { formatException, debugFromEnv, logger } from "./debug.ts";
 import {
+  defaultExecutorFor,
+  setDefaultExecutorFor,
+  shutdownDefaultExecutorFor,
+  type ExecutorFn,
+  type FunctionRef,
+  type ThreadPoolExecutor,
+} from "./executors.ts";
+import {
   addSignalHandler,
   removeAllSignalHandlers,
   removeSignalHandler,
@@ -340,8 +348,31 @@ export class BaseEventLoop {
   }
 
   /** Shut the default executor down. No default executor exists yet, so this resolves at once. */
-  async shutdownDefaultExecutor(_timeout?: number | null): Promise<void> {
-    // The executors issue adds the default ThreadPoolExecutor; until then there is none.
+  async shutdownDefaultExecutor(timeout?: number | null): Promise<void> {
+    await shutdownDefaultExecutorFor(this, timeout ?? null);
+  }
+
+  /**
+   * Run `fn(...args)` in `executor` (null: the loop's default ThreadPoolExecutor, made on first
+   * use) and return a Future of its result. The function crosses to a worker thread: pass a
+   * self-contained function, or `{ module: import.meta.url, name: "exportName" }`.
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.run_in_executor
+   */
+  runInExecutor<R = unknown>(
+    executor: ThreadPoolExecutor | null,
+    fn: ExecutorFn<never[], R>,
+    ...args: unknown[]
+  ): Future<Awaited<R>> {
+    this.#checkClosed();
+    return (executor ?? defaultExecutorFor(this)).submit<Awaited<R>>(fn as FunctionRef, ...args);
+  }
+
+  /**
+   * Set the executor `runInExecutor(null, ...)` and `toThread` use.
+   * @throws {TypeError} `executor must be ThreadPoolExecutor` for anything else.
+   */
+  setDefaultExecutor(executor: ThreadPoolExecutor): void {
+    setDefaultExecutorFor(this, executor);
   }
 
   // ---- error handling -----------------------------------------------------------------------

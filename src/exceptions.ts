@@ -308,3 +308,14 @@ export class ExceptionGroup extends AggregateError {
   }
 }
 brand(ExceptionGroup, "ExceptionGroup");
+
+/**
+ * A worker of a ThreadPoolExecutor ended abruptly (`process.exit()` in the worker, or an uncaught
+ * error): its job and every pending job fail with this, and the pool accepts no more work. A
+ * RuntimeError, as Python's `concurrent.futures.thread.BrokenThreadPool` (a BrokenExecutor).
+ * @see https://docs.python.org/3.13/library/concurrent.futures.html#concurrent.futures.thread.BrokenThreadPool
+ */
+export class BrokenThreadPool extends RuntimeError {
+  override readonly code = "ERR_ASYNCIO_BROKEN_THREAD_POOL";
+}
+brand(BrokenThreadPool, "BrokenThreadPool");

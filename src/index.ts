@@ -33,6 +33,7 @@ export {
   RuntimeError,
   ExceptionGroup,
   KeyboardInterrupt,
+  BrokenThreadPool,
 } from "./exceptions.ts";
 // futures
 export { Future } from "./futures.ts";
@@ -42,6 +43,9 @@ export { Lock, Event, Condition, Semaphore, BoundedSemaphore, Barrier } from "./
 // queues
 export { Queue, PriorityQueue, LifoQueue } from "./queues.ts";
 export type { QueueOptions } from "./queues.ts";
+// executors, threads
+export { ThreadPoolExecutor, toThread } from "./executors.ts";
+export type { FunctionRef, ExecutorFn } from "./executors.ts";
 // subprocess
 export { createSubprocessExec, createSubprocessShell, Process, PIPE, STDOUT, DEVNULL } from "./subprocess.ts";
 export type { SubprocessOptions, StdioSpec, SubprocessStdin } from "./subprocess.ts";

@@ -51,7 +51,6 @@ const missing: Record<string, string> = {
   setChildWatcher: WATCHERS,
   setEventLoop: POLICY,
   setEventLoopPolicy: POLICY,
-  toThread: IO,
   wrapFuture: THREADS,
 };
 

@@ -6,6 +6,9 @@ import * as asyncio from "../src/index.ts";
 import * as testing from "../src/testing/index.ts";
 
 const expected = [
+  "BrokenThreadPool",
+  "toThread",
+  "ThreadPoolExecutor",
   "startUnixServer",
   "startServer",
   "openUnixConnection",
