@@ -13,7 +13,6 @@ import {
   kBeginStep,
   kCancelFuture,
   kDeliverCancel,
-  kLoopOrNull,
   kPushReady,
   kRemoveWaiting,
   kRun,
@@ -81,11 +80,6 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /** Return the event loop the Future object is bound to. */
   getLoop(): BaseEventLoop {
     this.#loop ??= getRunningLoop();
-    return this.#loop;
-  }
-
-  /** @internal */
-  get [kLoopOrNull](): BaseEventLoop | null {
     return this.#loop;
   }
 
@@ -348,7 +342,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   /** @internal for repr */
-  _callbacksForRepr(): string[] {
+  #callbacksForRepr(): string[] {
     const out: string[] = [];
     for (const cb of [this.#cb0, ...(this.#cbs ?? [])]) {
       if (cb === null) continue;
@@ -358,18 +352,18 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   /** @internal */
-  _stateLabel(): string {
+  #stateLabel(): string {
     return this.#state === PENDING ? "pending" : this.#state === CANCELLED ? "cancelled" : "finished";
   }
 
   /** @internal repr details after the state (CPython's `_future_repr_info`). */
   _reprInfo(): string[] {
-    const info = [this._stateLabel()];
+    const info = [this.#stateLabel()];
     if (this.#state === FINISHED) {
       if (this.#exception !== undefined) info.push(`exception=${reprValue(this.#exception)}`);
       else info.push(`result=${reprValue(this.#result)}`);
     }
-    const cbs = this._callbacksForRepr();
+    const cbs = this.#callbacksForRepr();
     if (cbs.length > 0) info.push(`cb=[${cbs.join(", ")}]`);
     return info;
   }

@@ -29,8 +29,6 @@ export const kTakeMustCancel = Symbol("asyncio-ts.takeMustCancel");
 export const kDeliverCancel = Symbol("asyncio-ts.deliverCancel");
 /** Coroutine: start the wrapped async function (once). */
 export const kStart = Symbol("asyncio-ts.start");
-/** Future: the loop, or null while not yet bound. */
-export const kLoopOrNull = Symbol("asyncio-ts.loopOrNull");
 /** Loop hook: arm (or, with null, disarm) the wake-up for the earliest timer (loop seconds). */
 export const kArmTimer = Symbol("asyncio-ts.armTimer");
 /** Loop hook: the armed wake-up fired; run if the loop is idle. */
