@@ -9,6 +9,7 @@ import { Coroutine, iscoroutinefunction } from "./coroutines.ts";
 import { RuntimeError } from "./exceptions.ts";
 import { Future, Waiter } from "./futures.ts";
 import { bindOutsideTasks, taskStorage } from "./internal/context.ts";
+import { runCloseHooks } from "./internal/close-hooks.ts";
 import { Deque } from "./internal/deque.ts";
 import { Heap } from "./internal/heap.ts";
 import { monotonic, nowMs } from "./internal/clock.ts";
@@ -304,7 +305,8 @@ export class BaseEventLoop {
   }
 
   /**
-   * Close the event loop: discard pending callbacks and timers. Idempotent.
+   * Close the event loop: discard pending callbacks and timers, remove its signal handlers, kill
+   * the child processes it started that are still running. Idempotent.
    * @throws {RuntimeError} `Cannot close a running event loop` while running.
    */
   close(): void {
@@ -317,6 +319,7 @@ export class BaseEventLoop {
     this.#timerCancelledCount = 0;
     this[kArmTimer](null);
     removeAllSignalHandlers(this);
+    runCloseHooks(this);
   }
 
   /**

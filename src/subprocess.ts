@@ -13,7 +13,9 @@ import type { BaseEventLoop } from "./base-events.ts";
 import { gather } from "./combinators.ts";
 import { getRunningLoop } from "./events.ts";
 import type { Future } from "./futures.ts";
+import { addCloseHook } from "./internal/close-hooks.ts";
 import { inspectCustom } from "./internal/repr.ts";
+import { logger } from "./debug.ts";
 import { StreamReader } from "./streams.ts";
 
 /** Special value for stdin/stdout/stderr: create a pipe (`subprocess.PIPE`). */
@@ -443,6 +445,15 @@ async function start(
   child.once("spawn", onSpawn);
   child.once("error", onError);
   const proc = new Process(loop, child, stdio, options.limit);
+  // The loop owns the child: if it is still running when the loop closes (a task left it behind
+  // at the end of run()), it is killed, as CPython's transport close() does.
+  const unhook = addCloseHook(loop, () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (loop.getDebug()) logger.warn(`Close running child process: kill ${String(proc)}`);
+    child.kill("SIGKILL");
+    for (const s of [child.stdin, child.stdout, child.stderr]) s?.destroy();
+  });
+  child.once("close", unhook);
   // After the spawn, an error (a failed kill) goes to the loop's exception handler.
   child.on("error", (err: unknown) => {
     if (child.pid === undefined) return;
@@ -453,6 +464,7 @@ async function start(
   try {
     await started;
   } catch (e) {
+    unhook();
     for (const s of [child.stdin, child.stdout, child.stderr]) s?.destroy();
     throw e;
   }

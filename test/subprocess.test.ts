@@ -8,8 +8,12 @@
 import { describe, it, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { realpathSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { readFileSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { setTimeout as delay } from "node:timers/promises";
 import * as asyncio from "../src/index.ts";
 import {
   createSubprocessExec,
@@ -23,6 +27,7 @@ import {
 import { assertCancelled } from "./helpers/index.ts";
 
 const NODE = process.execPath;
+const execFileAsync = promisify(execFile);
 const FOREVER = "setInterval(() => {}, 1000)";
 
 interface Spawner {
@@ -309,4 +314,36 @@ describe("subprocess", () => {
         message: /^cmd must be a string$/,
       });
     }));
+});
+
+/** True while `pid` is a live process (not gone, not a zombie waiting to be reaped). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+describe("subprocess ownership", () => {
+  for (const mode of ["normal", "debug"]) {
+    it(`run() kills the children a task left running, and the program exits (${mode} mode)`, async () => {
+      const fixture = new URL("./fixtures/leftover-child.ts", import.meta.url);
+      const { stdout, stderr } = await execFileAsync(NODE, [fileURLToPath(fixture), mode], {
+        timeout: 20_000,
+      });
+      const pids = stdout.trim().split("\n").map(Number);
+      assert.equal(pids.length, 2);
+      // The kill is sent before the program exits; the kernel may take a moment to finish it.
+      for (let i = 0; i < 100 && pids.some(alive); i++) await delay(20);
+      assert.deepEqual(pids.filter(alive), []);
+      if (mode === "debug") {
+        assert.match(stderr, new RegExp(`Close running child process: kill <Process ${String(pids[0])}>`));
+        assert.match(stderr, new RegExp(`Close running child process: kill <Process ${String(pids[1])}>`));
+      } else {
+        assert.equal(stderr, "");
+      }
+    });
+  }
 });
