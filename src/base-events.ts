@@ -37,6 +37,7 @@ import {
   defaultExecutorFor,
   setDefaultExecutorFor,
   shutdownDefaultExecutorFor,
+  type Executor,
   type ExecutorFn,
   type FunctionRef,
   type ThreadPoolExecutor,
@@ -356,13 +357,14 @@ export class BaseEventLoop {
   }
 
   /**
-   * Run `fn(...args)` in `executor` (null: the loop's default ThreadPoolExecutor, made on first
-   * use) and return a Future of its result. The function crosses to a worker thread: pass a
-   * self-contained function, or `{ module: import.meta.url, name: "exportName" }`.
+   * Run `fn(...args)` in `executor` (a ThreadPoolExecutor or a ProcessPoolExecutor; null: the
+   * loop's default ThreadPoolExecutor, made on first use) and return a Future of its result. The
+   * function crosses to a worker thread or child process: pass a self-contained function, or
+   * `{ module: import.meta.url, name: "exportName" }`.
    * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.run_in_executor
    */
   runInExecutor<R = unknown>(
-    executor: ThreadPoolExecutor | null,
+    executor: Executor | null,
     fn: ExecutorFn<never[], R>,
     ...args: unknown[]
   ): Future<Awaited<R>> {

@@ -319,3 +319,15 @@ export class BrokenThreadPool extends RuntimeError {
   override readonly code = "ERR_ASYNCIO_BROKEN_THREAD_POOL";
 }
 brand(BrokenThreadPool, "BrokenThreadPool");
+
+/**
+ * A child process of a ProcessPoolExecutor ended abruptly (`process.exit()` in a job, killed by a
+ * signal, a crash): its job and every pending job fail with this, and the pool accepts no more
+ * work. A RuntimeError, as Python's `concurrent.futures.process.BrokenProcessPool` (a
+ * BrokenExecutor); `cause` says how the child ended.
+ * @see https://docs.python.org/3.13/library/concurrent.futures.html#concurrent.futures.process.BrokenProcessPool
+ */
+export class BrokenProcessPool extends RuntimeError {
+  override readonly code = "ERR_ASYNCIO_BROKEN_PROCESS_POOL";
+}
+brand(BrokenProcessPool, "BrokenProcessPool");

@@ -34,6 +34,7 @@ export {
   ExceptionGroup,
   KeyboardInterrupt,
   BrokenThreadPool,
+  BrokenProcessPool,
 } from "./exceptions.ts";
 // futures
 export { Future } from "./futures.ts";
@@ -44,8 +45,8 @@ export { Lock, Event, Condition, Semaphore, BoundedSemaphore, Barrier } from "./
 export { Queue, PriorityQueue, LifoQueue } from "./queues.ts";
 export type { QueueOptions } from "./queues.ts";
 // executors, threads
-export { ThreadPoolExecutor, toThread } from "./executors.ts";
-export type { FunctionRef, ExecutorFn } from "./executors.ts";
+export { ThreadPoolExecutor, ProcessPoolExecutor, toThread } from "./executors.ts";
+export type { Executor, FunctionRef, ExecutorFn, ShutdownOptions, ProcessPoolOptions } from "./executors.ts";
 // subprocess
 export { createSubprocessExec, createSubprocessShell, Process, PIPE, STDOUT, DEVNULL } from "./subprocess.ts";
 export type { SubprocessOptions, StdioSpec, SubprocessStdin } from "./subprocess.ts";

@@ -7,8 +7,10 @@ import * as testing from "../src/testing/index.ts";
 
 const expected = [
   "BrokenThreadPool",
+  "BrokenProcessPool",
   "toThread",
   "ThreadPoolExecutor",
+  "ProcessPoolExecutor",
   "startUnixServer",
   "startServer",
   "openUnixConnection",
