@@ -68,7 +68,11 @@ export type {
   Separator,
   SockName,
   OpenConnectionOptions,
+  OpenUnixConnectionOptions,
   StartServerOptions,
+  StartTlsOptions,
+  SSLContext,
+  SSLOptions,
   ClientConnectedCallback,
   ServerSocket,
 } from "./streams.ts";

@@ -1,6 +1,7 @@
 /**
  * Streams (CPython's streams.py): StreamReader, the buffered reading side of a connection, and
- * StreamWriter, openConnection and startServer (and their Unix variants) over `node:net` sockets.
+ * StreamWriter, openConnection and startServer (and their Unix variants) over `node:net` sockets,
+ * with TLS over `node:tls` (`ssl` options, `StreamWriter.startTls`).
  * @see https://docs.python.org/3.13/library/asyncio-stream.html
  * @module
  */
@@ -8,6 +9,8 @@ import { Buffer } from "node:buffer";
 import fs from "node:fs";
 import net from "node:net";
 import { constants as osConstants } from "node:os";
+import tls from "node:tls";
+import { debuglog } from "node:util";
 import type { BaseEventLoop } from "./base-events.ts";
 import { getRunningLoop } from "./events.ts";
 import { CancelledError, IncompleteReadError, LimitOverrunError, RuntimeError } from "./exceptions.ts";
@@ -363,16 +366,163 @@ function emptyBytes(): Buffer {
 /** A socket address: `[host, port]` for TCP, the path (or `""`) for a Unix socket. */
 export type SockName = [host: string, port: number] | string;
 
+/**
+ * The options of a TLS context (Python's `SSLContext` settings): Node's `tls.SecureContextOptions`
+ * (`ca`, `cert`, `key`, `minVersion`, …) plus the verification switches Python keeps on the
+ * context. `ca` replaces Node's bundled root certificates rather than adding to them.
+ */
+export interface SSLOptions extends tls.SecureContextOptions {
+  /** A context made by `tls.createSecureContext()`; the context options above are then ignored. */
+  secureContext?: tls.SecureContext;
+  /**
+   * Client: verify the server's certificate chain (default true; Python's `CERT_REQUIRED`).
+   * Server: with `requestCert`, refuse a client without a valid certificate (default true).
+   */
+  rejectUnauthorized?: boolean;
+  /** Server: ask the client for a certificate (default false; Python's `verify_mode`). */
+  requestCert?: boolean;
+  /** The ALPN protocols to offer or accept, by preference. */
+  ALPNProtocols?: string[];
+}
+
+/**
+ * A TLS context: a `tls.SecureContext` (from `tls.createSecureContext()`, Python's
+ * `ssl.create_default_context()` when given no options) or the options to make one.
+ */
+export type SSLContext = tls.SecureContext | SSLOptions;
+
 /** Options of `openConnection()` and `openUnixConnection()`. */
 export interface OpenConnectionOptions extends StreamReaderOptions {
   /** The local `[host, port]` to bind the socket to (CPython's `local_addr`). TCP only. */
   localAddr?: readonly [host: string, port: number];
+  /**
+   * Speak TLS: `true` for the default context (Node's root certificates, verified), or a context.
+   * `false`, `null` or absent: plain socket.
+   * @extension `SSLOptions` objects are accepted where Python wants an `SSLContext`.
+   */
+  ssl?: boolean | SSLContext | null;
+  /**
+   * The name the server's certificate must match, sent as SNI unless it is an IP address.
+   * Defaults to `host`; `""` skips the hostname check (the chain is still verified).
+   * @throws {RangeError} `server_hostname is only meaningful with ssl`.
+   */
+  serverHostname?: string;
+  /** Seconds to wait for the TLS handshake before aborting the connection (default 60). */
+  sslHandshakeTimeout?: number;
+  /**
+   * Happy Eyeballs (RFC 8305): seconds to wait for one address before trying the next, in
+   * parallel. Maps to Node's `autoSelectFamily` with `autoSelectFamilyAttemptTimeout` (at least
+   * 10 ms). Unset: Node's default (`net.getDefaultAutoSelectFamily()`). TCP only.
+   */
+  happyEyeballsDelay?: number;
 }
 
 /** Options of `startServer()` and `startUnixServer()`. */
 export interface StartServerOptions extends StreamReaderOptions {
   /** The listen backlog (default 100). */
   backlog?: number;
+  /**
+   * Speak TLS with each client: the handshake runs before the client callback is called; a
+   * failed handshake closes the connection and is only logged (`NODE_DEBUG=asyncio-ts`).
+   * @throws {TypeError} `ssl argument must be an SSLContext or None` for a boolean.
+   */
+  ssl?: SSLContext | null;
+  /** Seconds to wait for a client's TLS handshake before aborting it (default 60). */
+  sslHandshakeTimeout?: number;
+  /**
+   * `SO_REUSEADDR`: always on where libuv listens (Unix), which is asyncio's default there.
+   * @throws {RangeError} for `false`, which Node cannot honour.
+   */
+  reuseAddress?: boolean;
+  /** `SO_REUSEPORT`: let several sockets bind the same port (Node's `reusePort`). TCP only. */
+  reusePort?: boolean;
+}
+
+/** Options of `StreamWriter.startTls()`. */
+export interface StartTlsOptions {
+  /**
+   * Client side: the name the certificate must match (default: the host given to
+   * `openConnection()`); `""` skips the hostname check. Ignored on the server side.
+   */
+  serverHostname?: string;
+  /** Seconds to wait for the TLS handshake before aborting the connection (default 60). */
+  sslHandshakeTimeout?: number;
+}
+
+// CPython 3.13 asyncio/constants.py SSL_HANDSHAKE_TIMEOUT.
+const SSL_HANDSHAKE_TIMEOUT = 60.0;
+
+const debug = debuglog("asyncio-ts");
+
+let secureContextProto: object | null = null;
+
+function isSecureContext(value: unknown): value is tls.SecureContext {
+  if (typeof value !== "object" || value === null) return false;
+  // Node does not export the SecureContext class: take it from a context of its own.
+  secureContextProto ??= Object.getPrototypeOf(tls.createSecureContext()) as object;
+  return Object.getPrototypeOf(value) === secureContextProto;
+}
+
+/** A resolved TLS setup for one handshake. */
+interface TlsParams {
+  readonly context: tls.SecureContext;
+  readonly rejectUnauthorized: boolean;
+  readonly requestCert: boolean;
+  readonly ALPNProtocols: string[] | undefined;
+  readonly serverSide: boolean;
+  /** Client side: the name to check, `""` for none. */
+  readonly serverHostname: string;
+  /** Seconds. */
+  readonly handshakeTimeout: number;
+}
+
+type TlsConfig = Pick<TlsParams, "context" | "rejectUnauthorized" | "requestCert" | "ALPNProtocols">;
+
+function tlsConfig(ssl: true | SSLContext): TlsConfig {
+  if (ssl === true) {
+    return {
+      context: tls.createSecureContext(),
+      rejectUnauthorized: true,
+      requestCert: false,
+      ALPNProtocols: undefined,
+    };
+  }
+  if (isSecureContext(ssl)) {
+    return { context: ssl, rejectUnauthorized: true, requestCert: false, ALPNProtocols: undefined };
+  }
+  if (typeof ssl !== "object") {
+    throw new TypeError(`sslcontext is expected to be an instance of ssl.SSLContext, got ${reprValue(ssl)}`);
+  }
+  const { secureContext, rejectUnauthorized = true, requestCert = false, ALPNProtocols, ...options } = ssl;
+  return {
+    context: secureContext ?? tls.createSecureContext(options),
+    rejectUnauthorized,
+    requestCert,
+    ALPNProtocols,
+  };
+}
+
+function handshakeTimeout(timeout: number | undefined): number {
+  if (timeout === undefined) return SSL_HANDSHAKE_TIMEOUT;
+  if (!(timeout > 0)) {
+    throw new RangeError(`ssl_handshake_timeout should be a positive number, got ${String(timeout)}`);
+  }
+  return timeout;
+}
+
+/** CPython's `ConnectionAbortedError` when a handshake takes too long (sslproto.py). */
+function handshakeTimedOut(timeout: number): Error {
+  return Object.assign(
+    new Error(`SSL handshake is taking longer than ${String(timeout)} seconds: aborting the connection`),
+    { code: "ECONNABORTED", errno: -osConstants.errno.ECONNABORTED },
+  );
+}
+
+/** The secret bits of a cipher suite, from its name (Node does not report them). */
+function cipherBits(name: string): number | null {
+  const m = /(?:AES|CAMELLIA|ARIA)[_-]?(128|256)/.exec(name);
+  if (m !== null) return Number(m[1]);
+  return name.includes("CHACHA20") ? 256 : null;
 }
 
 /** The callback of a server: a coroutine (or async) function runs as a Task. */
@@ -398,12 +548,19 @@ function sockName(address: string | undefined, port: number | undefined): SockNa
  */
 class Connection implements ReadingTransport {
   readonly loop: BaseEventLoop;
-  readonly socket: net.Socket;
   readonly reader: StreamReader;
   readonly extra: Record<string, unknown>;
+  /** The host given to openConnection(): startTls() checks the certificate against it. */
+  host: string | null = null;
   closing = false;
   eofWritten = false;
   lost = false;
+  /** The TLS socket once startTls() began its handshake. */
+  tls: tls.TLSSocket | null = null;
+  #socket: net.Socket;
+  // Between detaching the plain socket and attaching the TLS one nobody listens: nothing resumes.
+  #switching = false;
+  #tlsContext: tls.SecureContext | null = null;
   #connected: Future<null> | null;
   #error: unknown = null;
   #readPaused = false;
@@ -412,7 +569,7 @@ class Connection implements ReadingTransport {
   readonly #closeWaiters = new Set<Future<null>>();
   #onLost: (() => void) | null = null;
   readonly #unixPath: string | null;
-  readonly #serverSide: boolean;
+  readonly serverSide: boolean;
 
   constructor(
     loop: BaseEventLoop,
@@ -421,28 +578,37 @@ class Connection implements ReadingTransport {
     options: { connecting: boolean; unixPath: string | null; serverSide: boolean },
   ) {
     this.loop = loop;
-    this.socket = socket;
+    this.#socket = socket;
     this.reader = reader;
     this.#unixPath = options.unixPath;
-    this.#serverSide = options.serverSide;
+    this.serverSide = options.serverSide;
     this.#connected = options.connecting ? loop.createFuture<null>() : null;
     this.extra = { socket };
     if (!options.connecting) this.#fillExtra();
+    this.#attach(socket);
+    if (options.connecting) socket.on("connect", this.#onConnect);
+    reader._setTransport(this);
+  }
+
+  /** The socket in use: the `node:net` one, or the TLS socket over it after startTls(). */
+  get socket(): net.Socket {
+    return this.#socket;
+  }
+
+  #attach(socket: net.Socket): void {
     socket.on("data", this.#onData);
     socket.on("end", this.#onEnd);
     socket.on("error", this.#onError);
     socket.on("drain", this.#onDrain);
     socket.on("close", this.#onClose);
-    if (options.connecting) socket.on("connect", this.#onConnect);
-    reader._setTransport(this);
   }
 
   #fillExtra(): void {
     const s = this.socket;
     if (this.#unixPath !== null) {
       // A Unix client's peer is the path and its own name empty; an accepted socket the reverse.
-      this.extra.peername = this.#serverSide ? "" : this.#unixPath;
-      this.extra.sockname = this.#serverSide ? this.#unixPath : "";
+      this.extra.peername = this.serverSide ? "" : this.#unixPath;
+      this.extra.sockname = this.serverSide ? this.#unixPath : "";
     } else {
       this.extra.peername = sockName(s.remoteAddress, s.remotePort);
       this.extra.sockname = sockName(s.localAddress, s.localPort);
@@ -469,17 +635,33 @@ class Connection implements ReadingTransport {
 
   readonly #onData = (chunk: Buffer): void => {
     // One chunk in flight at a time: the reader's back-pressure decides before the next is read.
-    this.socket.pause();
+    const socket = this.#socket;
+    socket.pause();
     this.#post(() => {
       if (this.reader.atEof() || this.lost) return;
       this.reader.feedData(chunk);
-      if (!this.#readPaused && !this.closing) this.socket.resume();
+      if (socket === this.#socket && !this.#switching && !this.#readPaused && !this.closing) {
+        socket.resume();
+      }
     });
   };
 
   readonly #onEnd = (): void => {
     this.#post(() => {
       this.reader.feedEof();
+      // CPython 3.13 sslproto.py: TLS has no half-close; the peer's EOF shuts the transport down.
+      if (this.tls !== null) this.close();
+    });
+  };
+
+  readonly #onSecure = (): void => {
+    this.#post(() => {
+      const fut = this.#connected;
+      if (fut === null || fut.done()) return;
+      const t = this.tls;
+      if (t === null) return;
+      this.#fillTlsExtra(t);
+      fut.setResult(null);
     });
   };
 
@@ -506,6 +688,17 @@ class Connection implements ReadingTransport {
     });
   };
 
+  #fillTlsExtra(t: tls.TLSSocket): void {
+    const cert = t.getPeerCertificate();
+    const cipher = t.getCipher();
+    this.extra.sslcontext = this.#tlsContext;
+    // Python's getpeercert() is None without a certificate; Node returns an empty object.
+    this.extra.peercert = Object.keys(cert).length === 0 ? null : cert;
+    this.extra.cipher = [cipher.name, cipher.version, cipherBits(cipher.name)];
+    this.extra.compression = null;
+    this.extra.ssl_object = t;
+  }
+
   readonly #destroy = (): void => {
     this.socket.destroy();
   };
@@ -519,9 +712,13 @@ class Connection implements ReadingTransport {
     s.off("close", this.#onClose);
     s.off("connect", this.#onConnect);
     s.off("finish", this.#destroy);
+    s.off("secure", this.#onSecure);
+    s.off("secureConnect", this.#onSecure);
   }
 
   #connectionLost(): void {
+    // A failed startTls() may report the loss of the plain socket it no longer listened to.
+    if (this.lost) return;
     this.lost = true;
     const exc = this.#error;
     const fut = this.#connected;
@@ -570,6 +767,104 @@ class Connection implements ReadingTransport {
     }
   }
 
+  /** CPython's loop.start_tls refuses a transport that is already TLS (or becoming it). */
+  checkStartTls(): void {
+    if (this.tls !== null || this.#connected !== null) {
+      throw new TypeError(`transport ${String(this)} is not supported by start_tls()`);
+    }
+  }
+
+  /**
+   * Upgrade the connection to TLS (CPython's loop.start_tls): flush the plaintext written so far,
+   * hand what the plain socket has read to the reader, then run the handshake over the same
+   * socket. On failure, timeout or cancellation the connection is aborted.
+   */
+  async startTls(params: TlsParams): Promise<void> {
+    this.checkStartTls();
+    if (this.isClosing()) throw connectionLost();
+    const fut = this.loop.createFuture<null>();
+    this.#connected = fut;
+    this.#tlsContext = params.context;
+    const timer = this.loop.callLater(params.handshakeTimeout, () => {
+      if (!fut.done()) fut.setException(handshakeTimedOut(params.handshakeTimeout));
+    });
+    const plain = this.#socket;
+    // CPython pauses reading and swaps the protocol at once: what was received before this call
+    // is plaintext for the reader, what comes after is TLS. Node keeps reading into the paused
+    // socket's buffer, and the TLS socket takes over whatever is buffered when it wraps it
+    // (_tls_wrap.js initRead): take the plaintext out now.
+    plain.pause();
+    plain.off("data", this.#onData);
+    plain.off("end", this.#onEnd);
+    this.#switching = true;
+    const plaintext: Buffer[] = [];
+    for (let chunk = plain.read() as Buffer | null; chunk !== null; chunk = plain.read() as Buffer | null) {
+      plaintext.push(chunk);
+    }
+    // The empty write completes after every earlier one: the plaintext written is flushed before
+    // the handshake writes. Its callback is posted after the data callbacks already posted.
+    plain.write(EMPTY, (err) => {
+      this.#post(() => {
+        if (fut.done()) return;
+        if (err !== null && err !== undefined) fut.setException(err);
+        else this.#wrap(plain, fut, params, plaintext);
+      });
+    });
+    try {
+      await fut;
+    } catch (e) {
+      if (!(e instanceof CancelledError)) this.#error ??= e;
+      this.abort();
+      if (this.tls === null) {
+        // No TLS socket to report the loss, and the plain one may no longer be heard.
+        this.#switching = false;
+        this.#post(() => {
+          this.#connectionLost();
+        });
+      }
+      throw e;
+    } finally {
+      timer.cancel();
+      this.#connected = null;
+    }
+  }
+
+  #wrap(plain: net.Socket, fut: Future<null>, params: TlsParams, plaintext: readonly Buffer[]): void {
+    if (this.closing || this.lost || plain.destroyed) {
+      fut.setException(this.#error ?? connectionLost());
+      return;
+    }
+    this.#detach();
+    for (const chunk of plaintext) if (!this.reader.atEof()) this.reader.feedData(chunk);
+    let t: tls.TLSSocket;
+    if (params.serverSide) {
+      t = new tls.TLSSocket(plain, {
+        isServer: true,
+        secureContext: params.context,
+        requestCert: params.requestCert,
+        rejectUnauthorized: params.rejectUnauthorized,
+        ...(params.ALPNProtocols === undefined ? {} : { ALPNProtocols: params.ALPNProtocols }),
+      });
+    } else {
+      const name = params.serverHostname;
+      t = tls.connect({
+        socket: plain,
+        secureContext: params.context,
+        rejectUnauthorized: params.rejectUnauthorized,
+        // RFC 6066 forbids an IP address as SNI; the certificate is still checked against it.
+        ...(name === "" || net.isIP(name) !== 0 ? {} : { servername: name }),
+        checkServerIdentity: (_host, cert) => (name === "" ? undefined : tls.checkServerIdentity(name, cert)),
+        ...(params.ALPNProtocols === undefined ? {} : { ALPNProtocols: params.ALPNProtocols }),
+      });
+    }
+    this.#socket = t;
+    this.tls = t;
+    this.#switching = false;
+    this.#attach(t);
+    t.on(params.serverSide ? "secure" : "secureConnect", this.#onSecure);
+    if (this.#readPaused) t.pause();
+  }
+
   /** Call `fn` once when the connection is lost (a server counts its connections). */
   setOnLost(fn: () => void): void {
     this.#onLost = fn;
@@ -582,7 +877,7 @@ class Connection implements ReadingTransport {
 
   resumeReading(): void {
     this.#readPaused = false;
-    if (!this.closing && !this.lost) this.socket.resume();
+    if (!this.closing && !this.lost && !this.#switching) this.socket.resume();
   }
 
   isClosing(): boolean {
@@ -647,7 +942,8 @@ class Connection implements ReadingTransport {
 
   // Short: the reader's repr names its transport, which must not expand back into the reader.
   [inspectCustom](): string {
-    return `<Socket ${this.socket.destroyed ? "closed" : this.closing ? "closing" : "open"}>`;
+    const state = this.socket.destroyed ? "closed" : this.closing ? "closing" : "open";
+    return `<${this.tls === null ? "Socket" : "TLSSocket"} ${state}>`;
   }
 }
 
@@ -664,7 +960,7 @@ export class StreamWriter {
     this.#conn = conn;
   }
 
-  /** The transport: the `node:net` socket. */
+  /** The transport: the `node:net` socket, or after a TLS handshake the `tls.TLSSocket` over it. */
   get transport(): net.Socket {
     return this.#conn.socket;
   }
@@ -694,14 +990,60 @@ export class StreamWriter {
     this.write(Buffer.concat(parts));
   }
 
-  /** Return true: sockets can be half-closed. */
+  /** Return true for a plain socket, which can be half-closed; false over TLS, which cannot. */
   canWriteEof(): boolean {
-    return true;
+    return this.#conn.tls === null;
   }
 
-  /** Close the write end after the buffered data is flushed; reading goes on. */
+  /**
+   * Close the write end after the buffered data is flushed; reading goes on.
+   * @throws {RuntimeError} `write_eof() is not supported by TLS transports` over TLS (CPython
+   * raises a bare NotImplementedError). See docs/differences.md#tls-streams.
+   */
   writeEof(): void {
+    if (this.#conn.tls !== null) throw new RuntimeError("write_eof() is not supported by TLS transports");
     this.#conn.writeEof();
+  }
+
+  /**
+   * Upgrade the connection to TLS (STARTTLS): wait for `drain()`, then run the handshake as the
+   * client, or as the server for a writer a server passed to its callback. The same reader and
+   * writer then speak TLS; bytes the reader already buffered stay there. On failure, timeout or
+   * cancellation the connection is aborted.
+   * @param sslContext the TLS context (a `tls.SecureContext` or its options).
+   * @param options `serverHostname` (client side; default: the host given to `openConnection()`,
+   * `""` skips the hostname check) and `sslHandshakeTimeout` (seconds, default 60).
+   * @throws {TypeError} `transport <TLSSocket open> is not supported by start_tls()` once TLS.
+   * @throws {RangeError} `check_hostname requires server_hostname` for a client with no host
+   * to check (a Unix socket) and a verifying context.
+   * @throws the handshake's error: Node's, with its `code` (`ERR_TLS_CERT_ALTNAME_INVALID`,
+   * `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, …), or `ECONNABORTED` on timeout.
+   * @see https://docs.python.org/3.13/library/asyncio-stream.html#asyncio.StreamWriter.start_tls
+   */
+  async startTls(sslContext: SSLContext, options: StartTlsOptions = {}): Promise<void> {
+    if (typeof sslContext !== "object" || (sslContext as unknown) === null) {
+      throw new TypeError(
+        `sslcontext is expected to be an instance of ssl.SSLContext, got ${reprValue(sslContext)}`,
+      );
+    }
+    const config = tlsConfig(sslContext);
+    const timeout = handshakeTimeout(options.sslHandshakeTimeout);
+    const conn = this.#conn;
+    conn.checkStartTls();
+    let serverHostname = options.serverHostname ?? conn.host;
+    if (serverHostname === null) {
+      if (!conn.serverSide && config.rejectUnauthorized) {
+        throw new RangeError("check_hostname requires server_hostname");
+      }
+      serverHostname = "";
+    }
+    await this.drain();
+    await conn.startTls({
+      ...config,
+      serverSide: conn.serverSide,
+      serverHostname,
+      handshakeTimeout: timeout,
+    });
   }
 
   /** Close the stream: stop reading, flush the written data, then close the socket. */
@@ -731,7 +1073,10 @@ export class StreamWriter {
 
   /**
    * Return transport information: `peername` and `sockname` (`[host, port]`, or a path for a Unix
-   * socket) or `socket`; `defaultValue` for another name.
+   * socket) or `socket` (the `node:net` socket); over TLS also `sslcontext` (the
+   * `tls.SecureContext`), `peercert` (`getPeerCertificate()`, null without one), `cipher`
+   * (`[name, version, secretBits]` like Python's `SSLSocket.cipher()`), `compression` (null) and
+   * `ssl_object` (the `tls.TLSSocket`); `defaultValue` for another name or a plain socket.
    */
   getExtraInfo(name: string, defaultValue: unknown = null): unknown {
     return Object.hasOwn(this.#conn.extra, name) ? this.#conn.extra[name] : defaultValue;
@@ -759,21 +1104,58 @@ function newReader(limit: number | undefined): StreamReader {
   return new StreamReader(limit === undefined ? {} : { limit });
 }
 
+/** The client's TLS setup from the options of openConnection(), checked as CPython does. */
+function clientTls(
+  options: { ssl?: boolean | SSLContext | null; serverHostname?: string; sslHandshakeTimeout?: number },
+  host: string | null,
+): TlsParams | null {
+  const { ssl, serverHostname, sslHandshakeTimeout } = options;
+  const useSsl = ssl !== undefined && ssl !== null && ssl !== false;
+  // CPython 3.13 base_events.py create_connection / create_unix_connection.
+  if (serverHostname !== undefined && !useSsl) {
+    throw new RangeError("server_hostname is only meaningful with ssl");
+  }
+  if (sslHandshakeTimeout !== undefined && !useSsl) {
+    throw new RangeError("ssl_handshake_timeout is only meaningful with ssl");
+  }
+  if (!useSsl) return null;
+  const name = serverHostname ?? host;
+  if (name === null) throw new RangeError("you have to pass server_hostname when using ssl");
+  return {
+    ...tlsConfig(ssl),
+    serverSide: false,
+    serverHostname: name,
+    handshakeTimeout: handshakeTimeout(sslHandshakeTimeout),
+  };
+}
+
 async function connect(
   socket: net.Socket,
   limit: number | undefined,
   unixPath: string | null,
+  host: string | null,
+  tlsParams: TlsParams | null,
 ): Promise<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
   const reader = newReader(limit);
   const conn = new Connection(loop, socket, reader, { connecting: true, unixPath, serverSide: false });
+  conn.host = host;
   await conn.connected();
+  if (tlsParams !== null) await conn.startTls(tlsParams);
   return [reader, new StreamWriter(conn)];
 }
 
 /**
  * Open a TCP connection; return its reader and writer. Connection errors keep Node's `code`,
- * `errno` and `syscall` (`ECONNREFUSED` is Python's ConnectionRefusedError).
+ * `errno` and `syscall` (`ECONNREFUSED` is Python's ConnectionRefusedError). With `ssl`, the
+ * TLS handshake completes before this returns; cancelling during it destroys the socket.
+ * @example
+ * const [reader, writer] = await asyncio.openConnection("example.com", 443, { ssl: true });
+ * @throws {RangeError} `server_hostname is only meaningful with ssl`,
+ * `ssl_handshake_timeout is only meaningful with ssl`.
+ * @throws the handshake's error, with Node's `code` (`ERR_TLS_CERT_ALTNAME_INVALID` for a
+ * hostname mismatch, `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, `DEPTH_ZERO_SELF_SIGNED_CERT`, …)
+ * where Python raises `ssl.SSLCertVerificationError`. See docs/differences.md#tls-streams.
  * @see https://docs.python.org/3.13/library/asyncio-stream.html#asyncio.open_connection
  */
 export async function openConnection(
@@ -781,17 +1163,37 @@ export async function openConnection(
   port: number,
   options: OpenConnectionOptions = {},
 ): Promise<[StreamReader, StreamWriter]> {
-  const { limit, localAddr } = options;
+  const { limit, localAddr, happyEyeballsDelay } = options;
   if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
-  const socket = new net.Socket({ allowHalfOpen: true });
+  const tlsParams = clientTls(options, host);
   const connectOptions: net.TcpSocketConnectOpts = { host, port };
   if (localAddr !== undefined) {
     connectOptions.localAddress = localAddr[0];
     connectOptions.localPort = localAddr[1];
   }
-  const result = connect(socket, limit, null);
+  if (happyEyeballsDelay !== undefined) {
+    if (!(happyEyeballsDelay >= 0)) throw new RangeError("happyEyeballsDelay must be >= 0 seconds");
+    connectOptions.autoSelectFamily = true;
+    // Node's minimum attempt timeout is 10 ms.
+    connectOptions.autoSelectFamilyAttemptTimeout = Math.max(10, Math.round(happyEyeballsDelay * 1000));
+  }
+  const socket = new net.Socket({ allowHalfOpen: true });
+  const result = connect(socket, limit, null, host, tlsParams);
   socket.connect(connectOptions);
   return result;
+}
+
+/** Options of `openUnixConnection()`. */
+export interface OpenUnixConnectionOptions extends StreamReaderOptions {
+  /** Speak TLS: `true` for the default context, or a context (see `openConnection()`). */
+  ssl?: boolean | SSLContext | null;
+  /**
+   * The name the server's certificate must match; required with `ssl` (`""` skips the check).
+   * @throws {RangeError} `you have to pass server_hostname when using ssl`.
+   */
+  serverHostname?: string;
+  /** Seconds to wait for the TLS handshake before aborting the connection (default 60). */
+  sslHandshakeTimeout?: number;
 }
 
 /**
@@ -800,12 +1202,13 @@ export async function openConnection(
  */
 export async function openUnixConnection(
   path: string,
-  options: StreamReaderOptions = {},
+  options: OpenUnixConnectionOptions = {},
 ): Promise<[StreamReader, StreamWriter]> {
   const { limit } = options;
   if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
+  const tlsParams = clientTls(options, null);
   const socket = new net.Socket({ allowHalfOpen: true });
-  const result = connect(socket, limit, path);
+  const result = connect(socket, limit, path, null, tlsParams);
   socket.connect({ path });
   return result;
 }
@@ -828,6 +1231,7 @@ export class Server {
   readonly #cb: ClientConnectedCallback;
   readonly #limit: number | undefined;
   readonly #unixPath: string | null;
+  readonly #tls: TlsParams | null;
   #listening: ServerSocket[] | null;
   readonly #clients = new Set<Connection>();
   #waiters: Future<null>[] | null = [];
@@ -840,11 +1244,13 @@ export class Server {
     cb: ClientConnectedCallback,
     limit: number | undefined,
     unixPath: string | null,
+    tlsParams: TlsParams | null = null,
   ) {
     this.#loop = loop;
     this.#cb = cb;
     this.#limit = limit;
     this.#unixPath = unixPath;
+    this.#tls = tlsParams;
     this.#listening = servers.map((server) => ({
       server,
       getsockname: (): SockName => {
@@ -876,6 +1282,10 @@ export class Server {
   };
 
   #accept(socket: net.Socket): void {
+    const tlsParams = this.#tls;
+    // Over TLS not a byte may reach the reader: the ClientHello is for the TLS socket, which
+    // takes what the plain one buffered. Paused now, attaching 'data' does not make it flow.
+    if (tlsParams !== null) socket.pause();
     const reader = newReader(this.#limit);
     const conn = new Connection(this.#loop, socket, reader, {
       connecting: false,
@@ -887,9 +1297,24 @@ export class Server {
       this.#clients.delete(conn);
       if (this.#clients.size === 0 && this.#listening === null) this.#wakeup();
     });
-    socket.resume();
+    if (tlsParams === null) socket.resume();
     const writer = new StreamWriter(conn);
-    const task = this.#loop.createTask(() => this.#cb(reader, writer));
+    const task = this.#loop.createTask(
+      tlsParams === null
+        ? () => this.#cb(reader, writer)
+        : async () => {
+            try {
+              await conn.startTls(tlsParams);
+            } catch (e) {
+              if (e instanceof CancelledError) throw e;
+              // CPython 3.13 sslproto.py _fatal_error: a failed handshake (an OSError) is only
+              // logged at debug level; the callback never sees the connection.
+              debug("SSL handshake failed: %s", e);
+              return undefined;
+            }
+            return await this.#cb(reader, writer);
+          },
+    );
     task.addDoneCallback((t) => {
       if (t.cancelled()) {
         conn.close();
@@ -1058,6 +1483,27 @@ async function listen(servers: net.Server[], listenOptions: net.ListenOptions[])
   }
 }
 
+/** The server's TLS setup from its options, checked as CPython's create_server does. */
+function serverTls(options: StartServerOptions): TlsParams | null {
+  const { ssl, sslHandshakeTimeout, reuseAddress } = options;
+  if (typeof ssl === "boolean") throw new TypeError("ssl argument must be an SSLContext or None");
+  if (reuseAddress === false) {
+    throw new RangeError("reuseAddress=false is not supported: libuv always sets SO_REUSEADDR");
+  }
+  if (ssl === undefined || ssl === null) {
+    if (sslHandshakeTimeout !== undefined) {
+      throw new RangeError("ssl_handshake_timeout is only meaningful with ssl");
+    }
+    return null;
+  }
+  return {
+    ...tlsConfig(ssl),
+    serverSide: true,
+    serverHostname: "",
+    handshakeTimeout: handshakeTimeout(sslHandshakeTimeout),
+  };
+}
+
 /**
  * Start a TCP server on `host` (a name, a list of names, or null for all interfaces) and `port`;
  * call `clientConnected(reader, writer)` for each connection, as a Task. An exception in it is
@@ -1070,17 +1516,18 @@ export async function startServer(
   port: number,
   options: StartServerOptions = {},
 ): Promise<Server> {
-  const { limit, backlog = 100 } = options;
+  const { limit, backlog = 100, reusePort } = options;
   if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
+  const tlsParams = serverTls(options);
   const loop = getRunningLoop();
   const hosts =
     host === null || host === undefined ? [undefined] : typeof host === "string" ? [host] : [...host];
   const servers = hosts.map(() => net.createServer({ allowHalfOpen: true, pauseOnConnect: true }));
   await listen(
     servers,
-    hosts.map((h) => ({ host: h, port, backlog })),
+    hosts.map((h) => ({ host: h, port, backlog, ...(reusePort === undefined ? {} : { reusePort }) })),
   );
-  return new Server(loop, servers, clientConnected, limit, null);
+  return new Server(loop, servers, clientConnected, limit, null, tlsParams);
 }
 
 /**
@@ -1094,6 +1541,7 @@ export async function startUnixServer(
 ): Promise<Server> {
   const { limit, backlog = 100 } = options;
   if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
+  const tlsParams = serverTls(options);
   const loop = getRunningLoop();
   try {
     if (fs.statSync(path).isSocket()) fs.unlinkSync(path);
@@ -1102,5 +1550,5 @@ export async function startUnixServer(
   }
   const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
   await listen([server], [{ path, backlog }]);
-  return new Server(loop, [server], clientConnected, limit, path);
+  return new Server(loop, [server], clientConnected, limit, path, tlsParams);
 }
