@@ -15,6 +15,8 @@ import type { BaseEventLoop } from "./base-events.ts";
 import { getRunningLoop } from "./events.ts";
 import { CancelledError, IncompleteReadError, LimitOverrunError, RuntimeError } from "./exceptions.ts";
 import type { Future } from "./futures.ts";
+import { logger } from "./debug.ts";
+import { addCloseHook } from "./internal/close-hooks.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
 import { LoopBound } from "./locks.ts";
 import { sleep } from "./tasks.ts";
@@ -570,6 +572,7 @@ class Connection implements ReadingTransport {
   #onLost: (() => void) | null = null;
   readonly #unixPath: string | null;
   readonly serverSide: boolean;
+  readonly #unhook: () => void;
 
   constructor(
     loop: BaseEventLoop,
@@ -588,6 +591,14 @@ class Connection implements ReadingTransport {
     this.#attach(socket);
     if (options.connecting) socket.on("connect", this.#onConnect);
     reader._setTransport(this);
+    // The loop owns the socket: one still open when the loop closes is destroyed (CPython closes
+    // an unclosed transport when it is collected), so it cannot keep the process alive.
+    this.#unhook = addCloseHook(loop, () => {
+      if (this.lost) return;
+      if (loop.getDebug()) logger.warn(`ResourceWarning: unclosed transport ${String(this)}`);
+      this.#detach();
+      this.socket.destroy();
+    });
   }
 
   /** The socket in use: the `node:net` one, or the TLS socket over it after startTls(). */
@@ -682,6 +693,7 @@ class Connection implements ReadingTransport {
   };
 
   readonly #onClose = (): void => {
+    this.#unhook();
     this.#detach();
     this.#post(() => {
       this.#connectionLost();
@@ -720,6 +732,7 @@ class Connection implements ReadingTransport {
     // A failed startTls() may report the loss of the plain socket it no longer listened to.
     if (this.lost) return;
     this.lost = true;
+    this.#unhook();
     const exc = this.#error;
     const fut = this.#connected;
     if (fut !== null && !fut.done()) fut.setException(exc ?? connectionLost());
@@ -1236,6 +1249,7 @@ export class Server {
   readonly #clients = new Set<Connection>();
   #waiters: Future<null>[] | null = [];
   #servingForever: Future<null> | null = null;
+  readonly #unhook: () => void;
 
   /** @internal made by startServer() and startUnixServer() */
   constructor(
@@ -1262,6 +1276,26 @@ export class Server {
       s.on("connection", this.#onConnection);
       s.on("error", this.#onError);
     }
+    // A server still listening when its loop closes stops listening; its connections are
+    // destroyed by their own hooks.
+    this.#unhook = addCloseHook(loop, () => {
+      if (loop.getDebug()) logger.warn(`ResourceWarning: unclosed ${String(this)}`);
+      this.#stopListening();
+    });
+  }
+
+  /** Close the listening sockets; return false if they were already closed. */
+  #stopListening(): boolean {
+    const listening = this.#listening;
+    if (listening === null) return false;
+    this.#listening = null;
+    this.#unhook();
+    for (const { server } of listening) {
+      server.off("connection", this.#onConnection);
+      server.off("error", this.#onError);
+      server.close();
+    }
+    return true;
   }
 
   readonly #onConnection = (socket: net.Socket): void => {
@@ -1366,14 +1400,7 @@ export class Server {
    * Stop listening; the connections already accepted stay open. Cancels `serveForever()`.
    */
   close(): void {
-    const listening = this.#listening;
-    if (listening === null) return;
-    this.#listening = null;
-    for (const { server } of listening) {
-      server.off("connection", this.#onConnection);
-      server.off("error", this.#onError);
-      server.close();
-    }
+    if (!this.#stopListening()) return;
     const fut = this.#servingForever;
     if (fut !== null && !fut.done()) {
       fut.cancel();

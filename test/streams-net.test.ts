@@ -6,10 +6,13 @@
 import { it, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import * as asyncio from "../src/index.ts";
 import {
   openConnection,
@@ -23,6 +26,7 @@ import {
 import { assertCancelled } from "./helpers/index.ts";
 
 const HOST = "127.0.0.1";
+const execFileAsync = promisify(execFile);
 const LISTENER_EVENTS = ["data", "end", "error", "drain", "close", "connect", "finish"] as const;
 // A fresh net.Socket has Node's own 'end' listener and nothing else.
 const BASELINE_LISTENERS = { data: 0, end: 1, error: 0, drain: 0, close: 0, connect: 0, finish: 0 };
@@ -577,3 +581,26 @@ it("a cancelled client callback closes the connection without a report", (t) =>
     await writer.waitClosed();
     await server.with(() => undefined);
   }));
+
+for (const mode of ["normal", "debug"]) {
+  it(`run() closes the servers and sockets a task left open, and the program exits (${mode} mode)`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "asyncio-ts-leftover-"));
+    try {
+      const sock = path.join(dir, "s.sock");
+      const fixture = new URL("./fixtures/leftover-sockets.ts", import.meta.url);
+      const { stdout, stderr } = await execFileAsync(process.execPath, [fileURLToPath(fixture), mode, sock], {
+        timeout: 20_000,
+      });
+      assert.equal(stdout, "left open\nrun returned\n");
+      if (mode === "debug") {
+        // The listening TCP and Unix servers, the client's socket and the accepted one.
+        assert.equal(stderr.match(/ResourceWarning: unclosed <Server /g)?.length, 2, stderr);
+        assert.equal(stderr.match(/ResourceWarning: unclosed transport /g)?.length, 2, stderr);
+      } else {
+        assert.equal(stderr, "");
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
