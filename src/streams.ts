@@ -17,6 +17,7 @@ import { CancelledError, IncompleteReadError, LimitOverrunError, RuntimeError } 
 import type { Future } from "./futures.ts";
 import { logger } from "./debug.ts";
 import { addCloseHook } from "./internal/close-hooks.ts";
+import { taskStorage } from "./internal/context.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
 import { LoopBound } from "./locks.ts";
 import { sleep } from "./tasks.ts";
@@ -61,6 +62,8 @@ export class StreamReader extends LoopBound {
   // The unread bytes are #buf[#start, #end); the storage grows by doubling and is compacted
   // instead of re-concatenated on every feed.
   #buf: Buffer = EMPTY;
+  /** #buf is a chunk adopted from a socket: read through views, never written into. */
+  #adopted = false;
   #start = 0;
   #end = 0;
   #eof = false;
@@ -74,6 +77,11 @@ export class StreamReader extends LoopBound {
     super();
     if (!(limit > 0)) throw new RangeError("Limit cannot be <= 0");
     this.#limit = limit;
+  }
+
+  /** @internal the buffer limit, in bytes */
+  get _limit(): number {
+    return this.#limit;
   }
 
   get #length(): number {
@@ -139,6 +147,29 @@ export class StreamReader extends LoopBound {
     if (this.#eof) throw new RuntimeError("feedData after feedEof");
     if (data.length === 0) return;
     this.#append(data);
+    this.#fed();
+  }
+
+  /**
+   * feedData() for a chunk nobody else holds (a socket's or a pipe's): with the buffer empty, the
+   * reader adopts it instead of copying it, and reads return views of it.
+   * @internal
+   */
+  _feedChunk(chunk: Buffer): void {
+    if (this.#eof) throw new RuntimeError("feedData after feedEof");
+    if (chunk.length === 0) return;
+    if (this.#end === this.#start) {
+      this.#buf = chunk;
+      this.#adopted = true;
+      this.#start = 0;
+      this.#end = chunk.length;
+    } else {
+      this.#append(chunk);
+    }
+    this.#fed();
+  }
+
+  #fed(): void {
     this.#wakeupWaiter();
     if (this.#transport !== null && !this.#paused && this.#length > 2 * this.#limit) {
       this.#transport.pauseReading();
@@ -148,13 +179,14 @@ export class StreamReader extends LoopBound {
 
   #append(data: Uint8Array): void {
     const length = this.#length;
-    if (this.#end + data.length > this.#buf.length) {
-      if (length + data.length <= this.#buf.length && length <= this.#buf.length / 2) {
+    if (this.#adopted || this.#end + data.length > this.#buf.length) {
+      if (!this.#adopted && length + data.length <= this.#buf.length && length <= this.#buf.length / 2) {
         this.#buf.copy(this.#buf, 0, this.#start, this.#end);
       } else {
-        const grown = Buffer.allocUnsafe(Math.max(2 * this.#buf.length, length + data.length, 1024));
+        const grown = Buffer.allocUnsafe(Math.max(2 * length, length + data.length, 1024));
         this.#buf.copy(grown, 0, this.#start, this.#end);
         this.#buf = grown;
+        this.#adopted = false;
       }
       this.#start = 0;
       this.#end = length;
@@ -163,16 +195,23 @@ export class StreamReader extends LoopBound {
     this.#end += data.length;
   }
 
-  /** Remove and return (a copy of) the first `n` buffered bytes. */
+  /** Remove and return the first `n` buffered bytes: a copy, or a view of an adopted chunk. */
   #take(n: number): Buffer {
-    const data = Buffer.from(this.#buf.subarray(this.#start, this.#start + n));
-    this.#start += n;
-    if (this.#start === this.#end) this.#start = this.#end = 0;
+    const start = this.#start;
+    const data = this.#adopted
+      ? this.#buf.subarray(start, start + n)
+      : Buffer.from(this.#buf.subarray(start, start + n));
+    this.#start = start + n;
+    if (this.#start === this.#end) this.#clear();
     return data;
   }
 
   #clear(): void {
     this.#start = this.#end = 0;
+    if (this.#adopted) {
+      this.#buf = EMPTY;
+      this.#adopted = false;
+    }
   }
 
   #raiseIfFailed(): void {
@@ -180,9 +219,14 @@ export class StreamReader extends LoopBound {
     if (this.#exception !== null) raise(this.#exception);
   }
 
-  /** Wait until `feedData()` or `feedEof()`; resume a paused transport first. */
-  async #waitForData(funcName: string): Promise<void> {
-    if (this.#waiter !== null) {
+  /**
+   * The future to await until `feedData()` or `feedEof()`; resume a paused transport first. A
+   * waiter that was cancelled with its reading task counts as gone (CPython clears it in a
+   * `finally`; a plain function and an awaited Future spare a coroutine frame per wait).
+   */
+  #waitForData(funcName: string): Future<null> {
+    const current = this.#waiter;
+    if (current !== null && !current.done()) {
       throw new RuntimeError(
         `${funcName}() called while another coroutine is already waiting for incoming data`,
       );
@@ -193,12 +237,7 @@ export class StreamReader extends LoopBound {
     }
     const waiter = this.getLoop().createFuture<null>();
     this.#waiter = waiter;
-    try {
-      await waiter;
-    } finally {
-      // A cancelled read leaves no waiter behind; setException() may already have cleared it.
-      if (this.#waiter === waiter) this.#waiter = null;
-    }
+    return waiter;
   }
 
   /**
@@ -344,7 +383,7 @@ export class StreamReader extends LoopBound {
     if (this.#length > 0) info.push(`${this.#length} bytes`);
     if (this.#eof) info.push("eof");
     if (this.#limit !== DEFAULT_LIMIT) info.push(`limit=${this.#limit}`);
-    if (this.#waiter !== null) info.push(`waiter=${String(this.#waiter)}`);
+    if (this.#waiter !== null && !this.#waiter.done()) info.push(`waiter=${String(this.#waiter)}`);
     if (this.#exception !== null) info.push(`exception=${reprValue(this.#exception)}`);
     if (this.#transport !== null) info.push(`transport=${reprValue(this.#transport)}`);
     if (this.#paused) info.push("paused");
@@ -353,6 +392,7 @@ export class StreamReader extends LoopBound {
 }
 
 const NEWLINE = Buffer.from("\n");
+const RESOLVED: Promise<void> = Promise.resolve();
 
 function raise(exc: unknown): never {
   throw exc;
@@ -588,6 +628,8 @@ class Connection implements ReadingTransport {
     this.#connected = options.connecting ? loop.createFuture<null>() : null;
     this.extra = { socket };
     if (!options.connecting) this.#fillExtra();
+    // CPython sets TCP_NODELAY on every TCP transport (selector_events._set_nodelay).
+    if (options.unixPath === null) socket.setNoDelay(true);
     this.#attach(socket);
     if (options.connecting) socket.on("connect", this.#onConnect);
     reader._setTransport(this);
@@ -644,17 +686,34 @@ class Connection implements ReadingTransport {
     });
   };
 
+  // Chunks received but not yet fed: one loop callback feeds all that arrived before it runs.
+  // Past the reader's limit the socket is paused until they are fed; the reader's back-pressure
+  // (pauseReading) decides after that.
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  #pendingPaused = false;
+
   readonly #onData = (chunk: Buffer): void => {
-    // One chunk in flight at a time: the reader's back-pressure decides before the next is read.
-    const socket = this.#socket;
-    socket.pause();
-    this.#post(() => {
-      if (this.reader.atEof() || this.lost) return;
-      this.reader.feedData(chunk);
-      if (socket === this.#socket && !this.#switching && !this.#readPaused && !this.closing) {
-        socket.resume();
-      }
-    });
+    this.#pending.push(chunk);
+    this.#pendingBytes += chunk.length;
+    if (this.#pending.length === 1) this.#post(this.#feedPending);
+    if (this.#pendingBytes > this.reader._limit && !this.#pendingPaused) {
+      this.#pendingPaused = true;
+      this.#socket.pause();
+    }
+  };
+
+  readonly #feedPending = (): void => {
+    const chunks = this.#pending;
+    this.#pendingBytes = 0;
+    if (!(this.reader.atEof() || this.lost)) {
+      for (let i = 0; i < chunks.length; i++) this.reader._feedChunk(chunks[i] as Buffer);
+    }
+    chunks.length = 0;
+    if (this.#pendingPaused) {
+      this.#pendingPaused = false;
+      if (!this.#switching && !this.#readPaused && !this.closing) this.#socket.resume();
+    }
   };
 
   readonly #onEnd = (): void => {
@@ -929,7 +988,13 @@ class Connection implements ReadingTransport {
     this.socket.destroy();
   }
 
-  async drain(): Promise<void> {
+  drain(): Promise<void> {
+    // The common case, nothing to wait for, allocates nothing.
+    if (!this.#writePaused && this.reader.exception() === null && !this.isClosing()) return RESOLVED;
+    return this.#drainSlow();
+  }
+
+  async #drainSlow(): Promise<void> {
     const exc = this.reader.exception();
     if (exc !== null) raise(exc);
     if (this.isClosing()) {
@@ -979,7 +1044,9 @@ export class StreamWriter {
   }
 
   /**
-   * Write `data` (a string is encoded as UTF-8); it is copied. Writes after `close()` are dropped.
+   * Write `data` (a string is encoded as UTF-8). Writes after `close()` are dropped. The bytes
+   * are not copied: as with CPython 3.13's transports and Node's sockets, what the socket could
+   * not send at once is sent later from the buffer you passed, so do not change it afterwards.
    * @throws {RuntimeError} `Cannot call write() after write_eof()`.
    */
   write(data: Uint8Array | string): void {
@@ -988,17 +1055,17 @@ export class StreamWriter {
     }
     if (this.#conn.eofWritten) throw new RuntimeError("Cannot call write() after write_eof()");
     if (data.length === 0) return;
-    this.#conn.write(typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data));
+    this.#conn.write(typeof data === "string" ? Buffer.from(data, "utf8") : data);
   }
 
   /** Write every item of `data`, as one write. */
   writelines(data: Iterable<Uint8Array | string>): void {
-    const parts: Buffer[] = [];
+    const parts: Uint8Array[] = [];
     for (const item of data) {
       if (typeof item !== "string" && !(item instanceof Uint8Array)) {
         throw new TypeError(`data argument must be a bytes-like object, not '${typeName(item)}'`);
       }
-      parts.push(typeof item === "string" ? Buffer.from(item, "utf8") : Buffer.from(item));
+      parts.push(typeof item === "string" ? Buffer.from(item, "utf8") : item);
     }
     this.write(Buffer.concat(parts));
   }
@@ -1190,10 +1257,18 @@ export async function openConnection(
     // Node's minimum attempt timeout is 10 ms.
     connectOptions.autoSelectFamilyAttemptTimeout = Math.max(10, Math.round(happyEyeballsDelay * 1000));
   }
-  const socket = new net.Socket({ allowHalfOpen: true });
+  const socket = newSocket();
   const result = connect(socket, limit, null, host, tlsParams);
-  socket.connect(connectOptions);
+  taskStorage.exit(() => socket.connect(connectOptions));
   return result;
+}
+
+/**
+ * A client socket made outside any task: its events then run with no task current, so the loop
+ * need not step out of a task's context for each of them.
+ */
+function newSocket(): net.Socket {
+  return taskStorage.exit(() => new net.Socket({ allowHalfOpen: true }));
 }
 
 /** Options of `openUnixConnection()`. */
@@ -1220,9 +1295,9 @@ export async function openUnixConnection(
   const { limit } = options;
   if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
   const tlsParams = clientTls(options, null);
-  const socket = new net.Socket({ allowHalfOpen: true });
+  const socket = newSocket();
   const result = connect(socket, limit, path, null, tlsParams);
-  socket.connect({ path });
+  taskStorage.exit(() => socket.connect({ path }));
   return result;
 }
 

@@ -345,7 +345,7 @@ function pipeInto(loop: BaseEventLoop, sources: Readable[], reader: StreamReader
   for (const source of sources) {
     const onData = (chunk: Buffer): void => {
       soon(loop, () => {
-        reader.feedData(chunk);
+        reader._feedChunk(chunk);
       });
     };
     const onEnd = (): void => {

@@ -703,3 +703,28 @@ forEachLoop("StreamReader", (run) => {
       assert.equal(String(stream), "<StreamReader exception=RuntimeError()>");
     }));
 });
+
+it("a socket's chunk is adopted without a copy; feedData copies, and reads never see later changes", () =>
+  asyncio.run(async () => {
+    const reader = new asyncio.StreamReader({ limit: 4 });
+    // Larger than Node's buffer pool slices, so the chunk has an ArrayBuffer of its own.
+    const chunk = Buffer.alloc(8192, "x");
+    chunk.write("hello world");
+    reader._feedChunk(chunk);
+    const hello = await reader.read(5);
+    assert.equal(hello.buffer, chunk.buffer, "a view of the adopted chunk");
+    reader._feedChunk(Buffer.from("!!"));
+    reader.feedEof();
+    const rest = await reader.read();
+    assert.equal(rest.length, 8192 - 5 + 2);
+    assert.equal(rest.subarray(0, 6).toString(), " world");
+    assert.equal(rest.subarray(-3).toString(), "x!!");
+    assert.equal(hello.toString(), "hello");
+
+    const fed = new asyncio.StreamReader();
+    const data = Buffer.from("abc\n");
+    fed.feedData(data);
+    data.fill(0x7a);
+    const line = await fed.readline();
+    assert.equal(line.toString(), "abc\n");
+  }));

@@ -62,13 +62,20 @@ function evaluate(source: string): AnyFn {
   return fn;
 }
 
+/** Functions sent by reference, by module and export name: the import is done once. */
+const byReference = new Map<string, AnyFn>();
+
 async function resolveFn(job: JobMessage): Promise<AnyFn> {
   if (job.source !== null) return evaluate(job.source);
+  const key = `${job.name ?? ""}\0${job.module ?? ""}`;
+  const known = byReference.get(key);
+  if (known !== undefined) return known;
   const mod = (await import(job.module ?? "")) as Record<string, unknown>;
   const fn = mod[job.name ?? ""];
   if (typeof fn !== "function") {
     throw new TypeError(`${job.module ?? ""} has no exported function named ${JSON.stringify(job.name)}`);
   }
+  byReference.set(key, fn as AnyFn);
   return fn as AnyFn;
 }
 
