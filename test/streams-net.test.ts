@@ -499,6 +499,53 @@ it("cancel a task blocked in drain: CancelledError there, the stream still close
     await server.waitClosed();
   }));
 
+it("cancel a task blocked in readexactly, readuntil or waitClosed: CancelledError there, the stream stays usable", (t) =>
+  runNet(async () => {
+    const res = new Resources(t);
+    const release = new asyncio.Event();
+    const server = res.server(
+      await startServer(
+        async (r, w) => {
+          res.writer(w);
+          w.write("12345\n");
+          await w.drain();
+          // Stop reading until released: the client's writes back up and its close cannot finish.
+          await release.wait();
+          await r.read();
+          w.close();
+        },
+        HOST,
+        0,
+      ),
+    );
+    const [reader, writer] = await res.connect(port(server));
+    for (const read of [() => reader.readexactly(10), () => reader.readuntil("!")]) {
+      const task = asyncio.createTask(read);
+      await asyncio.sleep(0.05);
+      task.cancel();
+      await assertCancelled(task);
+    }
+    // Nothing was consumed by the cancelled reads.
+    assert.deepEqual(await reader.readexactly(6), b("12345\n"));
+    const chunk = Buffer.alloc(1024 * 1024);
+    for (let i = 0; i < 500 && writer.transport.writableLength === 0; i++) {
+      writer.write(chunk);
+      await asyncio.sleep(0.01);
+    }
+    assert.ok(writer.transport.writableLength > 0, "the socket's buffer backed up");
+    writer.close();
+    const closing = asyncio.createTask(() => writer.waitClosed());
+    await asyncio.sleep(0.05);
+    assert.equal(closing.done(), false);
+    closing.cancel();
+    await assertCancelled(closing);
+    release.set();
+    await writer.waitClosed();
+    assert.deepEqual(listeners(writer.transport), BASELINE_LISTENERS);
+    server.close();
+    await server.waitClosed();
+  }));
+
 it("drain on a closing writer raises Connection lost", (t) =>
   runNet(async () => {
     const res = new Resources(t);
