@@ -54,28 +54,17 @@ export type { SubprocessOptions, StdioSpec, SubprocessStdin } from "./subprocess
 export { Runner, run } from "./runners.ts";
 export type { RunnerOptions } from "./runners.ts";
 // streams
-export {
-  StreamReader,
-  StreamWriter,
-  Server,
-  openConnection,
-  openUnixConnection,
-  startServer,
-  startUnixServer,
-} from "./streams.ts";
+export { StreamReader, StreamWriter, openConnection, openUnixConnection } from "./streams.ts";
 export type {
   StreamReaderOptions,
   Separator,
   SockName,
   OpenConnectionOptions,
   OpenUnixConnectionOptions,
-  StartServerOptions,
-  StartTlsOptions,
-  SSLContext,
-  SSLOptions,
-  ClientConnectedCallback,
-  ServerSocket,
 } from "./streams.ts";
+export { Server, startServer, startUnixServer } from "./server.ts";
+export type { StartServerOptions, ClientConnectedCallback, ServerSocket } from "./server.ts";
+export type { StartTlsOptions, SSLContext, SSLOptions } from "./sslproto.ts";
 // tasks
 export {
   Task,

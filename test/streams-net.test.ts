@@ -22,7 +22,7 @@ import {
   type Server,
   type StreamReader,
   type StreamWriter,
-} from "../src/streams.ts";
+} from "../src/index.ts";
 import { assertCancelled } from "./helpers/index.ts";
 
 const HOST = "127.0.0.1";

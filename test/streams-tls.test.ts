@@ -23,7 +23,7 @@ import {
   type SSLOptions,
   type StreamReader,
   type StreamWriter,
-} from "../src/streams.ts";
+} from "../src/index.ts";
 import { assertCancelled } from "./helpers/index.ts";
 
 const HOST = "127.0.0.1";
