@@ -2,15 +2,10 @@
 started before the clock starts."""
 
 import asyncio
-import sys
 
-# bench/py/queue.py (a twin) would shadow the stdlib module concurrent.futures imports.
-_here = sys.path.pop(0)
-from concurrent.futures import ProcessPoolExecutor  # noqa: E402
+from concurrent.futures import ProcessPoolExecutor
 
-sys.path.insert(0, _here)
-
-from _harness import main, ms_since, now  # noqa: E402
+from _harness import main, ms_since, now
 
 JOBS = 2
 

@@ -1,15 +1,10 @@
 """Twin of bench/executor.bench.ts: n tiny jobs on a ThreadPoolExecutor(2), a fresh pool then warm."""
 
 import asyncio
-import sys
 
-# bench/py/queue.py (a twin) would shadow the stdlib module concurrent.futures imports.
-_here = sys.path.pop(0)
-from concurrent.futures import ThreadPoolExecutor  # noqa: E402
+from concurrent.futures import ThreadPoolExecutor
 
-sys.path.insert(0, _here)
-
-from _harness import main, ms_since, now  # noqa: E402
+from _harness import main, ms_since, now
 
 WORKERS = 2
 

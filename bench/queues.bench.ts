@@ -102,7 +102,7 @@ function* effectionUnbounded(n: number): effection.Operation<number> {
 }
 
 export const bench = defineBench({
-  name: "queue",
+  name: "queues",
   title: "{n} items from one producer to one consumer",
   n: 1_000_000,
   quickN: 20_000,

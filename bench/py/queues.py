@@ -1,4 +1,4 @@
-"""Twin of bench/queue.bench.ts: n items from one producer to one consumer, Queue(100) and unbounded."""
+"""Twin of bench/queues.bench.ts: n items from one producer to one consumer, Queue(100) and unbounded."""
 
 import asyncio
 
