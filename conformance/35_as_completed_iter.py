@@ -9,10 +9,10 @@ async def job(delay, value):
 
 
 async def main():
-    for aw in asyncio.as_completed([job(0.09, "slow"), job(0.03, "fast"), job(0.06, "mid")]):
+    for aw in asyncio.as_completed([job(0.3, "slow"), job(0.1, "fast"), job(0.2, "mid")]):
         print("got", await aw)
 
-    it = asyncio.as_completed([job(0.09, "third"), job(0.03, "first"), job(0.06, "second")])
+    it = asyncio.as_completed([job(0.3, "third"), job(0.1, "first"), job(0.2, "second")])
     a = next(it)
     b = next(it)
     c = next(it)

@@ -9,11 +9,11 @@ const job = asyncio.coroutine(async (delay: number, value: string) => {
 });
 
 const main = asyncio.coroutine(async () => {
-  for (const aw of asyncio.asCompleted([job(0.09, "slow"), job(0.03, "fast"), job(0.06, "mid")])) {
+  for (const aw of asyncio.asCompleted([job(0.3, "slow"), job(0.1, "fast"), job(0.2, "mid")])) {
     print("got", await aw);
   }
 
-  const it = asyncio.asCompleted([job(0.09, "third"), job(0.03, "first"), job(0.06, "second")]);
+  const it = asyncio.asCompleted([job(0.3, "third"), job(0.1, "first"), job(0.2, "second")]);
   const a = next(it);
   const b = next(it);
   const c = next(it);
