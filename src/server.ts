@@ -115,18 +115,14 @@ export class Server {
     return true;
   }
 
+  // No event reaches these once the loop is closed: its close hook stops the listening first.
   readonly #onConnection = (socket: net.Socket): void => {
-    if (this.#loop.isClosed()) {
-      socket.destroy();
-      return;
-    }
     this.#loop.callSoon(() => {
       this.#accept(socket);
     });
   };
 
   readonly #onError = (err: Error): void => {
-    if (this.#loop.isClosed()) return;
     this.#loop.callSoon(() => {
       this.#loop.callExceptionHandler({ message: "socket.accept() out of system resource", exception: err });
     });

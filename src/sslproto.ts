@@ -147,6 +147,7 @@ export function clientTls(
     handshakeTimeout: handshakeTimeout(sslHandshakeTimeout),
   };
 }
+
 /** The server's TLS setup from its options, checked as CPython's create_server does. */
 export function serverTls(options: StartServerOptions): TlsParams | null {
   const { ssl, sslHandshakeTimeout, reuseAddress } = options;

@@ -15,6 +15,7 @@ import { getRunningLoop } from "./events.ts";
 import type { Future } from "./futures.ts";
 import { addCloseHook } from "./internal/close-hooks.ts";
 import { inspectCustom } from "./internal/repr.ts";
+import { connectionLost } from "./internal/stream-transport.ts";
 import { logger } from "./debug.ts";
 import { StreamReader } from "./streams.ts";
 
@@ -319,11 +320,6 @@ async function feedStdin(stdin: SubprocessStdin, input: Uint8Array | null): Prom
 function isBrokenPipe(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
   return code === "EPIPE" || code === "ECONNRESET";
-}
-
-/** Asyncio's StreamWriter.drain raises `ConnectionResetError('Connection lost')`. */
-function connectionLost(): Error {
-  return Object.assign(new Error("Connection lost"), { code: "ECONNRESET" });
 }
 
 /** Run `fn` on the loop, unless it closed meanwhile (a child outliving `asyncio.run`). */

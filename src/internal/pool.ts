@@ -11,6 +11,7 @@ import type { ArgsOf, Executor, ExecutorFn, FunctionRef, ResultOf, ShutdownOptio
 import { RuntimeError } from "../exceptions.ts";
 import type { Future } from "../futures.ts";
 import { bindOutsideTasks } from "./context.ts";
+import { inspectCustom } from "./repr.ts";
 import type { ErrorPayload, JobMessage, ReplyMessage, ThrownPayload } from "./run-job.ts";
 
 /** What a backend is told about its worker. */
@@ -258,7 +259,7 @@ export class PoolExecutor implements Executor {
     return `<${this.#backend.className} ${state} maxWorkers=${this.#maxWorkers} workers=${this.#slots.size} queued=${this.#queue.size}>`;
   }
 
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
+  [inspectCustom](): string {
     return this.toString();
   }
 

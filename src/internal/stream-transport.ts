@@ -21,6 +21,7 @@ import { inspectCustom } from "./repr.ts";
 const EMPTY: Buffer = Buffer.alloc(0);
 const RESOLVED: Promise<void> = Promise.resolve();
 
+/** Throw a value typed `unknown` once narrowed away from null (the lint allows only that). */
 function raise(exc: unknown): never {
   throw exc;
 }
