@@ -3,7 +3,7 @@
 // test_server.py (close_clients, wait_closed, serve_forever), over real `node:net` sockets on
 // 127.0.0.1 and a Unix socket. Every test runs on the real loop under a 10 s asyncio timeout, and
 // t.after() destroys whatever a failing test left open.
-import { it, type TestContext } from "node:test";
+import { it } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { execFile } from "node:child_process";
@@ -19,21 +19,16 @@ import {
   openUnixConnection,
   startServer,
   startUnixServer,
-  type Server,
   type StreamReader,
   type StreamWriter,
 } from "../src/index.ts";
 import { assertCancelled } from "./helpers/index.ts";
+import { b, echoOnce, hasCode, HOST, port, Resources, runNet } from "./helpers/net.ts";
 
-const HOST = "127.0.0.1";
 const execFileAsync = promisify(execFile);
 const LISTENER_EVENTS = ["data", "end", "error", "drain", "close", "connect", "finish"] as const;
 // A fresh net.Socket has Node's own 'end' listener and nothing else.
 const BASELINE_LISTENERS = { data: 0, end: 1, error: 0, drain: 0, close: 0, connect: 0, finish: 0 };
-
-function b(s: string): Buffer {
-  return Buffer.from(s, "latin1");
-}
 
 /** How many bytes the reader buffers, from its repr. */
 function buffered(stream: StreamReader): number {
@@ -43,56 +38,6 @@ function buffered(stream: StreamReader): number {
 
 function listeners(socket: net.Socket): Record<string, number> {
   return Object.fromEntries(LISTENER_EVENTS.map((e) => [e, socket.listenerCount(e)]));
-}
-
-function port(server: Server): number {
-  const name = server.sockets[0]?.getsockname();
-  assert.ok(Array.isArray(name));
-  return name[1];
-}
-
-/** Records sockets and servers, destroyed by t.after() whatever the test did. */
-class Resources {
-  readonly #sockets = new Set<net.Socket>();
-  readonly #servers = new Set<Server>();
-  constructor(t: TestContext) {
-    t.after(() => {
-      for (const s of this.#sockets) s.destroy();
-      for (const server of this.#servers) for (const { server: s } of server.sockets) s.close();
-    });
-  }
-  writer(writer: StreamWriter): StreamWriter {
-    this.#sockets.add(writer.transport);
-    return writer;
-  }
-  server(server: Server): Server {
-    this.#servers.add(server);
-    return server;
-  }
-  async connect(p: number, options?: { limit?: number }): Promise<[StreamReader, StreamWriter]> {
-    const [reader, writer] = await openConnection(HOST, p, options);
-    return [reader, this.writer(writer)];
-  }
-}
-
-/** asyncio.run(body) with the whole test bounded by an asyncio timeout. */
-function runNet<T>(body: () => Promise<T>): Promise<T> {
-  return asyncio.run(() => asyncio.timeout(10).with(body));
-}
-
-function hasCode(code: string) {
-  return (e: unknown) => {
-    assert.equal((e as NodeJS.ErrnoException).code, code, `expected ${code}, got ${String(e)}`);
-    return true;
-  };
-}
-
-async function echoOnce(reader: StreamReader, writer: StreamWriter): Promise<void> {
-  const line = await reader.readline();
-  writer.write(line);
-  await writer.drain();
-  writer.close();
-  await writer.waitClosed();
 }
 
 it("open connection: echo over TCP", (t) =>

@@ -4,7 +4,7 @@
 // server certificate it signs (for IP:127.0.0.1 and DNS:localhost) and a self-signed one are made
 // once with the openssl CLI. Every test runs on the real loop under a 10 s asyncio timeout, checks
 // that no socket handle outlives it, and t.after() destroys whatever a failing test left open.
-import { after, before, it, type TestContext } from "node:test";
+import { after, before, it } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { execFileSync } from "node:child_process";
@@ -21,12 +21,9 @@ import {
   startUnixServer,
   type Server,
   type SSLOptions,
-  type StreamReader,
-  type StreamWriter,
 } from "../src/index.ts";
 import { assertCancelled } from "./helpers/index.ts";
-
-const HOST = "127.0.0.1";
+import { b, echoOnce, hasCode, HOST, openHandles, port, Resources, runNet } from "./helpers/net.ts";
 
 let dir = "";
 let ca: Buffer;
@@ -114,82 +111,6 @@ after(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function b(s: string): Buffer {
-  return Buffer.from(s, "latin1");
-}
-
-function port(server: Server): number {
-  const name = server.sockets[0]?.getsockname();
-  assert.ok(Array.isArray(name));
-  return name[1];
-}
-
-/** The socket and server handles alive in the process (TLS sockets are TCPSocketWraps). */
-function openHandles(): number {
-  return process.getActiveResourcesInfo().filter((name) => /^(TCP|Pipe)/.test(name)).length;
-}
-
-/** Records sockets and servers, destroyed by t.after() whatever the test did. */
-class Resources {
-  readonly #sockets = new Set<net.Socket>();
-  readonly #servers = new Set<Server | net.Server>();
-  constructor(t: TestContext) {
-    t.after(() => {
-      for (const s of this.#sockets) s.destroy();
-      for (const server of this.#servers) {
-        if (server instanceof net.Server) server.close();
-        else for (const { server: s } of server.sockets) s.close();
-      }
-    });
-  }
-  socket<S extends net.Socket>(socket: S): S {
-    this.#sockets.add(socket);
-    return socket;
-  }
-  writer(writer: StreamWriter): StreamWriter {
-    this.#sockets.add(writer.transport);
-    this.#sockets.add(writer.getExtraInfo("socket") as net.Socket);
-    return writer;
-  }
-  server<S extends Server | net.Server>(server: S): S {
-    this.#servers.add(server);
-    return server;
-  }
-  async connect(
-    p: number,
-    options?: Parameters<typeof openConnection>[2],
-  ): Promise<[StreamReader, StreamWriter]> {
-    const [reader, writer] = await openConnection(HOST, p, options);
-    return [reader, this.writer(writer)];
-  }
-  /** Wait (up to 2 s) until the process holds no more socket handles than before any test. */
-  async noLeaks(): Promise<void> {
-    for (let i = 0; i < 200 && openHandles() > baseHandles; i++) await asyncio.sleep(0.01);
-    assert.equal(openHandles(), baseHandles, `leaked: ${process.getActiveResourcesInfo().join(", ")}`);
-  }
-}
-
-/** asyncio.run(body) with the whole test bounded by an asyncio timeout. */
-function runNet<T>(body: () => Promise<T>): Promise<T> {
-  return asyncio.run(() => asyncio.timeout(10).with(body));
-}
-
-function hasCode(code: string, message?: RegExp) {
-  return (e: unknown) => {
-    assert.equal((e as NodeJS.ErrnoException).code, code, `expected ${code}, got ${String(e)}`);
-    if (message !== undefined) assert.match((e as Error).message, message);
-    return true;
-  };
-}
-
-async function echoOnce(reader: StreamReader, writer: StreamWriter): Promise<void> {
-  const line = await reader.readline();
-  writer.write(line);
-  await writer.drain();
-  writer.close();
-  await writer.waitClosed();
-}
-
 /** A TLS echo server; `calls` counts its client callbacks. */
 async function echoServer(res: Resources, ssl: SSLOptions = serverSsl) {
   const state = { calls: 0, server: null as unknown as Server };
@@ -254,7 +175,7 @@ it("tls echo: the client verifies the server against the CA; extra info", (t) =>
     assert.equal((writer.getExtraInfo("socket") as net.Socket).destroyed, true);
     server.close();
     await server.waitClosed();
-    await res.noLeaks();
+    await res.noLeaks(baseHandles);
   }));
 
 it("plain sockets have no TLS extra info and can write EOF", (t) =>
@@ -272,7 +193,7 @@ it("plain sockets have no TLS extra info and can write EOF", (t) =>
     writer.close();
     await writer.waitClosed();
     await server.with(() => undefined);
-    await res.noLeaks();
+    await res.noLeaks(baseHandles);
   }));
 
 it("differs: tls-streams: writeEof over TLS throws RuntimeError, canWriteEof is false", (t) =>
@@ -296,7 +217,7 @@ it("differs: tls-streams: writeEof over TLS throws RuntimeError, canWriteEof is 
     writer.close();
     await writer.waitClosed();
     await server.with(() => undefined);
-    await res.noLeaks();
+    await res.noLeaks(baseHandles);
   }));
 
 it("back-pressure over TLS: a slow reader with a small limit gets every byte, in order", (t) =>
@@ -334,7 +255,7 @@ it("back-pressure over TLS: a slow reader with a small limit gets every byte, in
     assert.ok(Buffer.concat(chunks).equals(payload));
     await writer.waitClosed();
     await server.with(() => undefined);
-    await res.noLeaks();
+    await res.noLeaks(baseHandles);
   }));
 
 it("the server's EOF ends the client's stream and closes the TLS transport", (t) =>
@@ -360,7 +281,7 @@ it("the server's EOF ends the client's stream and closes the TLS transport", (t)
     await writer.waitClosed();
     assert.equal(writer.isClosing(), true);
     await server.with(() => undefined);
-    await res.noLeaks();
+    await res.noLeaks(baseHandles);
   }));
 
 it("hostname mismatch: the handshake fails with Node's ERR_TLS_CERT_ALTNAME_INVALID", (t) =>
@@ -386,7 +307,7 @@ it("hostname mismatch: the handshake fails with Node's ERR_TLS_CERT_ALTNAME_INVA
     await state.server.waitClosed();
     // The rejected handshake never reached the server's callback.
     assert.equal(state.calls, 2);
-    await res.noLeaks();
+    await res.noLeaks(baseHandles);
   }));
 
 it("untrusted certificate: a client trusting another root fails verification", (t) =>
@@ -407,7 +328,7 @@ it("untrusted certificate: a client trusting another root fails verification", (
     await writer.waitClosed();
     await state.server.with(() => undefined);
     assert.equal(state.calls, 1);
-    await res.noLeaks();
+    await res.noLeaks(baseHandles);
   }));
 
 it("ssl: true verifies against the default roots: a self-signed server fails", (t) =>
@@ -428,7 +349,7 @@ it("ssl: true verifies against the default roots: a self-signed server fails", (
     writer.close();
     await writer.waitClosed();
     await state.server.with(() => undefined);
-    await res.noLeaks();
+    await res.noLeaks(baseHandles);
   }));
 
 it("ssl option errors, as CPython's create_connection and create_server raise them", () =>
@@ -493,7 +414,7 @@ it("happyEyeballsDelay and reuseAddress: true connect and listen as usual", (t) 
     writer.close();
     await writer.waitClosed();
     await server.with(() => undefined);
-    await res.noLeaks();
+    await res.noLeaks(baseHandles);
   }));
 
 it("reusePort lets two servers listen on one port", { skip: process.platform !== "linux" }, (t) =>
@@ -504,7 +425,7 @@ it("reusePort lets two servers listen on one port", { skip: process.platform !==
     assert.equal(port(second), port(first));
     await first.with(() => undefined);
     await second.with(() => undefined);
-    await res.noLeaks();
+    await res.noLeaks(baseHandles);
   }),
 );
 
@@ -560,7 +481,7 @@ it("start tls: a plain connection upgrades; bytes already buffered stay in the r
       return true;
     });
     await new Promise((resolve) => raw.close(resolve));
-    await res.noLeaks();
+    await res.noLeaks(baseHandles);
   }));
 
 it("start tls: plaintext the paused socket still held reaches the reader, in order", (t) =>
@@ -602,7 +523,7 @@ it("start tls: plaintext the paused socket still held reaches the reader, in ord
     assert.deepEqual(await reader.read(), b("pong ping"));
     await writer.waitClosed();
     await new Promise((resolve) => raw.close(resolve));
-    await res.noLeaks();
+    await res.noLeaks(baseHandles);
   }));
 
 it("start tls on both ends: the server's writer upgrades as the TLS server", (t) =>
@@ -635,7 +556,7 @@ it("start tls on both ends: the server's writer upgrades as the TLS server", (t)
     writer.close();
     await writer.waitClosed();
     await server.with(() => undefined);
-    await res.noLeaks();
+    await res.noLeaks(baseHandles);
   }));
 
 it("start tls on the server side: a plain Node client upgrading at once is served", (t) =>
@@ -679,7 +600,7 @@ it("start tls on the server side: a plain Node client upgrading at once is serve
     });
     assert.equal(await reply, "hi\n");
     await server.with(() => undefined);
-    await res.noLeaks();
+    await res.noLeaks(baseHandles);
   }));
 
 it("start tls: a failed upgrade raises the handshake error and closes the stream", (t) =>
@@ -705,7 +626,7 @@ it("start tls: a failed upgrade raises the handshake error and closes the stream
     assert.equal(writer.isClosing(), true);
     await assert.rejects(writer.waitClosed(), check);
     await server.with(() => undefined);
-    await res.noLeaks();
+    await res.noLeaks(baseHandles);
   }));
 
 it("cancel during the handshake: the socket is destroyed, nothing leaks", (t) =>
@@ -754,7 +675,7 @@ it("cancel during the handshake: the socket is destroyed, nothing leaks", (t) =>
     await closed.wait();
     assert.equal(accepted.length, 3);
     await new Promise((resolve) => silent.close(resolve));
-    await res.noLeaks();
+    await res.noLeaks(baseHandles);
   }));
 
 it("server close with active TLS clients: waitClosed waits for closeClients", (t) =>
@@ -790,7 +711,7 @@ it("server close with active TLS clients: waitClosed waits for closeClients", (t
       assert.deepEqual(await reader.read(), b(""));
       await writer.waitClosed();
     }
-    await res.noLeaks();
+    await res.noLeaks(baseHandles);
   }));
 
 it("garbage instead of a handshake: no callback, no report, the server keeps serving", (t) =>
@@ -816,7 +737,7 @@ it("garbage instead of a handshake: no callback, no report, the server keeps ser
     await state.server.with(() => undefined);
     assert.equal(state.calls, 1);
     assert.deepEqual(contexts, []);
-    await res.noLeaks();
+    await res.noLeaks(baseHandles);
   }));
 
 it("server handshake timeout: a silent client is dropped without a callback", (t) =>
@@ -839,7 +760,7 @@ it("server handshake timeout: a silent client is dropped without a callback", (t
     await writer.waitClosed();
     await server.with(() => undefined);
     assert.equal(calls, 0);
-    await res.noLeaks();
+    await res.noLeaks(baseHandles);
   }));
 
 it("client certificates: requestCert refuses a client without one", (t) =>
@@ -870,7 +791,7 @@ it("client certificates: requestCert refuses a client without one", (t) =>
     await w2.waitClosed();
     await server.with(() => undefined);
     assert.deepEqual(peercerts, ["localhost"]);
-    await res.noLeaks();
+    await res.noLeaks(baseHandles);
   }));
 
 it("tls over a Unix socket: serverHostname names the certificate", (t) =>
@@ -888,5 +809,5 @@ it("tls over a Unix socket: serverHostname names the certificate", (t) =>
     writer.close();
     await writer.waitClosed();
     await server.with(() => undefined);
-    await res.noLeaks();
+    await res.noLeaks(baseHandles);
   }));
