@@ -1,10 +1,13 @@
 """The Python side of bench/_proc.ts: start a helper process (a server or the shared Node client),
-wait for its `READY <info>` line, send it request lines and read `OK <answer>` lines."""
+wait for its `READY <info>` line, send it request lines and read `OK <answer>` lines; and, for a
+Python helper process, `serve()`: the other end of that protocol."""
 
+import asyncio
 import os
 import shutil
 import subprocess
 import sys
+import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -58,3 +61,18 @@ def python_service(script, *args):
 
 def node_service(script, *args):
     return Service([node(), os.path.join(ROOT, "bench", script), *map(str, args)])
+
+
+def _watch_stdin():
+    for _ in sys.stdin:
+        print("OK", flush=True)
+    os._exit(0)
+
+
+async def serve(handler):
+    """Serve `handler` on 127.0.0.1 (a free port), print `READY <port>`, answer each request line
+    with `OK`, and exit once stdin ends (the parent is done)."""
+    server = await asyncio.start_server(handler, "127.0.0.1", 0)
+    print(f"READY {server.sockets[0].getsockname()[1]}", flush=True)
+    threading.Thread(target=_watch_stdin, daemon=True).start()
+    await server.serve_forever()

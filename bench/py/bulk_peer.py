@@ -4,10 +4,10 @@ process of its own: `recv` (a server: read(65536) until EOF, answer the byte cou
 answer the ms from connect to the count). READY/OK lines as in bench/_proc.ts."""
 
 import asyncio
-import os
 import sys
-import threading
 import time
+
+from _proc import serve
 
 
 async def receive(reader, writer):
@@ -21,19 +21,6 @@ async def receive(reader, writer):
     await writer.drain()
     writer.close()
     await writer.wait_closed()
-
-
-def watch_stdin():
-    for _ in sys.stdin:
-        print("OK", flush=True)
-    os._exit(0)
-
-
-async def serve():
-    server = await asyncio.start_server(receive, "127.0.0.1", 0)
-    print(f"READY {server.sockets[0].getsockname()[1]}", flush=True)
-    threading.Thread(target=watch_stdin, daemon=True).start()
-    await server.serve_forever()
 
 
 async def send(port, nbytes, chunk_size):
@@ -55,7 +42,7 @@ async def send(port, nbytes, chunk_size):
 
 
 if sys.argv[1] == "recv":
-    asyncio.run(serve())
+    asyncio.run(serve(receive))
 else:
     print("READY sender", flush=True)
     for line in sys.stdin:
