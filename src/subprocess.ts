@@ -17,7 +17,7 @@ import { addCloseHook } from "./internal/close-hooks.ts";
 import { inspectCustom } from "./internal/repr.ts";
 import { connectionLost } from "./internal/stream-transport.ts";
 import { logger } from "./debug.ts";
-import { StreamReader } from "./streams.ts";
+import { StreamReader, typeName } from "./streams.ts";
 
 /** Special value for stdin/stdout/stderr: create a pipe (`subprocess.PIPE`). */
 export const PIPE = -1;
@@ -467,10 +467,18 @@ async function start(
   return proc;
 }
 
+function isPlainObject(value: unknown): value is SubprocessOptions {
+  if (typeof value !== "object" || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 /**
  * Run `program` with `args` (no shell); the last argument may be an options object. Resolve with
  * the {@link Process} once it is spawned.
  * @throws Node's spawn error (`code` `ENOENT`, `EACCES`, …; `errno` and `syscall` kept).
+ * @throws {TypeError} `createSubprocessExec() args must be strings, got null (argument 2)` when
+ * `program` or an argument is not a string (the options, if any, are a plain object last).
  * @throws {RangeError} for text-mode options (`text must be False`, …).
  * @see https://docs.python.org/3.13/library/asyncio-subprocess.html#asyncio.create_subprocess_exec
  */
@@ -479,23 +487,40 @@ export async function createSubprocessExec(
   ...args: [...string[], SubprocessOptions] | string[]
 ): Promise<Process> {
   const last = args[args.length - 1];
-  const options: SubprocessOptions = typeof last === "object" ? last : {};
-  const argv = (typeof last === "object" ? args.slice(0, -1) : args) as string[];
-  for (const a of [program, ...argv]) {
-    if (typeof a !== "string")
-      throw new TypeError(`expected str, bytes or os.PathLike object, not ${typeof a}`);
+  // Only a plain object is the options: null, an array or a Buffer is a wrong argument.
+  const hasOptions = isPlainObject(last);
+  const options: SubprocessOptions = hasOptions ? last : {};
+  const argv = (hasOptions ? args.slice(0, -1) : args) as unknown[];
+  // CPython's Popen says "expected str, bytes or os.PathLike object, not NoneType", naming
+  // Python types this API does not take (a Buffer is refused): say what to pass instead.
+  if (typeof program !== "string") {
+    throw new TypeError(`createSubprocessExec() program must be a string, got ${typeName(program)}`);
   }
+  argv.forEach((a, i) => {
+    if (typeof a !== "string") {
+      throw new TypeError(
+        `createSubprocessExec() args must be strings, got ${typeName(a)} (argument ${i + 2})`,
+      );
+    }
+  });
   checkTextMode(options, false);
-  return start(program, argv, options, false);
+  return start(program, argv as string[], options, false);
 }
 
 /**
  * Run `cmd` through the shell (`/bin/sh -c` on POSIX). Resolve with the {@link Process}.
  * @throws {RangeError} `cmd must be a string`, or for text-mode options.
+ * @throws {TypeError} `createSubprocessShell() options must be an object, got number`.
  * @see https://docs.python.org/3.13/library/asyncio-subprocess.html#asyncio.create_subprocess_shell
  */
 export async function createSubprocessShell(cmd: string, options: SubprocessOptions = {}): Promise<Process> {
   if (typeof cmd !== "string") throw new RangeError("cmd must be a string");
-  checkTextMode(options, true);
-  return start(cmd, [], options, true);
+  // Python's None is null or undefined here: no options.
+  const given: unknown = options;
+  const opts = given ?? {};
+  if (!isPlainObject(opts)) {
+    throw new TypeError(`createSubprocessShell() options must be an object, got ${typeName(opts)}`);
+  }
+  checkTextMode(opts, true);
+  return start(cmd, [], opts, true);
 }

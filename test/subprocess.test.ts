@@ -61,6 +61,11 @@ function run(t: TestContext, body: (spawn: Spawner) => Promise<void>): Promise<v
   return asyncio.run(() => asyncio.timeout(20).with(() => body(spawner)));
 }
 
+/** A string as a RegExp source that matches it literally. */
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 function b(s: string): Buffer {
   return Buffer.from(s, "utf8");
 }
@@ -291,6 +296,40 @@ describe("subprocess", () => {
           message: new RegExp(`^${message}$`),
         });
       }
+    }));
+
+  it("subprocess exec invalid args: a TypeError that says what to pass", (t) =>
+    run(t, async (spawn) => {
+      const exec = createSubprocessExec as (...args: unknown[]) => Promise<Process>;
+      const cases: [unknown[], string][] = [
+        [["echo", null], "createSubprocessExec() args must be strings, got null (argument 2)"],
+        [["echo", "a", 1, {}], "createSubprocessExec() args must be strings, got number (argument 3)"],
+        // Node's spawn(file, [args]) shape: the array is not taken for options.
+        [["echo", ["a"]], "createSubprocessExec() args must be strings, got Array (argument 2)"],
+        [["echo", Buffer.from("a")], "createSubprocessExec() args must be strings, got Buffer (argument 2)"],
+        [[], "createSubprocessExec() program must be a string, got undefined"],
+        [[null], "createSubprocessExec() program must be a string, got null"],
+        [[42, "a"], "createSubprocessExec() program must be a string, got number"],
+      ];
+      for (const [args, message] of cases) {
+        await assert.rejects(exec(...args), {
+          name: "TypeError",
+          message: new RegExp(`^${escape(message)}$`),
+        });
+      }
+      const shell = createSubprocessShell as (...args: unknown[]) => Promise<Process>;
+      for (const [options, name] of [
+        [42, "number"],
+        [["a"], "Array"],
+      ] as const) {
+        await assert.rejects(shell("true", options), {
+          name: "TypeError",
+          message: new RegExp(`^createSubprocessShell\\(\\) options must be an object, got ${name}$`),
+        });
+      }
+      // Python's None: no options.
+      const p = await spawn.shell("exit 4", null as unknown as SubprocessOptions);
+      assert.equal(await p.wait(), 4);
     }));
 
   it("create subprocess shell text mode fails", (t) =>
