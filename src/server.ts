@@ -327,6 +327,7 @@ async function listen(servers: net.Server[], listenOptions: net.ListenOptions[])
  * Start a TCP server on `host` (a name, a list of names, or null for all interfaces) and `port`;
  * call `clientConnected(reader, writer)` for each connection, as a Task. An exception in it is
  * reported to the loop's exception handler and the connection closed.
+ * @throws {RangeError} `Neither host/port nor sock were specified` when both are null or undefined.
  * @see https://docs.python.org/3.13/library/asyncio-stream.html#asyncio.start_server
  */
 export async function startServer(
@@ -338,13 +339,22 @@ export async function startServer(
   const { limit, backlog = 100, reusePort } = options;
   if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
   const tlsParams = serverTls(options);
+  // Python's None is null or undefined here: the types ask for a port, a JS caller may pass none.
+  const p = port as number | null | undefined;
+  // CPython 3.13 base_events.py create_server, without a sock.
+  if (host == null && p == null) throw new RangeError("Neither host/port nor sock were specified");
   const loop = getRunningLoop();
   const hosts =
     host === null || host === undefined ? [undefined] : typeof host === "string" ? [host] : [...host];
   const servers = hosts.map(() => net.createServer({ allowHalfOpen: true, pauseOnConnect: true }));
   await listen(
     servers,
-    hosts.map((h) => ({ host: h, port, backlog, ...(reusePort === undefined ? {} : { reusePort }) })),
+    hosts.map((h) => ({
+      host: h,
+      port: p ?? 0,
+      backlog,
+      ...(reusePort === undefined ? {} : { reusePort }),
+    })),
   );
   return new Server(loop, servers, clientConnected, limit, null, tlsParams);
 }

@@ -615,7 +615,8 @@ async function connect(
  * @example
  * const [reader, writer] = await asyncio.openConnection("example.com", 443, { ssl: true });
  * @throws {RangeError} `server_hostname is only meaningful with ssl`,
- * `ssl_handshake_timeout is only meaningful with ssl`.
+ * `ssl_handshake_timeout is only meaningful with ssl`, `host and port was not specified and no
+ * sock specified`.
  * @throws the handshake's error, with Node's `code` (`ERR_TLS_CERT_ALTNAME_INVALID` for a
  * hostname mismatch, `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, `DEPTH_ZERO_SELF_SIGNED_CERT`, …)
  * where Python raises `ssl.SSLCertVerificationError`. See docs/differences.md#tls-streams.
@@ -628,8 +629,14 @@ export async function openConnection(
 ): Promise<[StreamReader, StreamWriter]> {
   const { limit, localAddr, happyEyeballsDelay } = options;
   if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
-  const tlsParams = clientTls(options, host);
-  const connectOptions: net.TcpSocketConnectOpts = { host, port };
+  // Python's None is null or undefined here: the types ask for both, a JS caller may pass neither.
+  const h = host as string | null | undefined;
+  const p = port as number | null | undefined;
+  const tlsParams = clientTls(options, h ?? null);
+  // CPython 3.13 base_events.py create_connection, without a sock.
+  if (h == null && p == null) throw new RangeError("host and port was not specified and no sock specified");
+  // No host is localhost (Node's default, CPython's getaddrinfo(None)); no port is port 0.
+  const connectOptions: net.TcpSocketConnectOpts = h == null ? { port: p ?? 0 } : { host: h, port: p ?? 0 };
   if (localAddr !== undefined) {
     connectOptions.localAddress = localAddr[0];
     connectOptions.localPort = localAddr[1];
@@ -641,7 +648,7 @@ export async function openConnection(
     connectOptions.autoSelectFamilyAttemptTimeout = Math.max(10, Math.round(happyEyeballsDelay * 1000));
   }
   const socket = newSocket();
-  const result = connect(socket, limit, null, host, tlsParams);
+  const result = connect(socket, limit, null, h ?? null, tlsParams);
   taskStorage.exit(() => socket.connect(connectOptions));
   return result;
 }

@@ -225,6 +225,31 @@ it("open connection error keeps Node's code, errno and syscall", (t) =>
     });
   }));
 
+it("open connection and start server without host and port: CPython's ValueError, as a RangeError", (t) =>
+  runNet(async () => {
+    const res = new Resources(t);
+    const open = openConnection as (...args: unknown[]) => ReturnType<typeof openConnection>;
+    const start = startServer as (...args: unknown[]) => ReturnType<typeof startServer>;
+    // CPython 3.13 base_events.py create_connection and create_server, with no sock.
+    for (const args of [[], [null, null], [undefined, undefined, {}]]) {
+      await assert.rejects(open(...args), {
+        name: "RangeError",
+        message: /^host and port was not specified and no sock specified$/,
+      });
+      await assert.rejects(
+        start(() => undefined, ...args),
+        {
+          name: "RangeError",
+          message: /^Neither host\/port nor sock were specified$/,
+        },
+      );
+    }
+    // As in CPython a missing port is port 0: refused, for a client; any free port, for a server.
+    await assert.rejects(open(HOST, null), hasCode("ECONNREFUSED"));
+    const server = res.server(await start(() => undefined, HOST, null));
+    assert.ok(port(server) > 0);
+  }));
+
 it("peer reset mid-read raises at the read", (t) =>
   runNet(async () => {
     const res = new Resources(t);
