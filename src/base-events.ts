@@ -25,6 +25,7 @@ import {
   kPrevTask,
   kRegisterTask,
   kRun,
+  kScheduledTimers,
   kStepEnded,
   kTimerCancelled,
   kTimerFired,
@@ -99,6 +100,13 @@ const MAX_TIMER_WAIT_MS = 24 * 3600 * 1000;
 /** Heap clean-up thresholds (CPython base_events: _MIN_SCHEDULED_TIMER_HANDLES, _MIN_CANCELLED_...). */
 const MIN_SCHEDULED_TIMER_HANDLES = 100;
 const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
+
+/** The heap rebuild's predicate: keeps live timers, marks cancelled ones as out of the heap. */
+function keepTimer(timer: TimerHandle): boolean {
+  if (!timer._cancelled) return true;
+  timer._scheduled = false;
+  return false;
+}
 
 /**
  * The event loop. `EventLoop` (the real-clock one) and the virtual-time loop of
@@ -525,6 +533,11 @@ export class BaseEventLoop {
     this.#timerCancelledCount++;
   }
 
+  /** @internal the heap's length, cancelled timers not purged yet included */
+  [kScheduledTimers](): number {
+    return this.#timers.size;
+  }
+
   /** @internal */
   [kNextTimer](): number | null {
     this.#dropCancelledTimers();
@@ -636,9 +649,14 @@ export class BaseEventLoop {
       }
       // Begin the next iteration. A stop request runs it without waiting (CPython polls with
       // timeout 0), so stop() before runForever() still runs exactly one iteration.
+      // CPython 3.13 base_events.py _run_once purges cancelled timers at the start of every
+      // iteration, not only before waiting: on a loop that never idles, each cancelled waitFor,
+      // timeout() or callLater would otherwise stay in the heap until its deadline. The count is
+      // exactly the cancelled timers still in the heap, so zero means nothing to purge.
+      if (this.#timerCancelledCount > 0) this.#dropCancelledTimers();
       const timers = this.#timers;
       if (ready.length === 0 && !this.#stopping) {
-        const when = this[kNextTimer]();
+        const when = timers.peek()?._when ?? null;
         if (when === null || when >= this.time() + this.clockResolution) {
           this.#phase = IDLE;
           this.#sliceEnd = 0;
@@ -728,16 +746,19 @@ export class BaseEventLoop {
     if (this.#phase === IDLE && timers.peek() === timer) this[kArmTimer](timer._when);
   }
 
+  /**
+   * Removes cancelled timers: all of them, rebuilding the heap, when more than
+   * MIN_SCHEDULED_TIMER_HANDLES are scheduled and over MIN_CANCELLED_TIMER_HANDLES_FRACTION of
+   * them are cancelled (so a rebuild costs O(1) amortized per cancel); else those at the top.
+   */
   #dropCancelledTimers(): void {
     const timers = this.#timers;
+    const size = timers.size;
     if (
-      timers.size > MIN_SCHEDULED_TIMER_HANDLES &&
-      this.#timerCancelledCount / timers.size > MIN_CANCELLED_TIMER_HANDLES_FRACTION
+      size > MIN_SCHEDULED_TIMER_HANDLES &&
+      this.#timerCancelledCount > size * MIN_CANCELLED_TIMER_HANDLES_FRACTION
     ) {
-      timers.filter((t) => {
-        if (t._cancelled) t._scheduled = false;
-        return !t._cancelled;
-      });
+      timers.filter(keepTimer);
       this.#timerCancelledCount = 0;
       return;
     }

@@ -43,7 +43,6 @@ export class Handle {
     return this._cancelled;
   }
 
-  /** @internal */
   /** @internal run by the loop, which makes sure no task is current */
   [kRun](): void {
     const cb = this._callback as ((...args: unknown[]) => unknown) | null;

@@ -3,12 +3,18 @@
 // handles, stop/close/run_until_complete edge cases, the exception handler and its fallbacks,
 // the task factory, PYTHONASYNCIODEBUG), BaseEventLoopWithSelectorTests (coroutines refused as
 // callbacks, slow-callback warnings) and RunningLoopTests.
-import { describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import assert from "node:assert/strict";
 import * as asyncio from "../src/index.ts";
 import { forEachLoop, Trace } from "./helpers/index.ts";
 import { captureStderr, loopClass, newLoop, runBriefly, runOnce, withLoop } from "./helpers/loops.ts";
+import { kScheduledTimers } from "../src/internal/symbols.ts";
+
+const execFileAsync = promisify(execFile);
 
 function noop(): void {
   // A callback that does nothing.
@@ -243,6 +249,54 @@ forEachLoop("BaseEventLoop scheduling", (run, kind) => {
     }));
 
   it("run once cancelled event cleanup", () =>
+    // CPython's test__run_once_cancelled_event_cleanup, through the heap's length: at the start of
+    // an iteration, up to MIN_SCHEDULED_TIMER_HANDLES (100) timers lose only the cancelled ones at
+    // the top; beyond it, with more than half of them cancelled, the heap is rebuilt without any.
+    withLoop(kind, async (loop) => {
+      const live: asyncio.TimerHandle[] = [loop.callLater(3000, noop)]; // keeps the rest off the top
+      for (let i = 0; i < 2; i++) loop.callLater(3600, noop).cancel();
+      for (let i = 0; i < 2; i++) loop.callLater(100, noop).cancel(); // at the top
+      assert.equal(loop[kScheduledTimers](), 5);
+      await runOnce(loop);
+      assert.equal(loop[kScheduledTimers](), 3);
+      const addCancel = Math.ceil(100 * 0.5) + 1; // 51
+      for (let i = 0; i < 100 - addCancel; i++) live.push(loop.callLater(3600, noop));
+      for (let i = 0; i < addCancel; i++) loop.callLater(3600, noop).cancel();
+      assert.equal(loop[kScheduledTimers](), 3 + 100);
+      await runOnce(loop);
+      assert.equal(loop[kScheduledTimers](), live.length);
+      for (const h of live) h.cancel();
+      await runOnce(loop);
+      assert.equal(loop[kScheduledTimers](), 0);
+    }));
+
+  it("the heap is rebuilt only when more than half of its timers are cancelled", () =>
+    withLoop(kind, async (loop) => {
+      const handles = Array.from({ length: 200 }, (_, i) => loop.callLater(3600 + i, noop));
+      for (let i = 1; i < 200; i += 2) handles[i]?.cancel(); // exactly half, none at the top
+      await runOnce(loop);
+      assert.equal(loop[kScheduledTimers](), 200);
+      handles[2]?.cancel();
+      await runOnce(loop);
+      assert.equal(loop[kScheduledTimers](), 99);
+      for (const h of handles) h.cancel();
+      await runOnce(loop);
+      assert.equal(loop[kScheduledTimers](), 0);
+    }));
+
+  it("cancelled timers do not pile up on a loop that never idles", () =>
+    // Every waitFor that completes first cancels its timer; with a handle always ready, the loop
+    // never waits for a timer, so only the purge at each iteration's start can drop them.
+    run(async (loop) => {
+      let most = 0;
+      for (let i = 0; i < 5000; i++) {
+        await asyncio.waitFor(asyncio.sleep(0), 3600);
+        most = Math.max(most, loop[kScheduledTimers]());
+      }
+      assert.ok(most <= 102, `the heap held up to ${most} timers`);
+    }));
+
+  it("cancelled timers dropped in bulk do not disturb the live ones' order", () =>
     // Many cancelled timers (over 100, more than half of them cancelled) are dropped; the live
     // ones still run, in order.
     withLoop(kind, async (loop) => {
@@ -1033,5 +1087,54 @@ describe("keep-alive", () => {
     });
     assert.equal(out.stdout, "woken from outside\n");
     assert.equal(out.code, 0);
+  });
+});
+
+describe("cancelled timers, measured after GC in a child process", () => {
+  // test/fixtures/cancelled-timers.ts runs with --expose-gc on a loop that never idles (a task
+  // always ready). Before the purge at each iteration's start, 100k waitFor calls left 10.8 MB
+  // and 500k cancelled callLater calls 53 MB in the heap, one TimerHandle each, until their
+  // deadlines. One child runs every case, to pay Node's start-up once.
+  const fixture = fileURLToPath(new URL("./fixtures/cancelled-timers.ts", import.meta.url));
+  const MB = 1024 * 1024;
+  const byMode = new Map<string, Record<string, unknown>>();
+
+  before(async () => {
+    const args = ["callLater:500000", "waitFor:100000", "timeout:100000", "args"];
+    const { stdout } = await execFileAsync(process.execPath, ["--expose-gc", fixture, ...args], {
+      timeout: 60_000,
+    });
+    for (const line of stdout.trim().split("\n")) {
+      const out = JSON.parse(line) as Record<string, unknown>;
+      byMode.set(String(out.mode), out);
+    }
+  });
+
+  function assertFlat(mode: string): void {
+    const out = byMode.get(mode);
+    assert.ok(out !== undefined, `no result for ${mode}`);
+    const heap = out.heap as number[];
+    const timers = out.timers as number[];
+    const growth = Math.max(...heap) - (heap[0] as number);
+    assert.ok(growth < 3 * MB, `heap grew by ${(growth / MB).toFixed(1)} MB: ${JSON.stringify(out)}`);
+    assert.ok(Math.max(...timers) <= 102, `timers piled up: ${JSON.stringify(out)}`);
+  }
+
+  it("500k cancelled callLater calls keep the heap flat", () => {
+    assertFlat("callLater");
+  });
+
+  it("100k waitFor calls that complete first keep the heap flat", () => {
+    assertFlat("waitFor");
+  });
+
+  it("100k timeout() scopes left early keep the heap flat", () => {
+    assertFlat("timeout");
+  });
+
+  it("a cancelled timer still in the heap keeps none of its callback's arguments", () => {
+    // CPython's Handle.cancel() sets _callback and _args to None: what the timer would have
+    // passed is collectable before the timer leaves the heap.
+    assert.deepEqual(byMode.get("args"), { mode: "args", collected: true, timers: 2 });
   });
 });

@@ -45,11 +45,20 @@ export class Heap<T extends HeapEntry> {
     return top;
   }
 
-  /** Rebuilds the heap keeping only the items for which `keep` is true. */
+  /**
+   * Rebuilds the heap keeping only the items for which `keep` is true, in place (no new array),
+   * in O(n).
+   */
   filter(keep: (item: T) => boolean): void {
-    this.items = this.items.filter(keep);
     const a = this.items;
-    for (let i = (a.length >> 1) - 1; i >= 0; i--) this.#siftDown(a[i] as T, i);
+    const n = a.length;
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      const item = a[i] as T;
+      if (keep(item)) a[kept++] = item;
+    }
+    a.length = kept;
+    for (let i = (kept >> 1) - 1; i >= 0; i--) this.#siftDown(a[i] as T, i);
   }
 
   #siftDown(item: T, i: number): void {

@@ -42,3 +42,5 @@ export const kIsIdle = Symbol("asyncio-ts.isIdle");
 /** Task: the loop's intrusive list of pending tasks (CPython's all_tasks). */
 export const kPrevTask = Symbol("asyncio-ts.prevTask");
 export const kNextTask = Symbol("asyncio-ts.nextTask");
+/** Loop: how many timers its heap holds, cancelled ones not purged yet included (for tests). */
+export const kScheduledTimers = Symbol("asyncio-ts.scheduledTimers");
