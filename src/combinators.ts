@@ -15,7 +15,7 @@ import { ensureFuture, type TaskBody } from "./tasks.ts";
 import { timeout } from "./timeouts.ts";
 
 /** Anything the combinators accept: a Future/Task, a coroutine, a function returning an awaitable, a promise. */
-export type AwaitableLike<T> = Future<T> | TaskBody<T>;
+export type AwaitableLike<T> = Future<T> | TaskBody<T> | PromiseLike<T>;
 
 type Unwrap<A> = A extends AwaitableLike<infer T> ? T : never;
 type GatherResults<A extends readonly unknown[]> = { -readonly [K in keyof A]: Unwrap<A[K]> };

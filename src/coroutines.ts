@@ -7,41 +7,121 @@
 import { RuntimeError } from "./exceptions.ts";
 import { inspectCustom } from "./internal/repr.ts";
 import { kStart } from "./internal/symbols.ts";
-import { trackCoroutine, untrackCoroutine } from "./debug.ts";
+import { trackCoroutine } from "./debug.ts";
 
 const CREATED = 0;
 const STARTED = 1;
 const CLOSED = 2;
 
+const NO_ARGS: readonly unknown[] = [];
+
+/**
+ * What a library coroutine's fast path returns when it cannot complete at once (the slow path,
+ * an async function, then runs instead).
+ * @internal
+ */
+export const NOT_FAST: unique symbol = Symbol("asyncio-ts.notFast");
+
+type Impl = (...args: never[]) => unknown;
+
+/** A shared, already settled promise: what a fast `then()` returns when its reaction gave nothing. */
+const RESOLVED: Promise<undefined> = Promise.resolve(undefined);
+
+/**
+ * The outcome of a `then()` that settled at once: its reaction is called now (as awaiting a done
+ * Future does), and what the reaction gives is passed on as a Promise's `then` would.
+ */
+function settleNow(
+  ok: boolean,
+  value: unknown,
+  onFulfilled: ((value: never) => unknown) | null | undefined,
+  onRejected: ((reason: unknown) => unknown) | null | undefined,
+): Promise<unknown> {
+  const fn = ok ? onFulfilled : onRejected;
+  if (typeof fn !== "function") {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as is
+    return ok ? Promise.resolve(value) : Promise.reject(value);
+  }
+  let r: unknown;
+  try {
+    r = (fn as (v: unknown) => unknown)(value);
+  } catch (e) {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as is
+    return Promise.reject(e);
+  }
+  // An await's resolving function returns undefined: then nothing is allocated.
+  return r === undefined ? RESOLVED : Promise.resolve(r);
+}
+
 /**
  * A coroutine object: the lazy call of an async function. Await it once, or give it to
- * `createTask`, `gather`, `ensureFuture`, `run`.
+ * `createTask`, `gather`, `ensureFuture`, `waitFor`, `run`. Every awaitable the library's own
+ * async methods return (`queue.get()`, `lock.acquire()`, `asyncio.sleep(1)`, ...) is one too:
+ * nothing starts until it is awaited or wrapped in a task, so `waitFor(queue.get(), 0)` never
+ * registers a getter.
  *
  * **Differs from asyncio:** a plain JavaScript async function runs as soon as it is called;
  * only functions wrapped with {@link coroutine} are lazy. See docs/differences.md#lazy-coroutines.
  */
 export class Coroutine<T = unknown> implements PromiseLike<T> {
-  readonly #fn: (...args: never[]) => unknown;
+  readonly #fn: Impl;
   readonly #args: readonly unknown[];
   readonly #thisArg: unknown;
+  readonly #fast: Impl | null;
+  readonly #name: string | null;
   #state = CREATED;
-  #tracked: boolean;
+  /** Where it was created (debug mode only), for the never-awaited report. */
+  #origin: string | null = null;
 
-  /** @internal use {@link coroutine} */
-  constructor(fn: (...args: never[]) => unknown, args: readonly unknown[], thisArg?: unknown) {
+  /**
+   * @internal use {@link coroutine}. `fast`, when given, runs instead of `fn` when the
+   * coroutine is awaited or wrapped, and completes it at once unless it returns {@link NOT_FAST}.
+   */
+  constructor(
+    fn: Impl,
+    args: readonly unknown[] = NO_ARGS,
+    thisArg?: unknown,
+    name: string | null = null,
+    fast: Impl | null = null,
+  ) {
     this.#fn = fn;
     this.#args = args;
     this.#thisArg = thisArg;
-    this.#tracked = trackCoroutine(this, fn.name);
+    this.#name = name;
+    this.#fast = fast;
+    this.#origin = trackCoroutine(this, Coroutine.#untracked);
   }
 
-  /** The name of the coroutine function (Python's `__qualname__`). */
+  /**
+   * The name of the coroutine (Python's `__qualname__`): the function's name, the name given to
+   * {@link coroutine}, or the library method's (`Queue.get`).
+   */
   get name(): string {
-    return this.#fn.name === "" ? "<anonymous>" : this.#fn.name;
+    const name = this.#name ?? this.#fn.name;
+    return name === "" ? "<anonymous>" : name;
   }
 
   /** @internal Start the coroutine (it may run only once) and return its promise. */
   [kStart](): Promise<T> {
+    this.#begin();
+    const fast = this.#fast;
+    if (fast !== null) {
+      let v: unknown;
+      try {
+        v = fast.apply(this.#thisArg, this.#args as never[]);
+      } catch (e) {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as is
+        return Promise.reject(e);
+      }
+      if (v !== NOT_FAST) return Promise.resolve(v as T);
+    }
+    const r = this.#fn.apply(this.#thisArg, this.#args as never[]);
+    if (r instanceof Promise) return r as Promise<T>;
+    if (r instanceof Coroutine) return r[kStart]() as Promise<T>;
+    return Promise.resolve(r as T);
+  }
+
+  #begin(): void {
     if (this.#state !== CREATED) {
       throw new RuntimeError(
         this.#state === CLOSED
@@ -50,11 +130,6 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
       );
     }
     this.#state = STARTED;
-    if (this.#tracked) untrackCoroutine(this);
-    const r = (this.#fn as (...args: unknown[]) => unknown).apply(this.#thisArg, this.#args as unknown[]);
-    if (r instanceof Promise) return r as Promise<T>;
-    if (r instanceof Coroutine) return r[kStart]() as Promise<T>;
-    return Promise.resolve(r as T);
   }
 
   /** Await the coroutine: runs it, once, in the caller's task. */
@@ -62,15 +137,24 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    let p: Promise<T>;
+    let r: unknown;
     try {
-      p = this[kStart]();
+      this.#begin();
+      const fast = this.#fast;
+      if (fast !== null) {
+        const v = fast.apply(this.#thisArg, this.#args as never[]);
+        // Completed at once: no async frame, no promise (an uncontended acquire, a non-empty get).
+        if (v !== NOT_FAST) return settleNow(true, v, onFulfilled, onRejected) as Promise<R1 | R2>;
+      }
+      r = this.#fn.apply(this.#thisArg, this.#args as never[]);
     } catch (e) {
       // Whatever the function threw is passed on as is, as an await would.
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-      p = Promise.reject(e);
+      return settleNow(false, e, onFulfilled, onRejected) as Promise<R1 | R2>;
     }
-    return p.then(onFulfilled, onRejected);
+    // A promise, or a library awaitable (a Future, a nested coroutine): awaited here, in the
+    // caller's task, so its then() sees the task and no promise hop is added.
+    if (isThenable(r)) return (r as PromiseLike<T>).then(onFulfilled, onRejected) as Promise<R1 | R2>;
+    return settleNow(true, r, onFulfilled, onRejected) as Promise<R1 | R2>;
   }
 
   /** Await the coroutine and handle a rejection, as a Promise's `catch`. */
@@ -80,21 +164,22 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
 
   /** Await the coroutine and run `onFinally` after it, as a Promise's `finally`. */
   finally(onFinally?: (() => void) | null): Promise<T> {
-    return this.then().finally(onFinally);
+    return Promise.resolve(this.then()).finally(onFinally);
   }
 
-  /** Close a coroutine that has not started: it will never run. */
+  /** Close a coroutine that has not started: it will never run, and is not reported. */
   close(): void {
-    if (this.#state === CREATED) {
-      this.#state = CLOSED;
-      if (this.#tracked) untrackCoroutine(this);
-    }
+    if (this.#state === CREATED) this.#state = CLOSED;
   }
 
   /** Whether the coroutine has started (been awaited or run by a task). */
   started(): boolean {
     return this.#state === STARTED;
   }
+
+  // The tracker's view: still waiting to be awaited, and where it was made.
+  static #untracked = (coro: Coroutine): string | null =>
+    coro.#state === CREATED ? (coro.#origin ?? "") : null;
 
   [inspectCustom](): string {
     return `<coroutine object ${this.name}>`;
@@ -105,22 +190,60 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
   }
 }
 
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return typeof x === "object" && x !== null && typeof (x as { then?: unknown }).then === "function";
+}
+
+/**
+ * A library coroutine (`Queue.get`, `Lock.acquire`, ...): `impl` is the async method, `fast` a
+ * synchronous attempt that completes the call at once or returns {@link NOT_FAST}.
+ * @internal
+ */
+export function libraryCoroutine<T>(
+  name: string,
+  thisArg: unknown,
+  impl: Impl,
+  fast: Impl | null = null,
+  args: readonly unknown[] = NO_ARGS,
+): Coroutine<T> {
+  return new Coroutine<T>(impl, args, thisArg, name, fast);
+}
+
 const coroutineFunctions = new WeakSet<object>();
 
 /**
- * Make `fn` a coroutine function: calling it returns a lazy {@link Coroutine}.
+ * Make `fn` a coroutine function: calling it returns a lazy {@link Coroutine}. Its name (what
+ * task reprs and the never-awaited report print) is the function's; an arrow function passed
+ * inline has none, so give one first: `coroutine("main", async () => ...)`.
  * @example
- * const main = asyncio.coroutine(async () => { await asyncio.sleep(1); return 42; });
+ * const main = asyncio.coroutine("main", async () => { await asyncio.sleep(1); return 42; });
  * await asyncio.run(main());
  */
 export function coroutine<A extends unknown[], R>(
   fn: (...args: A) => R | PromiseLike<R>,
+): (...args: A) => Coroutine<Awaited<R>>;
+export function coroutine<A extends unknown[], R>(
+  name: string,
+  fn: (...args: A) => R | PromiseLike<R>,
+): (...args: A) => Coroutine<Awaited<R>>;
+export function coroutine<A extends unknown[], R>(
+  nameOrFn: string | ((...args: A) => R | PromiseLike<R>),
+  maybeFn?: (...args: A) => R | PromiseLike<R>,
 ): (...args: A) => Coroutine<Awaited<R>> {
-  if (typeof fn !== "function") throw new TypeError(`coroutine() needs a function, got ${typeof fn}`);
+  const named = typeof nameOrFn === "string";
+  const fn = named ? maybeFn : nameOrFn;
+  if (typeof fn !== "function") {
+    throw new TypeError(
+      named
+        ? `coroutine(name, fn) needs a function after the name, got ${typeof fn}`
+        : `coroutine() needs a function, got ${typeof fn}`,
+    );
+  }
+  const name = named ? nameOrFn : null;
   const wrapper = function (this: unknown, ...args: A): Coroutine<Awaited<R>> {
-    return new Coroutine<Awaited<R>>(fn, args, this);
+    return new Coroutine<Awaited<R>>(fn, args, this, name);
   };
-  Object.defineProperty(wrapper, "name", { value: fn.name });
+  Object.defineProperty(wrapper, "name", { value: name ?? fn.name });
   coroutineFunctions.add(wrapper);
   return wrapper;
 }

@@ -6,6 +6,7 @@
  */
 import { inspect } from "node:util";
 import { peekRunningLoop } from "./events.ts";
+import { addCloseHook } from "./internal/close-hooks.ts";
 
 /** True when `ASYNCIO_TS_DEBUG` is set to a non-empty value (PYTHONASYNCIODEBUG's twin). */
 export function debugFromEnv(): boolean {
@@ -29,33 +30,101 @@ export function formatException(exc: unknown): string {
   return inspect(exc);
 }
 
-interface Created {
-  name: string;
-  stack: string;
+/**
+ * A coroutine's view for the tracker: null once it started or was closed; otherwise where it was
+ * created (debug mode), or "".
+ */
+type TrackView = (coro: never) => string | null;
+
+/**
+ * The coroutines made while one loop ran (or outside any loop), kept until that loop closes so a
+ * never-awaited one is reported then at the latest (CPython reports when it is collected, which
+ * its reference counting makes immediate). Started ones are dropped in batches: creating a
+ * coroutine costs an array push.
+ */
+interface CoroList {
+  items: object[];
+  limit: number;
+  view: TrackView;
 }
 
-const neverAwaited = new FinalizationRegistry<Created>((held) => {
-  logger.warn(
-    `RuntimeWarning: coroutine '${held.name}' was never awaited\nCoroutine created at (most recent call last)\n${held.stack}`,
-  );
-});
+const MIN_LIMIT = 256;
+const lists = new WeakMap<object, CoroList>();
+let lastLoop: object | null | undefined;
+let lastList: CoroList | null = null;
+let orphans: CoroList | null = null;
 
-function debugOn(): boolean {
+function listFor(loop: object | null, view: TrackView): CoroList {
+  let list: CoroList | undefined;
+  if (loop === null) {
+    if (orphans === null) {
+      const made: CoroList = { items: [], limit: MIN_LIMIT, view };
+      orphans = made;
+      // Made outside any loop and never awaited: reported when the process exits.
+      process.once("exit", () => {
+        orphans = null;
+        reportNeverAwaited(made);
+      });
+    }
+    list = orphans;
+  } else {
+    list = lists.get(loop);
+    if (list === undefined) {
+      const made: CoroList = { items: [], limit: MIN_LIMIT, view };
+      list = made;
+      lists.set(loop, made);
+      addCloseHook(loop, () => {
+        lists.delete(loop);
+        if (lastList === made) {
+          lastLoop = undefined;
+          lastList = null;
+        }
+        reportNeverAwaited(made);
+      });
+    }
+  }
+  lastLoop = loop;
+  lastList = list;
+  return list;
+}
+
+/** Keep only the coroutines not started yet. */
+function compact(list: CoroList): void {
+  const items = list.items;
+  const view = list.view;
+  let n = 0;
+  for (const coro of items) if (view(coro as never) !== null) items[n++] = coro;
+  items.length = n;
+  list.limit = Math.max(MIN_LIMIT, 2 * n);
+}
+
+function reportNeverAwaited(list: CoroList): void {
+  for (const coro of list.items) {
+    const origin = list.view(coro as never);
+    if (origin === null) continue;
+    const name = (coro as { name: string }).name;
+    logger.warn(
+      origin === ""
+        ? `RuntimeWarning: coroutine '${name}' was never awaited`
+        : `RuntimeWarning: coroutine '${name}' was never awaited\nCoroutine created at (most recent call last)\n${origin}`,
+    );
+  }
+  list.items.length = 0;
+}
+
+/**
+ * Track a new coroutine until it starts: one never awaited is reported when the loop that was
+ * running when it was made closes (or when the process exits, for one made outside any loop).
+ * Returns where it was created in debug mode (for the report), else null.
+ * @internal
+ */
+export function trackCoroutine(coro: object, view: TrackView): string | null {
   const loop = peekRunningLoop();
-  return loop !== null ? loop.getDebug() : debugFromEnv();
-}
-
-/** In debug mode, remember where a coroutine was created, to report it if it is never awaited. */
-export function trackCoroutine(coro: object, name: string): boolean {
-  if (!debugOn()) return false;
+  const list = loop === lastLoop && lastList !== null ? lastList : listFor(loop, view);
+  list.items.push(coro);
+  if (list.items.length >= list.limit) compact(list);
+  if (loop !== null ? !loop.getDebug() : !debugFromEnv()) return null;
   const holder: { stack?: string } = {};
   Error.captureStackTrace(holder, trackCoroutine);
-  const stack = (holder.stack ?? "").split("\n").slice(1).reverse().join("\n");
-  neverAwaited.register(coro, { name: name === "" ? "<anonymous>" : name, stack }, coro);
-  return true;
-}
-
-/** The coroutine started or was closed: nothing to report. */
-export function untrackCoroutine(coro: object): void {
-  neverAwaited.unregister(coro);
+  return (holder.stack ?? "").split("\n").slice(2).reverse().join("\n");
 }

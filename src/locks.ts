@@ -6,6 +6,7 @@
  */
 import type { BaseEventLoop } from "./base-events.ts";
 import { peekRunningLoop } from "./events.ts";
+import { type Coroutine, libraryCoroutine, NOT_FAST } from "./coroutines.ts";
 import { BrokenBarrierError, CancelledError, RuntimeError } from "./exceptions.ts";
 import type { Future } from "./futures.ts";
 import { Deque } from "./internal/deque.ts";
@@ -41,25 +42,30 @@ export class LoopBound {
   }
 }
 
-/** What an uncontended acquire returns: already resolved, shared. */
-const TRUE: Promise<true> = Promise.resolve(true);
-
 /**
  * `with(body)` for the primitives that acquire and release (CPython's `_ContextManagerMixin`).
  * @internal
  */
 export abstract class ContextManager extends LoopBound {
-  abstract acquire(): Promise<true>;
+  abstract acquire(): Coroutine<true>;
   abstract release(): void;
 
-  /** Run `body` holding the primitive (Python's `async with x:`); return its result. */
-  async with<R>(body: () => R | PromiseLike<R>): Promise<R> {
-    await this.acquire();
-    try {
-      return await body();
-    } finally {
-      this.release();
-    }
+  /**
+   * Run `body` holding the primitive (Python's `async with x:`); return its result. Lazy, as
+   * `async with` is: nothing is acquired until the returned coroutine is awaited or wrapped.
+   */
+  with<R>(body: () => R | PromiseLike<R>): Coroutine<R> {
+    if (typeof body !== "function") throw new TypeError(`with() needs a function, got ${reprValue(body)}`);
+    return libraryCoroutine(`${this.constructor.name}.with`, this, withBody, null, [body]);
+  }
+}
+
+async function withBody<R>(this: ContextManager, body: () => R | PromiseLike<R>): Promise<R> {
+  await this.acquire();
+  try {
+    return await body();
+  } finally {
+    this.release();
   }
 }
 
@@ -82,14 +88,18 @@ export class Lock extends ContextManager {
     return this.#locked;
   }
 
-  /** Acquire the lock, waiting (FIFO) while it is held; return true. */
-  acquire(): Promise<true> {
-    // Uncontended: no async frame, and no loop iteration either way (CPython's fast path).
+  /** Acquire the lock, waiting (FIFO) while it is held; return true. Lazy, as every coroutine. */
+  acquire(): Coroutine<true> {
+    return libraryCoroutine("Lock.acquire", this, this.#acquireSlow, this.#acquireFast);
+  }
+
+  // Uncontended: no async frame, and no loop iteration either way (CPython's fast path).
+  #acquireFast(): true | typeof NOT_FAST {
     if (!this.#locked && (this.#waiters === null || allCancelled(this.#waiters))) {
       this.#locked = true;
-      return TRUE;
+      return true;
     }
-    return this.#acquireSlow();
+    return NOT_FAST;
   }
 
   async #acquireSlow(): Promise<true> {
@@ -162,7 +172,15 @@ export class Event extends LoopBound {
   }
 
   /** Wait until the flag is set; return true. Returns without yielding when it is already set. */
-  async wait(): Promise<true> {
+  wait(): Coroutine<true> {
+    return libraryCoroutine("Event.wait", this, this.#waitSlow, this.#waitFast);
+  }
+
+  #waitFast(): true | typeof NOT_FAST {
+    return this.#value ? true : NOT_FAST;
+  }
+
+  async #waitSlow(): Promise<true> {
     if (this.#value) return true;
     const fut = this.getLoop().createFuture<true>();
     this.#waiters.push(fut);
@@ -188,9 +206,15 @@ export class Condition extends ContextManager {
   readonly #lock: Lock;
   readonly #waiters = new Deque<Future<boolean>>();
 
-  /** @param lock the underlying lock; a new Lock by default. */
-  constructor(lock?: Lock) {
+  /**
+   * @param lock the underlying lock; a new Lock by default.
+   * @throws {TypeError} when `lock` is not a Lock.
+   */
+  constructor(lock?: Lock | null) {
     super();
+    if (lock !== undefined && lock !== null && !(lock instanceof Lock)) {
+      throw new TypeError(`Condition() lock must be an asyncio Lock, got ${reprValue(lock)}`);
+    }
     this.#lock = lock ?? new Lock();
   }
 
@@ -200,7 +224,7 @@ export class Condition extends ContextManager {
   }
 
   /** Acquire the underlying lock. */
-  acquire(): Promise<true> {
+  acquire(): Coroutine<true> {
     return this.#lock.acquire();
   }
 
@@ -214,7 +238,11 @@ export class Condition extends ContextManager {
    * cancelled — and return true.
    * @throws {RuntimeError} `cannot wait on un-acquired lock`.
    */
-  async wait(): Promise<true> {
+  wait(): Coroutine<true> {
+    return libraryCoroutine("Condition.wait", this, this.#wait);
+  }
+
+  async #wait(): Promise<true> {
     if (!this.locked()) throw new RuntimeError("cannot wait on un-acquired lock");
     const fut = this.getLoop().createFuture<boolean>();
     this.release();
@@ -255,7 +283,14 @@ export class Condition extends ContextManager {
   }
 
   /** Wait until `predicate()` is truthy (checked before each wait); return its value. */
-  async waitFor<T>(predicate: () => T): Promise<T> {
+  waitFor<T>(predicate: () => T): Coroutine<T> {
+    if (typeof predicate !== "function") {
+      throw new TypeError(`waitFor() needs a predicate function, got ${reprValue(predicate)}`);
+    }
+    return libraryCoroutine("Condition.waitFor", this, this.#waitFor, null, [predicate]);
+  }
+
+  async #waitFor<T>(predicate: () => T): Promise<T> {
     let result = predicate();
     while (!result) {
       await this.wait();
@@ -327,12 +362,14 @@ export class Semaphore extends ContextManager {
   }
 
   /** Take a permit, waiting (FIFO) while none is free; return true. */
-  acquire(): Promise<true> {
-    if (!this.locked()) {
-      this.value--;
-      return TRUE;
-    }
-    return this.#acquireSlow();
+  acquire(): Coroutine<true> {
+    return libraryCoroutine("Semaphore.acquire", this, this.#acquireSlow, this.#acquireFast);
+  }
+
+  #acquireFast(): true | typeof NOT_FAST {
+    if (this.locked()) return NOT_FAST;
+    this.value--;
+    return true;
   }
 
   async #acquireSlow(): Promise<true> {
@@ -422,7 +459,11 @@ export class Barrier extends LoopBound {
   }
 
   /** Wait until all parties arrived; return this task's arrival index (0 to parties - 1). */
-  wait(): Promise<number> {
+  wait(): Coroutine<number> {
+    return libraryCoroutine("Barrier.wait", this, this.#waitAll);
+  }
+
+  #waitAll(): Coroutine<number> {
     return this.#cond.with(async () => {
       await this.#block();
       try {
@@ -439,12 +480,21 @@ export class Barrier extends LoopBound {
   }
 
   /** Run `body` with the arrival index once all arrived (Python's `async with barrier as i:`). */
-  async with<R>(body: (index: number) => R | PromiseLike<R>): Promise<R> {
+  with<R>(body: (index: number) => R | PromiseLike<R>): Coroutine<R> {
+    if (typeof body !== "function") throw new TypeError(`with() needs a function, got ${reprValue(body)}`);
+    return libraryCoroutine("Barrier.with", this, this.#with, null, [body]);
+  }
+
+  async #with<R>(body: (index: number) => R | PromiseLike<R>): Promise<R> {
     return body(await this.wait());
   }
 
   /** Return the barrier to the empty state; tasks waiting get BrokenBarrierError. */
-  async reset(): Promise<void> {
+  reset(): Coroutine<void> {
+    return libraryCoroutine("Barrier.reset", this, this.#reset);
+  }
+
+  async #reset(): Promise<void> {
     await this.#cond.with(() => {
       if (this.#count > 0) {
         if (this.#state !== "resetting") this.#state = "resetting";
@@ -456,7 +506,11 @@ export class Barrier extends LoopBound {
   }
 
   /** Break the barrier for good: current and future `wait()` calls get BrokenBarrierError. */
-  async abort(): Promise<void> {
+  abort(): Coroutine<void> {
+    return libraryCoroutine("Barrier.abort", this, this.#abort);
+  }
+
+  async #abort(): Promise<void> {
     await this.#cond.with(() => {
       this.#state = "broken";
       this.#cond.notifyAll();

@@ -5,6 +5,7 @@
  * @see https://docs.python.org/3.13/library/asyncio-queue.html
  * @module
  */
+import { type Coroutine, libraryCoroutine, NOT_FAST } from "./coroutines.ts";
 import { QueueEmpty, QueueFull, QueueShutDown } from "./exceptions.ts";
 import type { Future } from "./futures.ts";
 import { Deque } from "./internal/deque.ts";
@@ -16,8 +17,6 @@ export interface QueueOptions<T> {
   /** PriorityQueue only: order items with this instead of Python's value comparison. */
   compare?: (a: T, b: T) => number;
 }
-
-const RESOLVED: Promise<void> = Promise.resolve();
 
 function wakeupNext(waiters: Deque<Future<null>>): void {
   while (waiters.length > 0) {
@@ -95,18 +94,15 @@ export class Queue<T> extends LoopBound implements AsyncIterable<T> {
    * Put an item, waiting while the queue is full.
    * @throws {QueueShutDown} if the queue was shut down.
    */
-  put(item: T): Promise<void> {
-    // Fast path: room now, so no wait and no async frame (a rejection, never a throw).
-    if (!this.full()) {
-      try {
-        this.putNowait(item);
-      } catch (e) {
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rethrown as is, as an async put/get would
-        return Promise.reject(e);
-      }
-      return RESOLVED;
-    }
-    return this.#putSlow(item);
+  put(item: T): Coroutine<void> {
+    return libraryCoroutine("Queue.put", this, this.#putSlow, this.#putFast, [item]);
+  }
+
+  // Room now: no wait and no async frame.
+  #putFast(item: T): undefined | typeof NOT_FAST {
+    if (this.full()) return NOT_FAST;
+    this.putNowait(item);
+    return undefined;
   }
 
   async #putSlow(item: T): Promise<void> {
@@ -144,16 +140,12 @@ export class Queue<T> extends LoopBound implements AsyncIterable<T> {
    * Remove and return an item, waiting while the queue is empty.
    * @throws {QueueShutDown} once the queue is shut down and empty.
    */
-  get(): Promise<T> {
-    if (!this.empty()) {
-      try {
-        return Promise.resolve(this.getNowait());
-      } catch (e) {
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rethrown as is, as an async put/get would
-        return Promise.reject(e);
-      }
-    }
-    return this.#getSlow();
+  get(): Coroutine<T> {
+    return libraryCoroutine("Queue.get", this, this.#getSlow, this.#getFast);
+  }
+
+  #getFast(): T | typeof NOT_FAST {
+    return this.empty() ? NOT_FAST : this.getNowait();
   }
 
   async #getSlow(): Promise<T> {
@@ -200,7 +192,15 @@ export class Queue<T> extends LoopBound implements AsyncIterable<T> {
   }
 
   /** Wait until every item put has been taken and marked done with `taskDone()`. */
-  async join(): Promise<void> {
+  join(): Coroutine<void> {
+    return libraryCoroutine("Queue.join", this, this.#join, this.#joinFast);
+  }
+
+  #joinFast(): undefined | typeof NOT_FAST {
+    return this.#unfinishedTasks > 0 ? NOT_FAST : undefined;
+  }
+
+  async #join(): Promise<void> {
     if (this.#unfinishedTasks > 0) await this.#finished.wait();
   }
 

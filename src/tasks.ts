@@ -5,7 +5,7 @@
  */
 import diagnosticsChannel from "node:diagnostics_channel";
 import type { BaseEventLoop, TaskFactoryOptions } from "./base-events.ts";
-import { Coroutine } from "./coroutines.ts";
+import { Coroutine, libraryCoroutine } from "./coroutines.ts";
 import { getRunningLoop } from "./events.ts";
 import { CancelledError, RuntimeError } from "./exceptions.ts";
 import { Future, Waiter } from "./futures.ts";
@@ -35,7 +35,7 @@ import {
  * or a library awaitable such as a Future. A running native Promise is refused: a task cannot
  * own work that has already started.
  */
-export type TaskBody<T> = Coroutine<T> | (() => T | PromiseLike<T>) | PromiseLike<T>;
+export type TaskBody<T> = Coroutine<T> | Future<T> | (() => T | PromiseLike<T>);
 
 /** Options of `createTask` and the Task constructor. */
 export interface TaskOptions {
@@ -372,7 +372,10 @@ function isThenable(obj: unknown): obj is PromiseLike<unknown> {
  * @throws {TypeError} `An asyncio.Future, a coroutine or an awaitable is required`.
  * @throws {RangeError} if a Future belongs to another loop than `options.loop`.
  */
-export function ensureFuture<T>(obj: TaskBody<T> | Future<T>, options?: { loop?: BaseEventLoop }): Future<T> {
+export function ensureFuture<T>(
+  obj: TaskBody<T> | PromiseLike<T>,
+  options?: { loop?: BaseEventLoop },
+): Future<T> {
   const loop = options?.loop;
   if (obj instanceof Future) {
     if (loop !== undefined && obj.getLoop() !== loop) {
@@ -449,15 +452,28 @@ const SLEEP0 = new YieldOnce<undefined>(undefined);
  * @throws {RangeError} `Invalid delay: NaN (not a number)`.
  * @see https://docs.python.org/3.13/library/asyncio-task.html#asyncio.sleep
  */
-export function sleep(delay: number): PromiseLike<void>;
-export function sleep<T>(delay: number, result: T): PromiseLike<T>;
-export function sleep<T>(delay: number, result?: T): PromiseLike<T | undefined> {
+export function sleep(delay: number): Coroutine<void>;
+export function sleep<T>(delay: number, result: T): Coroutine<T>;
+export function sleep<T>(delay: number, result?: T): Coroutine<T | undefined> {
   if (typeof delay !== "number")
     throw new TypeError(`sleep() delay must be a number of seconds, got ${typeof delay}`);
-  if (delay <= 0) return result === undefined ? SLEEP0 : new YieldOnce(result);
   if (Number.isNaN(delay)) throw new RangeError("Invalid delay: NaN (not a number)");
+  // Lazy, as CPython's coroutine: the timer is set when the sleep is awaited or wrapped.
+  return libraryCoroutine(
+    "sleep",
+    undefined,
+    startSleep,
+    null,
+    delay <= 0 && result === undefined ? SLEEP0_ARGS : [delay, result],
+  );
+}
+
+const SLEEP0_ARGS: readonly unknown[] = [0, undefined];
+
+function startSleep<T>(delay: number, result: T): PromiseLike<T> {
+  if (delay <= 0) return result === undefined ? (SLEEP0 as unknown as PromiseLike<T>) : new YieldOnce(result);
   const loop = getRunningLoop();
-  const fut = new SleepFuture<T | undefined>({ loop });
+  const fut = new SleepFuture<T>({ loop });
   fut.handle = loop.callLater(delay, wakeSleeper, fut, result);
   return fut;
 }
