@@ -452,7 +452,9 @@ export class StreamWriter {
   }
 
   /**
-   * Write `data` (a string is encoded as UTF-8). Writes after `close()` are dropped. The bytes
+   * Write `data` (a string is encoded as UTF-8). Writes after `close()` (or once the connection
+   * is lost) are dropped; from the fifth such write on, each logs `socket.send() raised
+   * exception.` on stderr, as CPython's transport does. The bytes
    * are not copied: as with CPython 3.13's transports and Node's sockets, what the socket could
    * not send at once is sent later from the buffer you passed, so do not change it afterwards.
    * @throws {RuntimeError} `Cannot call write() after write_eof()`.

@@ -542,6 +542,54 @@ it("drain on a closing writer raises Connection lost", (t) =>
     await server.waitClosed();
   }));
 
+it("write after close is dropped, and from the fifth such write on each warns as CPython's transport does", (t) =>
+  runNet(async () => {
+    const res = new Resources(t);
+    const received: Buffer[] = [];
+    const server = res.server(
+      await startServer(
+        async (r, w) => {
+          received.push(await r.read());
+          w.close();
+        },
+        HOST,
+        0,
+      ),
+    );
+    const [, writer] = await res.connect(port(server));
+    writer.write("sent");
+    await writer.drain();
+    writer.close();
+    /** What each write() printed on stderr (the logger writes at once). */
+    const logged = (data: string): string => {
+      const lines: string[] = [];
+      const write = process.stderr.write.bind(process.stderr);
+      process.stderr.write = (chunk: string | Uint8Array) => {
+        lines.push(String(chunk));
+        return true;
+      };
+      try {
+        writer.write(data);
+      } finally {
+        process.stderr.write = write;
+      }
+      return lines.join("");
+    };
+    // CPython 3.13 selector_events.py: LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5.
+    const warning = "socket.send() raised exception.\n";
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map((i) => logged(`dropped ${String(i)}`)),
+      ["", "", "", "", warning, warning],
+    );
+    // An empty write sends nothing and is not counted, as in CPython.
+    assert.equal(logged(""), "");
+    await writer.waitClosed();
+    assert.equal(logged("after waitClosed"), warning);
+    server.close();
+    await server.waitClosed();
+    assert.deepEqual(received, [b("sent")]);
+  }));
+
 it("unhandled exception in the client callback is reported, and the connection closed", (t) =>
   runNet(async () => {
     const res = new Resources(t);

@@ -19,6 +19,8 @@ import { addCloseHook } from "./close-hooks.ts";
 import { inspectCustom } from "./repr.ts";
 
 const EMPTY: Buffer = Buffer.alloc(0);
+/** CPython 3.13 asyncio/constants.py. */
+const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
 const RESOLVED: Promise<void> = Promise.resolve();
 
 /** Throw a value typed `unknown` once narrowed away from null (the lint allows only that). */
@@ -66,6 +68,8 @@ export class Connection implements ReadingTransport {
   #error: unknown = null;
   #readPaused = false;
   #writePaused = false;
+  /** Writes dropped because the connection was closing or lost. */
+  #droppedWrites = 0;
   readonly #drainWaiters = new Set<Future<null>>();
   readonly #closeWaiters = new Set<Future<null>>();
   #onLost: (() => void) | null = null;
@@ -415,8 +419,19 @@ export class Connection implements ReadingTransport {
     return this.closing || this.lost || this.socket.destroyed;
   }
 
+  /**
+   * Send `data`, or drop it once the connection is closing or lost. From the fifth write dropped
+   * on, each warns (CPython 3.13 selector_events.py _SelectorSocketTransport.write counts
+   * `_conn_lost`, 1 once closed, and warns from LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5 on).
+   */
   write(data: Uint8Array): void {
-    if (this.isClosing()) return;
+    if (this.isClosing()) {
+      this.#droppedWrites += 1;
+      if (this.#droppedWrites >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
+        logger.warn("socket.send() raised exception.");
+      }
+      return;
+    }
     if (!this.socket.write(data)) this.#writePaused = true;
   }
 
