@@ -5,7 +5,7 @@
  * @module
  */
 import { Handle, TimerHandle, peekRunningLoop, setRunningLoop } from "./events.ts";
-import { Coroutine, iscoroutinefunction } from "./coroutines.ts";
+import { Coroutine, iscoroutinefunction, libraryCoroutine } from "./coroutines.ts";
 import { RuntimeError } from "./exceptions.ts";
 import { Future, Waiter } from "./futures.ts";
 import { bindOutsideTasks, taskStorage } from "./internal/context.ts";
@@ -355,13 +355,20 @@ export class BaseEventLoop {
    * async generators are alive, so there is nothing to close; see
    * docs/differences.md#async-generators.
    */
-  async shutdownAsyncgens(): Promise<void> {
+  shutdownAsyncgens(): Coroutine<void> {
     // Nothing is tracked (no sys.set_asyncgen_hooks in JavaScript).
+    return libraryCoroutine("BaseEventLoop.shutdownAsyncgens", this, nothing);
   }
 
-  /** Shut the default executor down. No default executor exists yet, so this resolves at once. */
-  async shutdownDefaultExecutor(timeout?: number | null): Promise<void> {
-    await shutdownDefaultExecutorFor(this, timeout ?? null);
+  /**
+   * Shut the default executor down: wait for its jobs (at most `timeout` seconds, then warn and
+   * go on), and refuse new ones. Lazy, as every coroutine.
+   */
+  shutdownDefaultExecutor(timeout?: number | null): Coroutine<void> {
+    return libraryCoroutine("BaseEventLoop.shutdownDefaultExecutor", this, shutdownDefaultExecutorFor, null, [
+      this,
+      timeout ?? null,
+    ]);
   }
 
   /**
@@ -810,4 +817,8 @@ export class EventLoop extends BaseEventLoop {}
  */
 export function newEventLoop(): EventLoop {
   return new EventLoop();
+}
+
+function nothing(): undefined {
+  return undefined;
 }

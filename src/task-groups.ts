@@ -5,7 +5,7 @@
  * @module
  */
 import type { BaseEventLoop } from "./base-events.ts";
-import { Coroutine } from "./coroutines.ts";
+import { Coroutine, libraryCoroutine } from "./coroutines.ts";
 import { getRunningLoop } from "./events.ts";
 import { CancelledError, ExceptionGroup, KeyboardInterrupt, RuntimeError } from "./exceptions.ts";
 import type { Future } from "./futures.ts";
@@ -38,7 +38,13 @@ export class TaskGroup {
    * Run `body` with the group entered (Python's `async with TaskGroup() as tg`), then wait for
    * every task. Throws an {@link ExceptionGroup} if any task (or the body) failed.
    */
-  async with<R>(body: (tg: TaskGroup) => R | PromiseLike<R>): Promise<R> {
+  with<R>(body: (tg: TaskGroup) => R | PromiseLike<R>): Coroutine<R> {
+    if (typeof body !== "function") throw new TypeError(`with() needs a function, got ${reprValue(body)}`);
+    // Lazy, as `async with` is: the group is entered when the coroutine runs, in its task.
+    return libraryCoroutine("TaskGroup.with", this, this.#with, null, [body]);
+  }
+
+  async #with<R>(body: (tg: TaskGroup) => R | PromiseLike<R>): Promise<R> {
     this.#enter();
     let result: R;
     try {

@@ -5,7 +5,8 @@
  */
 import { getRunningLoop, type Handle } from "./events.ts";
 import { CancelledError, ExceptionGroup, RuntimeError, TimeoutError } from "./exceptions.ts";
-import { inspectCustom } from "./internal/repr.ts";
+import { type Coroutine, libraryCoroutine } from "./coroutines.ts";
+import { inspectCustom, reprValue } from "./internal/repr.ts";
 import { currentTask, type Task } from "./tasks.ts";
 
 type State = "created" | "active" | "expiring" | "expired" | "finished";
@@ -61,7 +62,13 @@ export class Timeout {
    * Run `body` under this timeout (Python's `async with`). A cancellation caused by the deadline
    * leaves as TimeoutError (its `cause` is the CancelledError); any other passes through.
    */
-  async with<R>(body: (timeout: Timeout) => R | PromiseLike<R>): Promise<R> {
+  with<R>(body: (timeout: Timeout) => R | PromiseLike<R>): Coroutine<R> {
+    if (typeof body !== "function") throw new TypeError(`with() needs a function, got ${reprValue(body)}`);
+    // Lazy, as `async with` is: the deadline is armed when the coroutine runs, in its task.
+    return libraryCoroutine("Timeout.with", this, this.#with, null, [body]);
+  }
+
+  async #with<R>(body: (timeout: Timeout) => R | PromiseLike<R>): Promise<R> {
     this.#enter();
     let result: R;
     try {
