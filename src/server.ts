@@ -8,6 +8,7 @@
 import fs from "node:fs";
 import net from "node:net";
 import type { BaseEventLoop } from "./base-events.ts";
+import { type Coroutine, libraryCoroutine } from "./coroutines.ts";
 import { logger } from "./debug.ts";
 import { getRunningLoop } from "./events.ts";
 import { CancelledError, RuntimeError } from "./exceptions.ts";
@@ -204,7 +205,11 @@ export class Server {
    * Start accepting connections; a no-op while serving (the servers made here already listen).
    * @throws {RuntimeError} `server <Server ...> is closed`.
    */
-  async startServing(): Promise<void> {
+  startServing(): Coroutine<void> {
+    return libraryCoroutine("Server.startServing", this, this.#startServing);
+  }
+
+  async #startServing(): Promise<void> {
     if (this.#listening === null) throw new RuntimeError(`server ${String(this)} is closed`);
     await sleep(0);
   }
@@ -233,7 +238,11 @@ export class Server {
   }
 
   /** Wait until the server is closed and all its connections are gone. */
-  async waitClosed(): Promise<void> {
+  waitClosed(): Coroutine<void> {
+    return libraryCoroutine("Server.waitClosed", this, this.#waitClosed);
+  }
+
+  async #waitClosed(): Promise<void> {
     if (this.#waiters === null) return;
     const w = this.#loop.createFuture<null>();
     this.#waiters.push(w);
@@ -244,7 +253,11 @@ export class Server {
    * Accept connections until cancelled; cancelling closes the server and waits for it to close.
    * @throws {RuntimeError} when already serving forever, or when closed.
    */
-  async serveForever(): Promise<never> {
+  serveForever(): Coroutine<never> {
+    return libraryCoroutine("Server.serveForever", this, this.#serveForever);
+  }
+
+  async #serveForever(): Promise<never> {
     if (this.#servingForever !== null) {
       throw new RuntimeError(`server ${String(this)} is already being awaited on serve_forever()`);
     }
@@ -266,7 +279,11 @@ export class Server {
   }
 
   /** Run `body(server)`, then close the server and wait for it (Python's `async with server`). */
-  async with<R>(body: (server: this) => R | PromiseLike<R>): Promise<R> {
+  with<R>(body: (server: this) => R | PromiseLike<R>): Coroutine<R> {
+    return libraryCoroutine("Server.with", this, this.#with, null, [body]);
+  }
+
+  async #with<R>(body: (server: this) => R | PromiseLike<R>): Promise<R> {
     try {
       return await body(this);
     } finally {
@@ -330,11 +347,25 @@ async function listen(servers: net.Server[], listenOptions: net.ListenOptions[])
  * @throws {RangeError} `Neither host/port nor sock were specified` when both are null or undefined.
  * @see https://docs.python.org/3.13/library/asyncio-stream.html#asyncio.start_server
  */
-export async function startServer(
+export function startServer(
   clientConnected: ClientConnectedCallback,
   host: string | readonly string[] | null | undefined,
   port: number,
   options: StartServerOptions = {},
+): Coroutine<Server> {
+  return libraryCoroutine("startServer", undefined, startServerNow, null, [
+    clientConnected,
+    host,
+    port,
+    options,
+  ]);
+}
+
+async function startServerNow(
+  clientConnected: ClientConnectedCallback,
+  host: string | readonly string[] | null | undefined,
+  port: number,
+  options: StartServerOptions,
 ): Promise<Server> {
   const { limit, backlog = 100, reusePort } = options;
   if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
@@ -363,10 +394,22 @@ export async function startServer(
  * Start a Unix socket server on `path` (a stale socket file there is removed first).
  * @see https://docs.python.org/3.13/library/asyncio-stream.html#asyncio.start_unix_server
  */
-export async function startUnixServer(
+export function startUnixServer(
   clientConnected: ClientConnectedCallback,
   path: string,
   options: StartServerOptions = {},
+): Coroutine<Server> {
+  return libraryCoroutine("startUnixServer", undefined, startUnixServerNow, null, [
+    clientConnected,
+    path,
+    options,
+  ]);
+}
+
+async function startUnixServerNow(
+  clientConnected: ClientConnectedCallback,
+  path: string,
+  options: StartServerOptions,
 ): Promise<Server> {
   const { limit, backlog = 100 } = options;
   if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");

@@ -8,6 +8,7 @@
  */
 import { Buffer } from "node:buffer";
 import net from "node:net";
+import { type Coroutine, libraryCoroutine, NOT_FAST } from "./coroutines.ts";
 import { getRunningLoop } from "./events.ts";
 import { IncompleteReadError, LimitOverrunError, RuntimeError } from "./exceptions.ts";
 import type { Future } from "./futures.ts";
@@ -250,7 +251,11 @@ export class StreamReader extends LoopBound {
    * @throws {RangeError} when the line (without its `\n`) is longer than the limit: the line is
    * discarded if its `\n` was found, else the whole buffer is.
    */
-  async readline(): Promise<Buffer> {
+  readline(): Coroutine<Buffer> {
+    return libraryCoroutine("StreamReader.readline", this, this.#readline);
+  }
+
+  async #readline(): Promise<Buffer> {
     try {
       // CPython 3.13 readline() goes through readuntil(): a second waiter's RuntimeError names it.
       return await this.#readuntil([NEWLINE], "readuntil");
@@ -279,11 +284,11 @@ export class StreamReader extends LoopBound {
    * @throws {RangeError} for an empty separator or an empty array.
    * @see https://docs.python.org/3.13/library/asyncio-stream.html#asyncio.StreamReader.readuntil
    */
-  readuntil(separator: Separator | readonly Separator[] = "\n"): Promise<Buffer> {
+  readuntil(separator: Separator | readonly Separator[] = "\n"): Coroutine<Buffer> {
     const seps = Array.isArray(separator)
       ? (separator as readonly Separator[]).map(toBytes).sort((a, b) => a.length - b.length)
       : [toBytes(separator as Separator)];
-    return this.#readuntil(seps, "readuntil");
+    return libraryCoroutine("StreamReader.readuntil", this, this.#readuntil, null, [seps, "readuntil"]);
   }
 
   async #readuntil(seps: readonly Buffer[], funcName: string): Promise<Buffer> {
@@ -334,7 +339,11 @@ export class StreamReader extends LoopBound {
    * Read up to `n` bytes, as soon as any are available. `n < 0` reads to EOF; `n = 0` returns an
    * empty buffer at once. Not bounded by the limit.
    */
-  async read(n = -1): Promise<Buffer> {
+  read(n = -1): Coroutine<Buffer> {
+    return libraryCoroutine("StreamReader.read", this, this.#read, null, [n]);
+  }
+
+  async #read(n = -1): Promise<Buffer> {
     this.#raiseIfFailed();
     if (n === 0) return emptyBytes();
     if (n < 0) {
@@ -357,7 +366,19 @@ export class StreamReader extends LoopBound {
    * @throws {IncompleteReadError} at EOF before `n` bytes; `partial` holds what was read.
    * @throws {RangeError} `readexactly size can not be less than zero`.
    */
-  async readexactly(n: number): Promise<Buffer> {
+  readexactly(n: number): Coroutine<Buffer> {
+    return libraryCoroutine("StreamReader.readexactly", this, this.#readexactly, this.#readexactlyFast, [n]);
+  }
+
+  // Enough bytes buffered and nothing to raise: take them without an async frame.
+  #readexactlyFast(n: number): Buffer | typeof NOT_FAST {
+    if (!(n > 0) || this.#length < n || this.#exception !== null) return NOT_FAST;
+    const data = this.#take(n);
+    this.#maybeResumeTransport();
+    return data;
+  }
+
+  async #readexactly(n: number): Promise<Buffer> {
     if (n < 0) throw new RangeError("readexactly size can not be less than zero");
     this.#raiseIfFailed();
     if (n === 0) return emptyBytes();
@@ -510,7 +531,11 @@ export class StreamWriter {
    * `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, …), or `ECONNABORTED` on timeout.
    * @see https://docs.python.org/3.13/library/asyncio-stream.html#asyncio.StreamWriter.start_tls
    */
-  async startTls(sslContext: SSLContext, options: StartTlsOptions = {}): Promise<void> {
+  startTls(sslContext: SSLContext, options: StartTlsOptions = {}): Coroutine<void> {
+    return libraryCoroutine("StreamWriter.startTls", this, this.#startTls, null, [sslContext, options]);
+  }
+
+  async #startTls(sslContext: SSLContext, options: StartTlsOptions = {}): Promise<void> {
     if (typeof sslContext !== "object" || (sslContext as unknown) === null) {
       throw new TypeError(
         `sslcontext is expected to be an instance of ssl.SSLContext, got ${reprValue(sslContext)}`,
@@ -547,8 +572,8 @@ export class StreamWriter {
   }
 
   /** Wait until the socket is closed; raise the error that closed it, if any. */
-  waitClosed(): Promise<void> {
-    return this.#conn.waitClosed();
+  waitClosed(): Coroutine<void> {
+    return libraryCoroutine("StreamWriter.waitClosed", this.#conn, this.#conn.waitClosed);
   }
 
   /**
@@ -557,8 +582,9 @@ export class StreamWriter {
    * @throws the reader's exception, if any.
    * @throws {Error} `Connection lost` (`code` `ECONNRESET`) when the stream is closing.
    */
-  drain(): Promise<void> {
-    return this.#conn.drain();
+  drain(): Coroutine<void> {
+    const conn = this.#conn;
+    return libraryCoroutine("StreamWriter.drain", conn, conn.drainSlow, conn.drainFast);
   }
 
   /**
@@ -624,10 +650,18 @@ async function connect(
  * where Python raises `ssl.SSLCertVerificationError`. See docs/differences.md#tls-streams.
  * @see https://docs.python.org/3.13/library/asyncio-stream.html#asyncio.open_connection
  */
-export async function openConnection(
+export function openConnection(
   host: string,
   port: number,
   options: OpenConnectionOptions = {},
+): Coroutine<[StreamReader, StreamWriter]> {
+  return libraryCoroutine("openConnection", undefined, openConnectionNow, null, [host, port, options]);
+}
+
+async function openConnectionNow(
+  host: string,
+  port: number,
+  options: OpenConnectionOptions,
 ): Promise<[StreamReader, StreamWriter]> {
   const { limit, localAddr, happyEyeballsDelay } = options;
   if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
@@ -680,9 +714,16 @@ export interface OpenUnixConnectionOptions extends StreamReaderOptions {
  * Open a Unix socket connection to `path`; return its reader and writer.
  * @see https://docs.python.org/3.13/library/asyncio-stream.html#asyncio.open_unix_connection
  */
-export async function openUnixConnection(
+export function openUnixConnection(
   path: string,
   options: OpenUnixConnectionOptions = {},
+): Coroutine<[StreamReader, StreamWriter]> {
+  return libraryCoroutine("openUnixConnection", undefined, openUnixConnectionNow, null, [path, options]);
+}
+
+async function openUnixConnectionNow(
+  path: string,
+  options: OpenUnixConnectionOptions,
 ): Promise<[StreamReader, StreamWriter]> {
   const { limit } = options;
   if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");

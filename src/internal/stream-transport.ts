@@ -9,6 +9,7 @@ import net from "node:net";
 import { constants as osConstants } from "node:os";
 import tls from "node:tls";
 import type { BaseEventLoop } from "../base-events.ts";
+import { NOT_FAST } from "../coroutines.ts";
 import { logger } from "../debug.ts";
 import { CancelledError } from "../exceptions.ts";
 import type { Future } from "../futures.ts";
@@ -464,11 +465,15 @@ export class Connection implements ReadingTransport {
 
   drain(): Promise<void> {
     // The common case, nothing to wait for, allocates nothing.
-    if (!this.#writePaused && this.reader.exception() === null && !this.isClosing()) return RESOLVED;
-    return this.#drainSlow();
+    if (this.drainFast() !== NOT_FAST) return RESOLVED;
+    return this.drainSlow();
   }
 
-  async #drainSlow(): Promise<void> {
+  /** `StreamWriter.drain()`'s fast path: undefined when there is nothing to wait for. */
+  readonly drainFast = (): undefined | typeof NOT_FAST =>
+    !this.#writePaused && this.reader.exception() === null && !this.isClosing() ? undefined : NOT_FAST;
+
+  readonly drainSlow = async (): Promise<void> => {
     const exc = this.reader.exception();
     if (exc !== null) raise(exc);
     if (this.isClosing()) {
@@ -478,15 +483,15 @@ export class Connection implements ReadingTransport {
     }
     if (!this.#writePaused) return;
     await this.#wait(this.#drainWaiters);
-  }
+  };
 
-  async waitClosed(): Promise<void> {
+  readonly waitClosed = async (): Promise<void> => {
     if (this.lost) {
       if (this.#error !== null) raise(this.#error);
       return;
     }
     await this.#wait(this.#closeWaiters);
-  }
+  };
 
   toString(): string {
     return this[inspectCustom]();
