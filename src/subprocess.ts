@@ -11,6 +11,7 @@ import { constants as osConstants } from "node:os";
 import type { Readable, Writable } from "node:stream";
 import type { BaseEventLoop } from "./base-events.ts";
 import { gather } from "./combinators.ts";
+import { type Coroutine, libraryCoroutine } from "./coroutines.ts";
 import { getRunningLoop } from "./events.ts";
 import type { Future } from "./futures.ts";
 import { addCloseHook } from "./internal/close-hooks.ts";
@@ -112,7 +113,11 @@ class SubprocessStdin {
    * Wait until the buffered data falls below the high-water mark.
    * @throws the pipe's error (`code` `EPIPE`, `ECONNRESET`) once it broke.
    */
-  async drain(): Promise<void> {
+  drain(): Coroutine<void> {
+    return libraryCoroutine("SubprocessStdin.drain", this, this.#drain);
+  }
+
+  async #drain(): Promise<void> {
     if (this.#error === null && !this.#closed) {
       // A pipe destroyed by a failed write reports its error from a Node callback: wait for it
       // (CPython's drain() yields once when the transport is closing).
@@ -153,7 +158,11 @@ class SubprocessStdin {
   }
 
   /** Wait until the pipe is closed. */
-  async waitClosed(): Promise<void> {
+  waitClosed(): Coroutine<void> {
+    return libraryCoroutine("SubprocessStdin.waitClosed", this, this.#waitClosed);
+  }
+
+  async #waitClosed(): Promise<void> {
     if (this.#closed) return;
     const waiter = this.#loop.createFuture<null>();
     this.#closeWaiters.push(waiter);
@@ -240,7 +249,11 @@ export class Process {
    * @remarks With stdout or stderr piped and not read, a chatty child blocks on a full pipe and
    * never exits: use {@link Process.communicate}.
    */
-  async wait(): Promise<number> {
+  wait(): Coroutine<number> {
+    return libraryCoroutine("Process.wait", this, this.#wait);
+  }
+
+  async #wait(): Promise<number> {
     if (this.#returncode !== null) return this.#returncode;
     const waiter = this.#loop.createFuture<number>();
     this.#exitWaiters.push(waiter);
@@ -258,7 +271,11 @@ export class Process {
    * that exits without reading its stdin is not an error (EPIPE and ECONNRESET are ignored).
    * @see https://docs.python.org/3.13/library/asyncio-subprocess.html#asyncio.subprocess.Process.communicate
    */
-  async communicate(input?: Uint8Array | null): Promise<[Buffer | null, Buffer | null]> {
+  communicate(input?: Uint8Array | null): Coroutine<[Buffer | null, Buffer | null]> {
+    return libraryCoroutine("Process.communicate", this, this.#communicate, null, [input]);
+  }
+
+  async #communicate(input?: Uint8Array | null): Promise<[Buffer | null, Buffer | null]> {
     const stdin = this.stdin;
     const stdout = this.stdout;
     const stderr = this.stderr;
@@ -482,7 +499,17 @@ function isPlainObject(value: unknown): value is SubprocessOptions {
  * @throws {RangeError} for text-mode options (`text must be False`, …).
  * @see https://docs.python.org/3.13/library/asyncio-subprocess.html#asyncio.create_subprocess_exec
  */
-export async function createSubprocessExec(
+export function createSubprocessExec(
+  program: string,
+  ...args: [...string[], SubprocessOptions] | string[]
+): Coroutine<Process> {
+  return libraryCoroutine("createSubprocessExec", undefined, createSubprocessExecNow, null, [
+    program,
+    ...args,
+  ]);
+}
+
+async function createSubprocessExecNow(
   program: string,
   ...args: [...string[], SubprocessOptions] | string[]
 ): Promise<Process> {
@@ -513,7 +540,11 @@ export async function createSubprocessExec(
  * @throws {TypeError} `createSubprocessShell() options must be an object, got number`.
  * @see https://docs.python.org/3.13/library/asyncio-subprocess.html#asyncio.create_subprocess_shell
  */
-export async function createSubprocessShell(cmd: string, options: SubprocessOptions = {}): Promise<Process> {
+export function createSubprocessShell(cmd: string, options: SubprocessOptions = {}): Coroutine<Process> {
+  return libraryCoroutine("createSubprocessShell", undefined, createSubprocessShellNow, null, [cmd, options]);
+}
+
+async function createSubprocessShellNow(cmd: string, options: SubprocessOptions): Promise<Process> {
   if (typeof cmd !== "string") throw new RangeError("cmd must be a string");
   // Python's None is null or undefined here: no options.
   const given: unknown = options;

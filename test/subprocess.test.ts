@@ -300,7 +300,7 @@ describe("subprocess", () => {
 
   it("subprocess exec invalid args: a TypeError that says what to pass", (t) =>
     run(t, async (spawn) => {
-      const exec = createSubprocessExec as (...args: unknown[]) => Promise<Process>;
+      const exec = createSubprocessExec as unknown as (...args: unknown[]) => Promise<Process>;
       const cases: [unknown[], string][] = [
         [["echo", null], "createSubprocessExec() args must be strings, got null (argument 2)"],
         [["echo", "a", 1, {}], "createSubprocessExec() args must be strings, got number (argument 3)"],
