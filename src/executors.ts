@@ -6,8 +6,10 @@
  * **Differs from asyncio:** JavaScript threads share no heap, and processes never do. A function
  * travels either by source (`fn.toString()`, evaluated in the worker: it must be self-contained)
  * or by reference (`{ module: import.meta.url, name: "exportName" }`, an exported function of a
- * module the worker imports; `.ts` modules work, as Node 24 strips types). Arguments and results
- * cross by structured clone; an error comes back as an Error keeping its name, message, stack and
+ * module the worker imports; `.ts` modules work, as Node 24 strips types). The worker runs that
+ * module's top level: a job it starts there fails with a RuntimeError (a main script sending its
+ * own export would otherwise start workers without end), so guard a script's top level with
+ * `if (import.meta.main)`. Arguments and results cross by structured clone; an error comes back as an Error keeping its name, message, stack and
  * code. contextvars are not copied to the worker. See docs/differences.md#worker-threads.
  * @see https://docs.python.org/3.13/library/concurrent.futures.html
  * @module
@@ -190,7 +192,7 @@ function processBackend(execArgv: string[]): PoolBackend {
         hooks.exit(cause);
       };
       child.on("message", (message: ReplyMessage | CrashMessage) => {
-        if ("crash" in message) crash = { error: rebuildThrown(message.crash, false, "child process") };
+        if ("crash" in message) crash = { error: rebuildThrown(message.crash, null, "child process") };
         else hooks.reply(message);
       });
       child.on("error", (e: Error) => {
@@ -251,8 +253,16 @@ function processBackend(execArgv: string[]): PoolBackend {
  * (CPython 3.13 lets it run on); see docs/differences.md#executor-cancel-running.
  * @example
  * ```ts
- * await using pool = new asyncio.ProcessPoolExecutor({ maxWorkers: 2 });
- * const n = await pool.submit({ module: import.meta.url, name: "countPrimes" }, 1e7);
+ * export function countPrimes(below: number): number { ... }
+ *
+ * // Each child imports this module to find countPrimes: only the main script runs the rest
+ * // (Python's `if __name__ == "__main__":`).
+ * if (import.meta.main) {
+ *   await asyncio.run(async () => {
+ *     await using pool = new asyncio.ProcessPoolExecutor({ maxWorkers: 2 });
+ *     const n = await pool.submit({ module: import.meta.url, name: "countPrimes" }, 1e7);
+ *   });
+ * }
  * ```
  * @see https://docs.python.org/3.13/library/concurrent.futures.html#processpoolexecutor
  */

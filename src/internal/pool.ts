@@ -12,7 +12,15 @@ import { RuntimeError } from "../exceptions.ts";
 import type { Future } from "../futures.ts";
 import { bindOutsideTasks } from "./context.ts";
 import { inspectCustom } from "./repr.ts";
-import type { ErrorPayload, JobMessage, ReplyMessage, ThrownPayload } from "./run-job.ts";
+import {
+  jobImport,
+  reentryMessage,
+  type ErrorPayload,
+  type FailureHint,
+  type JobMessage,
+  type ReplyMessage,
+  type ThrownPayload,
+} from "./run-job.ts";
 
 /** What a backend is told about its worker. */
 export interface WorkerHooks {
@@ -83,14 +91,15 @@ function closureHint(where: string): string {
 
 /**
  * Rebuild a value thrown in a worker: an Error keeps its name, message, stack and code; another
- * value comes back as it was cloned.
+ * value comes back as it was cloned. With the `reentry` hint it is our RuntimeError.
  */
-export function rebuildThrown(payload: ThrownPayload, closure: boolean, where: string): unknown {
-  return payload.isError ? rebuildError(payload, closure, where) : payload.value;
+export function rebuildThrown(payload: ThrownPayload, hint: FailureHint, where: string): unknown {
+  return payload.isError ? rebuildError(payload, hint, where) : payload.value;
 }
 
-function rebuildError(payload: ErrorPayload, closure: boolean, where: string): Error {
-  const cls = errorClasses[payload.name] ?? Error;
+function rebuildError(payload: ErrorPayload, hint: FailureHint, where: string): Error {
+  const closure = hint === "closure";
+  const cls = hint === "reentry" ? RuntimeError : (errorClasses[payload.name] ?? Error);
   const message = closure ? `${payload.message}: ${closureHint(where)}` : payload.message;
   const err = new cls(message);
   if (err.name !== payload.name) {
@@ -163,10 +172,20 @@ export class PoolExecutor implements Executor {
    * @throws {RuntimeError} `cannot schedule new futures after shutdown`.
    * @throws {BrokenThreadPool | BrokenProcessPool} if a worker ended abruptly.
    * @throws {TypeError} if `fn` is neither a function nor `{ module, name }`.
+   * @throws {RuntimeError} in a worker importing a job's module: the module's top level would
+   * start jobs without end (see docs/io.md#executors).
    */
   submit<F extends (...args: never[]) => unknown>(fn: F, ...args: ArgsOf<F>): Future<ResultOf<F>>;
   submit<R = unknown>(fn: FunctionRef, ...args: unknown[]): Future<R>;
   submit(fn: ExecutorFn<never[]>, ...args: unknown[]): Future {
+    const importing = jobImport.getStore();
+    if (importing !== undefined) {
+      // This worker is importing a job's module, whose top level starts this job: the module
+      // would start one in every worker it runs in, without end. See jobImport in run-job.ts.
+      const error = new RuntimeError(reentryMessage(importing));
+      importing.error ??= error;
+      throw error;
+    }
     if (this.#broken) throw this.#backend.brokenSubmit();
     if (this.#shutdown) throw new RuntimeError("cannot schedule new futures after shutdown");
     const loop = getRunningLoop();
@@ -297,7 +316,7 @@ export class PoolExecutor implements Executor {
         if (job?.id !== reply.id) return;
         slot.job = null;
         if (reply.ok) this.#settle(job, true, reply.result);
-        else this.#settle(job, false, rebuildThrown(reply.error, reply.closure, this.#backend.where));
+        else this.#settle(job, false, rebuildThrown(reply.error, reply.hint, this.#backend.where));
         this.#release(slot);
       }),
       exit: bindOutsideTasks((cause: unknown) => {

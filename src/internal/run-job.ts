@@ -2,10 +2,12 @@
  * The job runner of both executors' workers (a worker thread runs it from worker.ts, a child
  * process from process-worker.ts): it calls the function of a job (sent by source or by reference
  * to a module export) and posts back the result or the error (name, message, stack, code), and
- * the messages they exchange. Arguments and results cross by structured clone. No side effects:
- * the executors import it too.
+ * the messages they exchange. Arguments and results cross by structured clone. Its only side
+ * effect is the shared {@link jobImport} storage: the executors import it too.
  * @module
  */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { isMainThread } from "node:worker_threads";
 
 /** A job, as posted by the executor. */
 export interface JobMessage {
@@ -29,10 +31,53 @@ export interface ErrorPayload {
 /** A thrown value as posted back: an Error's parts, or a value that is not an Error. */
 export type ThrownPayload = ErrorPayload | { isError: false; value: unknown };
 
+/**
+ * Why a job failed, when the executor can say more than the error: `closure`, a function sent by
+ * source used a variable of its enclosing scope; `reentry`, the job's module started a job while
+ * the worker imported it (see {@link jobImport}).
+ */
+export type FailureHint = "closure" | "reentry" | null;
+
 /** What the worker posts back for a job. */
 export type ReplyMessage =
   | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: ThrownPayload; closure: boolean };
+  | { id: number; ok: false; error: ThrownPayload; hint: FailureHint };
+
+/** A worker importing the module of a job sent by reference, while its top level runs. */
+export interface JobImport {
+  readonly module: string;
+  readonly name: string;
+  /** "worker thread" or "child process": the worker doing the import. */
+  readonly where: string;
+  /** The error of the first job started from the import's code (the executors set it). */
+  error: Error | null;
+}
+
+/**
+ * Set in a worker while it imports a job's module, and in everything that module's top level
+ * starts (AsyncLocalStorage follows timers and promises). A job started there is refused: it
+ * comes from a script whose top level runs again in each worker (each worker would import it,
+ * start a job, and so on without end), as CPython's multiprocessing refuses to start a process
+ * while a child bootstraps by importing the main module (spawn.py `_check_not_importing_main`).
+ * Shared through the global registry, so that two copies of the package agree.
+ */
+export const jobImport: AsyncLocalStorage<JobImport> = ((
+  globalThis as { [key: symbol]: AsyncLocalStorage<JobImport> | undefined }
+)[Symbol.for("asyncio-ts.jobImport")] ??= new AsyncLocalStorage<JobImport>());
+
+/** The message of the RuntimeError that refuses a job started during a {@link jobImport}. */
+export function reentryMessage(state: JobImport): string {
+  const guard =
+    state.where === "worker thread"
+      ? "if (isMainThread) from node:worker_threads, or if (import.meta.main)"
+      : "if (import.meta.main)";
+  return (
+    `a ${state.where} importing ${state.module} to run ${JSON.stringify(state.name)} started another ` +
+    `job: the module's top level runs again in each ${state.where} and would start workers without ` +
+    `end; move ${JSON.stringify(state.name)} to a module of its own, or guard the script's top ` +
+    `level with ${guard}`
+  );
+}
 
 /** What a child process posts before it exits on an uncaught error (the cause of the broken pool). */
 export interface CrashMessage {
@@ -62,6 +107,9 @@ function evaluate(source: string): AnyFn {
   return fn;
 }
 
+/** The errors of jobs started while their worker imported a job's module (see {@link jobImport}). */
+const refusedImports = new WeakSet<Error>();
+
 /** Functions sent by reference, by module and export name: the import is done once. */
 const byReference = new Map<string, AnyFn>();
 
@@ -70,7 +118,27 @@ async function resolveFn(job: JobMessage): Promise<AnyFn> {
   const key = `${job.name ?? ""}\0${job.module ?? ""}`;
   const known = byReference.get(key);
   if (known !== undefined) return known;
-  const mod = (await import(job.module ?? "")) as Record<string, unknown>;
+  const state: JobImport = {
+    module: job.module ?? "",
+    name: job.name ?? "",
+    where: isMainThread ? "child process" : "worker thread",
+    error: null,
+  };
+  const imported = jobImport.run(state, () => import(state.module) as Promise<Record<string, unknown>>);
+  // Even when the module's code caught the refusal, the job fails with it.
+  const refused = (): void => {
+    if (state.error === null) return;
+    refusedImports.add(state.error);
+    throw state.error;
+  };
+  let mod: Record<string, unknown>;
+  try {
+    mod = await imported;
+  } catch (e) {
+    refused();
+    throw e;
+  }
+  refused();
   const fn = mod[job.name ?? ""];
   if (typeof fn !== "function") {
     throw new TypeError(`${job.module ?? ""} has no exported function named ${JSON.stringify(job.name)}`);
@@ -116,15 +184,20 @@ async function flushStdio(): Promise<void> {
  * with that error.
  */
 export async function runJob(job: JobMessage, post: (reply: ReplyMessage) => void): Promise<void> {
-  let outcome: { ok: true; result: unknown } | { ok: false; error: unknown; closure: boolean };
+  let outcome: { ok: true; result: unknown } | { ok: false; error: unknown; hint: FailureHint };
   let calling = false;
   try {
     const fn = await resolveFn(job);
     calling = true;
     outcome = { ok: true, result: await fn(...job.args) };
   } catch (e) {
-    const closure = calling && job.source !== null && e instanceof ReferenceError;
-    outcome = { ok: false, error: e, closure };
+    const hint =
+      e instanceof Error && refusedImports.has(e)
+        ? "reentry"
+        : calling && job.source !== null && e instanceof ReferenceError
+          ? "closure"
+          : null;
+    outcome = { ok: false, error: e, hint };
   }
   await flushStdio();
   if (outcome.ok) {
@@ -132,15 +205,15 @@ export async function runJob(job: JobMessage, post: (reply: ReplyMessage) => voi
       post({ id: job.id, ok: true, result: outcome.result });
       return;
     } catch (e) {
-      outcome = { ok: false, error: e, closure: false };
+      outcome = { ok: false, error: e, hint: null };
     }
   }
-  const { error, closure } = outcome;
+  const { error, hint } = outcome;
   try {
-    post({ id: job.id, ok: false, error: errorPayload(error), closure });
+    post({ id: job.id, ok: false, error: errorPayload(error), hint });
   } catch {
     // The thrown value does not survive a structured clone: send what it prints as.
-    post({ id: job.id, ok: false, error: errorPayload(new Error(String(error))), closure });
+    post({ id: job.id, ok: false, error: errorPayload(new Error(String(error))), hint });
   }
 }
 

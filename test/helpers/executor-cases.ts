@@ -323,6 +323,52 @@ export function executorCases(spec: ExecutorSpec): void {
     });
   });
 
+  describe(`${spec.name}: a main script that sends its own export by reference`, { timeout: 30_000 }, () => {
+    const fixture = fileURLToPath(new URL("../fixtures/self-submit.ts", import.meta.url));
+    const run = (guard: string): Promise<{ code: number; stdout: string; stderr: string }> =>
+      new Promise((resolve, reject) => {
+        execFile(
+          process.execPath,
+          [fixture],
+          // Unguarded and undetected, it would start workers until this timeout kills it.
+          { timeout: 15_000, env: { ...process.env, FIXTURE_POOL: spec.fixtureArg, FIXTURE_GUARD: guard } },
+          (error, stdout, stderr) => {
+            if (error?.killed === true) reject(new Error(`still running after 15 s:\n${stdout}${stderr}`));
+            else resolve({ code: typeof error?.code === "number" ? error.code : 0, stdout, stderr });
+          },
+        );
+      });
+
+    it("unguarded, it fails at once with a RuntimeError that says what to do, instead of starting workers without end", async () => {
+      const { code, stdout, stderr } = await run("");
+      assert.equal(code, 1, stderr);
+      const url = new URL("../fixtures/self-submit.ts", import.meta.url).href;
+      const guard =
+        spec.where === "worker thread"
+          ? "if (isMainThread) from node:worker_threads, or if (import.meta.main)"
+          : "if (import.meta.main)";
+      const message =
+        `a ${spec.where} importing ${url} to run "double" started another job: the module's top level ` +
+        `runs again in each ${spec.where} and would start workers without end; move "double" to a ` +
+        `module of its own, or guard the script's top level with ${guard}`;
+      const line = stderr.split("\n").find((l) => l.startsWith("RuntimeError: "));
+      assert.equal(line, `RuntimeError: ${message}`, stderr);
+      assert.match(stderr, /code: 'ERR_ASYNCIO_RUNTIME'/);
+      // The script ran in the main thread and in one worker, which refused to go further.
+      const runs = stdout.split("\n").filter((l) => l.startsWith("top level ran"));
+      assert.ok(runs.length >= 1 && runs.length <= 2, stdout);
+      assert.doesNotMatch(stdout, /result/);
+    });
+
+    it("guarded, it runs", async () => {
+      const guard = spec.where === "worker thread" ? "isMainThread" : "import.meta.main";
+      const { code, stdout, stderr } = await run(guard);
+      assert.equal(code, 0, stderr);
+      assert.equal(stderr, "");
+      assert.match(stdout, /^result 42$/m);
+    });
+  });
+
   describe(`${spec.name}: shared fault cases`, { timeout: 30_000 }, () => {
     it("a job that calls process.exit fails its job and the pending ones with a broken pool", async (t) => {
       const p = pool(t, 2);
