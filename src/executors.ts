@@ -9,8 +9,10 @@
  * module the worker imports; `.ts` modules work, as Node 24 strips types). The worker runs that
  * module's top level: a job it starts there fails with a RuntimeError (a main script sending its
  * own export would otherwise start workers without end), so guard a script's top level with
- * `if (import.meta.main)`. Arguments and results cross by structured clone; an error comes back as an Error keeping its name, message, stack and
- * code. contextvars are not copied to the worker. See docs/differences.md#worker-threads.
+ * `if (import.meta.main)`. Arguments and results cross by structured clone; what a job throws
+ * comes back as far as a clone allows (an Error keeps its class, message, stack, cause and own
+ * properties; see docs/io.md#executors). contextvars are not copied to the worker. See
+ * docs/differences.md#worker-threads.
  * @see https://docs.python.org/3.13/library/concurrent.futures.html
  * @module
  */

@@ -90,8 +90,10 @@ function closureHint(where: string): string {
 }
 
 /**
- * Rebuild a value thrown in a worker: an Error keeps its name, message, stack and code; another
- * value comes back as it was cloned. With the `reentry` hint it is our RuntimeError.
+ * Rebuild a value thrown in a worker (see `errorPayload` in run-job.ts): an Error keeps its class
+ * (of the built-in ones; else its name), message, stack, cause, an AggregateError's errors and
+ * its own properties that survive a structured clone; another value comes back as it was cloned.
+ * With the `reentry` hint it is our RuntimeError.
  */
 export function rebuildThrown(payload: ThrownPayload, hint: FailureHint, where: string): unknown {
   return payload.isError ? rebuildError(payload, hint, where) : payload.value;
@@ -99,18 +101,23 @@ export function rebuildThrown(payload: ThrownPayload, hint: FailureHint, where: 
 
 function rebuildError(payload: ErrorPayload, hint: FailureHint, where: string): Error {
   const closure = hint === "closure";
-  const cls = hint === "reentry" ? RuntimeError : (errorClasses[payload.name] ?? Error);
   const message = closure ? `${payload.message}: ${closureHint(where)}` : payload.message;
-  const err = new cls(message);
-  if (err.name !== payload.name) {
-    Object.defineProperty(err, "name", { value: payload.name, writable: true, configurable: true });
-  }
+  const errors = payload.errors?.map((e) => rebuildThrown(e, null, where));
+  let err: Error;
+  if (hint === "reentry") err = new RuntimeError(message);
+  else if (payload.name === "AggregateError" && errors !== undefined)
+    err = new AggregateError(errors, message);
+  else err = new (errorClasses[payload.name] ?? Error)(message);
+  const define = (key: string, value: unknown, enumerable: boolean): void => {
+    Object.defineProperty(err, key, { value, writable: true, enumerable, configurable: true });
+  };
+  if (err.name !== payload.name) define("name", payload.name, false);
   if (payload.stack !== undefined) {
     err.stack = closure ? payload.stack.replace(payload.message, message) : payload.stack;
   }
-  if (payload.code !== undefined) {
-    Object.defineProperty(err, "code", { value: payload.code, writable: true, configurable: true });
-  }
+  if (payload.cause !== undefined) define("cause", rebuildThrown(payload.cause, null, where), false);
+  if (errors !== undefined && !(err instanceof AggregateError)) define("errors", errors, false);
+  for (const [key, value] of Object.entries(payload.props)) define(key, value, true);
   return err;
 }
 

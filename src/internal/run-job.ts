@@ -1,8 +1,8 @@
 /**
  * The job runner of both executors' workers (a worker thread runs it from worker.ts, a child
  * process from process-worker.ts): it calls the function of a job (sent by source or by reference
- * to a module export) and posts back the result or the error (name, message, stack, code), and
- * the messages they exchange. Arguments and results cross by structured clone. Its only side
+ * to a module export) and posts back the result or the error (see {@link errorPayload}), and the
+ * messages they exchange. Arguments and results cross by structured clone. Its only side
  * effect is the shared {@link jobImport} storage: the executors import it too.
  * @module
  */
@@ -19,13 +19,21 @@ export interface JobMessage {
   args: unknown[];
 }
 
-/** An error, as posted back (Error objects lose their class and own properties in a clone). */
+/**
+ * An error, as posted back: a structured clone keeps only the name (of the built-in classes),
+ * message and stack of an Error, so its parts travel one by one.
+ */
 export interface ErrorPayload {
   isError: true;
   name: string;
   message: string;
   stack: string | undefined;
-  code: unknown;
+  /** Its own enumerable properties (`code`, `errno`, …), each that survives a structured clone. */
+  props: Record<string, unknown>;
+  /** Its `cause`, when it has one. */
+  cause?: ThrownPayload;
+  /** An AggregateError's `errors`. */
+  errors?: ThrownPayload[];
 }
 
 /** A thrown value as posted back: an Error's parts, or a value that is not an Error. */
@@ -147,18 +155,61 @@ async function resolveFn(job: JobMessage): Promise<AnyFn> {
   return fn as AnyFn;
 }
 
-/** A thrown value, made fit for a structured clone (which drops an Error's class and own properties). */
-export function errorPayload(e: unknown): ThrownPayload {
+/** Whether `value` survives a structured clone. */
+function cloneable(value: unknown): boolean {
+  try {
+    structuredClone(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The own enumerable properties of `obj` that survive a structured clone, but those of `skip`. */
+function cloneableProps(obj: object, skip: ReadonlySet<string>): Record<string, unknown> {
+  const props: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(obj)) {
+    if (!skip.has(key) && cloneable(value)) props[key] = value;
+  }
+  return props;
+}
+
+/** What an Error's payload carries apart from its properties. */
+const ERROR_PARTS: ReadonlySet<string> = new Set(["name", "message", "stack", "cause", "errors"]);
+
+/** How deep causes and an AggregateError's errors are followed (a cause may be a cycle). */
+const MAX_DEPTH = 8;
+
+/**
+ * A thrown value, made fit for a structured clone, which drops an Error's class and own
+ * properties and refuses a value holding a function: an Error travels as its name, message,
+ * stack, cause, an AggregateError's errors and each own property that survives a clone; a value
+ * that survives a clone travels as is; another object as its own properties that survive one;
+ * anything else (a function, a symbol) as an Error of what it prints as.
+ */
+export function errorPayload(e: unknown, depth = 0): ThrownPayload {
   if (e instanceof Error) {
-    return {
+    const props = cloneableProps(e, ERROR_PARTS);
+    // DOMException's code is a getter of its prototype.
+    const code = (e as { code?: unknown }).code;
+    if (!("code" in props) && code !== undefined && cloneable(code)) props.code = code;
+    const payload: ErrorPayload = {
       isError: true,
       name: e.name,
       message: e.message,
-      stack: e.stack,
-      code: (e as { code?: unknown }).code,
+      stack: typeof e.stack === "string" ? e.stack : undefined,
+      props,
     };
+    if (depth < MAX_DEPTH) {
+      if (Object.hasOwn(e, "cause")) payload.cause = errorPayload(e.cause, depth + 1);
+      const errors = (e as { errors?: unknown }).errors;
+      if (Array.isArray(errors)) payload.errors = errors.map((x: unknown) => errorPayload(x, depth + 1));
+    }
+    return payload;
   }
-  return { isError: false, value: e };
+  if (cloneable(e)) return { isError: false, value: e };
+  if (typeof e === "object" && e !== null) return { isError: false, value: cloneableProps(e, new Set()) };
+  return errorPayload(new Error(String(e)), depth);
 }
 
 /**
@@ -179,7 +230,7 @@ async function flushStdio(): Promise<void> {
 }
 
 /**
- * Run one job and post its reply: the result, or the error (name, message, stack, code). `post`
+ * Run one job and post its reply: the result, or the error (see {@link errorPayload}). `post`
  * throws a DataCloneError when the reply does not survive a structured clone; the job then fails
  * with that error.
  */

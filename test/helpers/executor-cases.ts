@@ -194,11 +194,85 @@ export function executorCases(spec: ExecutorSpec): void {
               throw { code: 7 };
             }),
           ),
-          (e: unknown) => (e as { code: number }).code === 7,
+          (e: unknown) => {
+            assert.deepEqual(e, { code: 7 });
+            return true;
+          },
         );
         // Nothing broke: the same worker takes the next job.
         assert.deepEqual(await p.submit<WorkerId>(whoAmI), me);
         assert.equal(p.broken, false);
+      });
+    });
+
+    it("a thrown value comes back as far as structured clone allows", async (t) => {
+      const p = pool(t, 1);
+      /** The value the job `fn` throws, as it comes back. */
+      const thrown = async <A extends unknown[]>(fn: (...args: A) => never, ...args: A): Promise<unknown> => {
+        try {
+          await p.submit(fn, ...args);
+        } catch (e) {
+          return e;
+        }
+        assert.fail("the job did not fail");
+      };
+      await asyncio.run(async () => {
+        // An object keeps each property a clone keeps (a method is dropped), no longer
+        // Error("[object Object]").
+        assert.deepEqual(
+          await thrown(() => {
+            // eslint-disable-next-line @typescript-eslint/only-throw-error
+            throw { code: 1, detail: { retry: [1, 2] }, again() {} };
+          }),
+          { code: 1, detail: { retry: [1, 2] } },
+        );
+        for (const value of [42, "text", [1, { a: 2 }], new Map([["k", 1]])]) {
+          const rethrow = (v: unknown): never => {
+            throw v;
+          };
+          assert.deepEqual(await thrown(rethrow, value), value);
+        }
+        // A symbol cannot be cloned at all: an Error of what it prints as.
+        const sym = await thrown(() => {
+          // eslint-disable-next-line @typescript-eslint/only-throw-error
+          throw Symbol("s");
+        });
+        assert.ok(sym instanceof Error);
+        assert.equal(sym.message, "Symbol(s)");
+        // An Error keeps its own properties that a clone keeps, its cause and an AggregateError's errors.
+        const e = await thrown(() => {
+          const err = new Error("open failed", { cause: new RangeError("inner", { cause: { why: "x" } }) });
+          throw Object.assign(err, { errno: -2, syscall: "open", path: "/nope", info: { n: [1] }, fn() {} });
+        });
+        assert.ok(e instanceof Error);
+        assert.equal(e.message, "open failed");
+        assert.deepEqual(Object.fromEntries(Object.entries(e)), {
+          errno: -2,
+          syscall: "open",
+          path: "/nope",
+          info: { n: [1] },
+        });
+        assert.ok(e.cause instanceof RangeError);
+        assert.equal(e.cause.message, "inner");
+        assert.deepEqual(e.cause.cause, { why: "x" });
+        const agg = await thrown(() => {
+          throw new AggregateError([new TypeError("a"), { code: 2 }], "many");
+        });
+        assert.ok(agg instanceof AggregateError);
+        assert.equal(agg.message, "many");
+        assert.equal(agg.errors.length, 2);
+        assert.ok(agg.errors[0] instanceof TypeError);
+        assert.equal(agg.errors[0].message, "a");
+        assert.deepEqual(agg.errors[1], { code: 2 });
+        // A cause that is a cycle is followed only so deep.
+        const cyclic = await thrown(() => {
+          const err = new Error("loop");
+          err.cause = err;
+          throw err;
+        });
+        let depth = 0;
+        for (let c: unknown = cyclic; c instanceof Error; c = c.cause) depth++;
+        assert.equal(depth, 9);
       });
     });
 
