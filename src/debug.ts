@@ -125,6 +125,18 @@ export function trackCoroutine(coro: object, view: TrackView): string | null {
   if (list.items.length >= list.limit) compact(list);
   if (loop !== null ? !loop.getDebug() : !debugFromEnv()) return null;
   const holder: { stack?: string } = {};
+  // Deep enough that the caller's frames remain once the library's are left out.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 80;
   Error.captureStackTrace(holder, trackCoroutine);
-  return (holder.stack ?? "").split("\n").slice(2).reverse().join("\n");
+  Error.stackTraceLimit = limit;
+  // The library's own frames (the Coroutine, `Queue.get`) say nothing about where it was made.
+  const frames = (holder.stack ?? "").split("\n").slice(1);
+  return frames
+    .filter((line) => !line.includes(LIBRARY_DIR))
+    .reverse()
+    .join("\n");
 }
+
+/** This module's folder: every frame of the library's own code is under it. */
+const LIBRARY_DIR = new URL(".", import.meta.url).href;

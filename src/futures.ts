@@ -20,8 +20,10 @@ import {
   kSetResult,
   kStepEnded,
   kTakeMustCancel,
+  kReportUnretrieved,
   kUnretrieved,
 } from "./internal/symbols.ts";
+import { addCloseHook } from "./internal/close-hooks.ts";
 import type { Task } from "./tasks.ts";
 
 const PENDING = 0;
@@ -44,13 +46,38 @@ const neverRetrieved = new FinalizationRegistry<{
   exception: unknown;
   repr: string;
   kind: string;
+  ref: WeakRef<Future>;
 }>((held) => {
+  unretrievedByLoop.get(held.loop)?.delete(held.ref);
   held.loop.callExceptionHandler({
     message: `${held.kind} exception was never retrieved`,
     exception: held.exception,
     future: held.repr,
   });
 });
+
+/**
+ * Per loop, the futures whose exception nobody retrieved yet (weakly): what the collector has not
+ * reported by the time the loop closes is reported then (CPython's reference counting reports
+ * at once; a short program would otherwise print nothing).
+ */
+const unretrievedByLoop = new WeakMap<BaseEventLoop, Set<WeakRef<Future>>>();
+
+function trackUnretrieved(loop: BaseEventLoop, fut: Future): WeakRef<Future> {
+  let set = unretrievedByLoop.get(loop);
+  if (set === undefined) {
+    const made = new Set<WeakRef<Future>>();
+    set = made;
+    unretrievedByLoop.set(loop, made);
+    addCloseHook(loop, () => {
+      unretrievedByLoop.delete(loop);
+      for (const ref of made) ref.deref()?.[kReportUnretrieved]();
+    });
+  }
+  const ref = new WeakRef(fut);
+  set.add(ref);
+  return ref;
+}
 
 /**
  * A Future represents an eventual result of an asynchronous operation. It is a thenable (not a
@@ -67,6 +94,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #cb0: CallbackEntry | null = null;
   #cbs: CallbackEntry[] | null = null;
   #logTraceback = false;
+  #unretrievedRef: WeakRef<Future> | null = null;
 
   /**
    * @param options.loop the loop the future belongs to; by default the running loop, bound when
@@ -251,9 +279,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
         // receivers of its frames (this task among them): format it now, or the future could never
         // be collected and the report would never come.
         if (exc instanceof Error) exc.stack?.toString();
+        const ref = trackUnretrieved(loop, this);
+        this.#unretrievedRef = ref;
         neverRetrieved.register(
           this,
-          { loop, exception: exc, repr: reprValue(this), kind: this.constructor.name },
+          { loop, exception: exc, repr: reprValue(this), kind: this.constructor.name, ref },
           this,
         );
       }
@@ -317,8 +347,29 @@ export class Future<T = unknown> implements PromiseLike<T> {
       this.#logTraceback = false;
       const track = this.#loop?.[kUnretrieved] ?? null;
       if (track !== null) track.delete(this);
-      else neverRetrieved.unregister(this);
+      else this.#untrack();
     }
+  }
+
+  #untrack(): void {
+    neverRetrieved.unregister(this);
+    const ref = this.#unretrievedRef;
+    if (ref !== null) {
+      this.#unretrievedRef = null;
+      if (this.#loop !== null) unretrievedByLoop.get(this.#loop)?.delete(ref);
+    }
+  }
+
+  /** @internal its loop closes: report the exception now if nobody retrieved it. */
+  [kReportUnretrieved](): void {
+    if (!this.#logTraceback || this.#loop === null) return;
+    this.#logTraceback = false;
+    this.#untrack();
+    this.#loop.callExceptionHandler({
+      message: `${this.constructor.name} exception was never retrieved`,
+      exception: this.#exception,
+      future: this,
+    });
   }
 
   #addEntry(entry: CallbackEntry): void {

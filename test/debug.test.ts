@@ -17,6 +17,56 @@ function runChild(mode: string): { stdout: string; stderr: string; status: numbe
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
+const lostFixture = fileURLToPath(new URL("./fixtures/lost-reports.ts", import.meta.url));
+
+function runLost(mode: string): { stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync(process.execPath, [lostFixture, mode], { encoding: "utf8", timeout: 20_000 });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+describe("lost work is reported when the loop closes, without debug mode or a GC", () => {
+  it("a task exception never retrieved", () => {
+    const r = runLost("unretrieved");
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, "main done\nafter run\n");
+    assert.match(r.stderr, /^Task exception was never retrieved$/m);
+    assert.match(
+      r.stderr,
+      /^future: <Task finished name='Task-\d+' coro=failing\(\) exception=RangeError\('nobody looks at me'\)>$/m,
+    );
+    assert.match(r.stderr, /^RangeError: nobody looks at me$/m);
+    assert.equal(r.stderr.match(/never retrieved/g)?.length, 1);
+  });
+
+  it("coroutines never awaited, named as CPython names them, and only those", () => {
+    const r = runLost("never-awaited");
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, "main done\nafter run\n");
+    assert.deepEqual(r.stderr.trimEnd().split("\n"), [
+      "RuntimeWarning: coroutine 'Queue.get' was never awaited",
+      "RuntimeWarning: coroutine 'Lock.acquire' was never awaited",
+      "RuntimeWarning: coroutine 'helper' was never awaited",
+    ]);
+  });
+
+  it("a coroutine made outside any loop and never awaited is reported at exit", () => {
+    const r = runLost("orphan");
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, "made\n");
+    assert.equal(r.stderr, "RuntimeWarning: coroutine 'helper' was never awaited\n");
+  });
+
+  it("in debug mode the report shows where, most recent call last, without the library's frames", () => {
+    const r = runLost("debug-origin");
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stderr.trimEnd().split("\n");
+    assert.equal(lines[0], "RuntimeWarning: coroutine 'sleep' was never awaited");
+    assert.equal(lines[1], "Coroutine created at (most recent call last)");
+    assert.match(lines.at(-1) ?? "", /lost-reports\.ts:41:\d+\)?$/);
+    assert.ok(!lines.some((l) => l.includes("/src/")), r.stderr);
+  });
+});
+
 describe("debug and lost-work reports", () => {
   it("a task exception never retrieved is reported when the task is collected", () => {
     const r = runChild("unretrieved");

@@ -16,6 +16,8 @@ export const kUnregisterTask = Symbol("asyncio-ts.unregisterTask");
 export const kTimerCancelled = Symbol("asyncio-ts.timerCancelled");
 /** Loop: the virtual-time loop tracks futures whose exception was never retrieved. */
 export const kUnretrieved = Symbol("asyncio-ts.unretrieved");
+/** Future: its loop closes; report an exception nobody retrieved. */
+export const kReportUnretrieved = Symbol("asyncio-ts.reportUnretrieved");
 /** Future: the real state transition of cancel(), which Task.cancel() overrides with a request. */
 export const kCancelFuture = Symbol("asyncio-ts.cancelFuture");
 export const kSetResult = Symbol("asyncio-ts.setResult");
