@@ -21,6 +21,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { BaseEventLoop } from "./base-events.ts";
+import { type Coroutine, libraryCoroutine } from "./coroutines.ts";
 import { getRunningLoop } from "./events.ts";
 import { BrokenProcessPool, BrokenThreadPool, RuntimeError } from "./exceptions.ts";
 import type { Future } from "./futures.ts";
@@ -350,16 +351,22 @@ export async function shutdownDefaultExecutorFor(
 }
 
 /**
- * Run `fn(...args)` on a worker thread of the running loop's default executor; return a Future of
- * its result (Python's `asyncio.to_thread`). See the module notes on how a function travels.
+ * Run `fn(...args)` on a worker thread of the running loop's default executor and return its
+ * result (Python's `asyncio.to_thread`): a coroutine, so nothing is submitted until it is
+ * awaited or wrapped in a task, and cancelling it while the job is queued drops the job. See the
+ * module notes on how a function travels.
  * **Differs from asyncio:** contextvars are not copied (the thread shares no heap).
  * @see https://docs.python.org/3.13/library/asyncio-task.html#asyncio.to_thread
  */
 export function toThread<F extends (...args: never[]) => unknown>(
   fn: F,
   ...args: ArgsOf<F>
-): Future<ResultOf<F>>;
-export function toThread<R = unknown>(fn: FunctionRef, ...args: unknown[]): Future<R>;
-export function toThread(fn: ExecutorFn<never[]>, ...args: unknown[]): Future {
+): Coroutine<ResultOf<F>>;
+export function toThread<R = unknown>(fn: FunctionRef, ...args: unknown[]): Coroutine<R>;
+export function toThread(fn: ExecutorFn<never[]>, ...args: unknown[]): Coroutine {
+  return libraryCoroutine("toThread", undefined, submitToDefault, null, [fn, args]);
+}
+
+function submitToDefault(fn: ExecutorFn<never[]>, args: unknown[]): Future {
   return defaultExecutorFor(getRunningLoop()).submit(fn as FunctionRef, ...args);
 }

@@ -91,7 +91,10 @@ describe("toThread and the default executor", TIMEOUT, () => {
       assert.match(String(executor), /workers=1/);
       await shutdownDefaultExecutorFor(loop);
       assert.throws(() => defaultExecutorFor(loop), { message: "Executor shutdown has been called" });
-      assert.throws(() => toThread(() => 1), RuntimeError);
+      await assert.rejects(
+        toThread(() => 1),
+        RuntimeError,
+      );
       await shutdownDefaultExecutorFor(loop); // again: a no-op
     });
   });
@@ -130,7 +133,7 @@ describe("toThread and the default executor", TIMEOUT, () => {
     try {
       await asyncio.run(async () => {
         const loop = asyncio.getRunningLoop();
-        const job = toThread(blocker, sab);
+        const job = asyncio.createTask(toThread(blocker, sab));
         await asyncio.sleep(0.02);
         await shutdownDefaultExecutorFor(loop, 0.05);
         await asyncio.sleep(0); // process warnings are emitted on the next tick
