@@ -357,7 +357,7 @@ export class BaseEventLoop {
    */
   shutdownAsyncgens(): Coroutine<void> {
     // Nothing is tracked (no sys.set_asyncgen_hooks in JavaScript).
-    return libraryCoroutine("BaseEventLoop.shutdownAsyncgens", this, nothing);
+    return libraryCoroutine("BaseEventLoop.shutdown_asyncgens", this, nothing);
   }
 
   /**
@@ -365,10 +365,13 @@ export class BaseEventLoop {
    * go on), and refuse new ones. Lazy, as every coroutine.
    */
   shutdownDefaultExecutor(timeout?: number | null): Coroutine<void> {
-    return libraryCoroutine("BaseEventLoop.shutdownDefaultExecutor", this, shutdownDefaultExecutorFor, null, [
+    return libraryCoroutine(
+      "BaseEventLoop.shutdown_default_executor",
       this,
-      timeout ?? null,
-    ]);
+      shutdownDefaultExecutorFor,
+      null,
+      [this, timeout ?? null],
+    );
   }
 
   /**

@@ -270,6 +270,7 @@ function releaseWaiter(waiter: Future<null>): void {
  * @see https://docs.python.org/3.13/library/asyncio-task.html#asyncio.wait_for
  */
 export const waitFor: <T>(aw: AwaitableLike<T>, timeout: number | null) => Coroutine<T> = coroutine(
+  "wait_for",
   async function waitFor<T>(aw: AwaitableLike<T>, timeoutSec: number | null): Promise<T> {
     if (timeoutSec !== null && timeoutSec <= 0) {
       const fut = ensureFuture(aw);

@@ -142,7 +142,8 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
       this.#begin();
       const fast = this.#fast;
       if (fast !== null) {
-        const v = fast.apply(this.#thisArg, this.#args as never[]);
+        const args = this.#args;
+        const v = args === NO_ARGS ? fast.call(this.#thisArg) : fast.apply(this.#thisArg, args as never[]);
         // Completed at once: no async frame, no promise (an uncontended acquire, a non-empty get).
         if (v !== NOT_FAST) return settleNow(true, v, onFulfilled, onRejected) as Promise<R1 | R2>;
       }

@@ -364,7 +364,7 @@ export function toThread<F extends (...args: never[]) => unknown>(
 ): Coroutine<ResultOf<F>>;
 export function toThread<R = unknown>(fn: FunctionRef, ...args: unknown[]): Coroutine<R>;
 export function toThread(fn: ExecutorFn<never[]>, ...args: unknown[]): Coroutine {
-  return libraryCoroutine("toThread", undefined, submitToDefault, null, [fn, args]);
+  return libraryCoroutine("to_thread", undefined, submitToDefault, null, [fn, args]);
 }
 
 function submitToDefault(fn: ExecutorFn<never[]>, args: unknown[]): Future {

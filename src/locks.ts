@@ -287,7 +287,7 @@ export class Condition extends ContextManager {
     if (typeof predicate !== "function") {
       throw new TypeError(`waitFor() needs a predicate function, got ${reprValue(predicate)}`);
     }
-    return libraryCoroutine("Condition.waitFor", this, this.#waitFor, null, [predicate]);
+    return libraryCoroutine("Condition.wait_for", this, this.#waitFor, null, [predicate]);
   }
 
   async #waitFor<T>(predicate: () => T): Promise<T> {

@@ -206,7 +206,7 @@ export class Server {
    * @throws {RuntimeError} `server <Server ...> is closed`.
    */
   startServing(): Coroutine<void> {
-    return libraryCoroutine("Server.startServing", this, this.#startServing);
+    return libraryCoroutine("Server.start_serving", this, this.#startServing);
   }
 
   async #startServing(): Promise<void> {
@@ -239,7 +239,7 @@ export class Server {
 
   /** Wait until the server is closed and all its connections are gone. */
   waitClosed(): Coroutine<void> {
-    return libraryCoroutine("Server.waitClosed", this, this.#waitClosed);
+    return libraryCoroutine("Server.wait_closed", this, this.#waitClosed);
   }
 
   async #waitClosed(): Promise<void> {
@@ -254,7 +254,7 @@ export class Server {
    * @throws {RuntimeError} when already serving forever, or when closed.
    */
   serveForever(): Coroutine<never> {
-    return libraryCoroutine("Server.serveForever", this, this.#serveForever);
+    return libraryCoroutine("Server.serve_forever", this, this.#serveForever);
   }
 
   async #serveForever(): Promise<never> {
@@ -353,7 +353,7 @@ export function startServer(
   port: number,
   options: StartServerOptions = {},
 ): Coroutine<Server> {
-  return libraryCoroutine("startServer", undefined, startServerNow, null, [
+  return libraryCoroutine("start_server", undefined, startServerNow, null, [
     clientConnected,
     host,
     port,
@@ -399,7 +399,7 @@ export function startUnixServer(
   path: string,
   options: StartServerOptions = {},
 ): Coroutine<Server> {
-  return libraryCoroutine("startUnixServer", undefined, startUnixServerNow, null, [
+  return libraryCoroutine("start_unix_server", undefined, startUnixServerNow, null, [
     clientConnected,
     path,
     options,

@@ -532,7 +532,7 @@ export class StreamWriter {
    * @see https://docs.python.org/3.13/library/asyncio-stream.html#asyncio.StreamWriter.start_tls
    */
   startTls(sslContext: SSLContext, options: StartTlsOptions = {}): Coroutine<void> {
-    return libraryCoroutine("StreamWriter.startTls", this, this.#startTls, null, [sslContext, options]);
+    return libraryCoroutine("StreamWriter.start_tls", this, this.#startTls, null, [sslContext, options]);
   }
 
   async #startTls(sslContext: SSLContext, options: StartTlsOptions = {}): Promise<void> {
@@ -573,7 +573,7 @@ export class StreamWriter {
 
   /** Wait until the socket is closed; raise the error that closed it, if any. */
   waitClosed(): Coroutine<void> {
-    return libraryCoroutine("StreamWriter.waitClosed", this.#conn, this.#conn.waitClosed);
+    return libraryCoroutine("StreamWriter.wait_closed", this.#conn, this.#conn.waitClosed);
   }
 
   /**
@@ -655,7 +655,7 @@ export function openConnection(
   port: number,
   options: OpenConnectionOptions = {},
 ): Coroutine<[StreamReader, StreamWriter]> {
-  return libraryCoroutine("openConnection", undefined, openConnectionNow, null, [host, port, options]);
+  return libraryCoroutine("open_connection", undefined, openConnectionNow, null, [host, port, options]);
 }
 
 async function openConnectionNow(
@@ -718,7 +718,7 @@ export function openUnixConnection(
   path: string,
   options: OpenUnixConnectionOptions = {},
 ): Coroutine<[StreamReader, StreamWriter]> {
-  return libraryCoroutine("openUnixConnection", undefined, openUnixConnectionNow, null, [path, options]);
+  return libraryCoroutine("open_unix_connection", undefined, openUnixConnectionNow, null, [path, options]);
 }
 
 async function openUnixConnectionNow(

@@ -114,7 +114,7 @@ class SubprocessStdin {
    * @throws the pipe's error (`code` `EPIPE`, `ECONNRESET`) once it broke.
    */
   drain(): Coroutine<void> {
-    return libraryCoroutine("SubprocessStdin.drain", this, this.#drain);
+    return libraryCoroutine("StreamWriter.drain", this, this.#drain);
   }
 
   async #drain(): Promise<void> {
@@ -159,7 +159,7 @@ class SubprocessStdin {
 
   /** Wait until the pipe is closed. */
   waitClosed(): Coroutine<void> {
-    return libraryCoroutine("SubprocessStdin.waitClosed", this, this.#waitClosed);
+    return libraryCoroutine("StreamWriter.wait_closed", this, this.#waitClosed);
   }
 
   async #waitClosed(): Promise<void> {
@@ -503,7 +503,7 @@ export function createSubprocessExec(
   program: string,
   ...args: [...string[], SubprocessOptions] | string[]
 ): Coroutine<Process> {
-  return libraryCoroutine("createSubprocessExec", undefined, createSubprocessExecNow, null, [
+  return libraryCoroutine("create_subprocess_exec", undefined, createSubprocessExecNow, null, [
     program,
     ...args,
   ]);
@@ -541,7 +541,10 @@ async function createSubprocessExecNow(
  * @see https://docs.python.org/3.13/library/asyncio-subprocess.html#asyncio.create_subprocess_shell
  */
 export function createSubprocessShell(cmd: string, options: SubprocessOptions = {}): Coroutine<Process> {
-  return libraryCoroutine("createSubprocessShell", undefined, createSubprocessShellNow, null, [cmd, options]);
+  return libraryCoroutine("create_subprocess_shell", undefined, createSubprocessShellNow, null, [
+    cmd,
+    options,
+  ]);
 }
 
 async function createSubprocessShellNow(cmd: string, options: SubprocessOptions): Promise<Process> {
