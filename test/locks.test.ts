@@ -64,6 +64,28 @@ forEachLoop("Lock", (run) => {
       assert.equal(String(new asyncio.Barrier(2)), "<asyncio.locks.Barrier object [filling, waiters:0/2]>");
     }));
 
+  it("condition with a lock that is not a Lock: a TypeError that says what to pass", () =>
+    // CPython 3.13: Condition(42) fails later with AttributeError ('int' object has no attribute
+    // 'locked'); here at once, saying what was expected.
+    run(async () => {
+      for (const [bad, shown] of [
+        [42, "42"],
+        [new asyncio.Semaphore(), "<asyncio.locks.Semaphore object [unlocked, value:1]>"],
+      ] as const) {
+        assert.throws(() => new asyncio.Condition(bad as unknown as asyncio.Lock), {
+          name: "TypeError",
+          message: `Condition() lock must be an asyncio Lock, got ${shown}`,
+        });
+      }
+      // None (null or undefined) is a new Lock, as in CPython.
+      assert.equal(new asyncio.Condition(null).locked(), false);
+      const lock = new asyncio.Lock();
+      const cond = new asyncio.Condition(lock);
+      await cond.acquire();
+      assert.equal(lock.locked(), true);
+      cond.release();
+    }));
+
   it("differs: a lock is not awaitable", () =>
     // CPython: `await lock` and `with await lock:` raise TypeError ("object Lock can't be used in
     // 'await' expression"). A JavaScript `await` of a non-thenable returns the value itself; the

@@ -1,0 +1,46 @@
+// Type-only checks (issue 8, item 3), compiled by `tsc --noEmit` in `npm run check`, never run:
+// what createTask refuses at run time does not type-check, and the library's async methods are
+// typed as the lazy Coroutines they return.
+import * as asyncio from "../../src/index.ts";
+
+declare const q: asyncio.Queue<number>;
+declare const lock: asyncio.Lock;
+declare const barrier: asyncio.Barrier;
+declare const reader: asyncio.StreamReader;
+declare function fetchSomething(): Promise<string>;
+
+export function checks(): void {
+  // A running promise cannot be owned by a task: a TypeError at run time, and a type error here.
+  // @ts-expect-error -- a running Promise is not a TaskBody
+  asyncio.createTask(fetchSomething());
+  // @ts-expect-error -- nor an async function's call
+  asyncio.createTask((async () => 1)());
+  // @ts-expect-error -- ensureFuture(() => ...) is fine, but a Task needs no promise
+  new asyncio.Task(Promise.resolve(1));
+
+  // What CPython's docs write: the library's own coroutines, as tasks.
+  const t1: asyncio.Task<number> = asyncio.createTask(q.get());
+  const t2: asyncio.Task<number> = asyncio.createTask(barrier.wait());
+  const t3: asyncio.Task<true> = asyncio.createTask(lock.acquire());
+  const t4: asyncio.Task<Buffer> = asyncio.createTask(reader.readline());
+  const t5: asyncio.Task<[asyncio.StreamReader, asyncio.StreamWriter]> = asyncio.createTask(
+    asyncio.openConnection("127.0.0.1", 8888),
+  );
+  const t6: asyncio.Task<string> = asyncio.createTask(asyncio.sleep(1, "x"));
+  // A function returning a promise runs in the task: still fine.
+  const t7: asyncio.Task<string> = asyncio.createTask(() => fetchSomething());
+  for (const t of [t1, t2, t3, t4, t5, t6, t7]) t.cancel();
+
+  // The library's async methods return Coroutines (lazy), not Promises.
+  const c1: asyncio.Coroutine<number> = q.get();
+  const c2: asyncio.Coroutine<void> = q.put(1);
+  const c3: asyncio.Coroutine<true> = lock.acquire();
+  const c4: asyncio.Coroutine<string> = lock.with(() => "held");
+  const c5: asyncio.Coroutine<number> = asyncio.waitFor(q.get(), 1);
+  for (const c of [c1, c2, c3, c4, c5]) c.close();
+
+  // gather, wait and waitFor still take a running promise (wrapped: it cannot be cancelled).
+  void asyncio.gather(fetchSomething(), q.get());
+  const w: asyncio.Coroutine<string> = asyncio.waitFor(fetchSomething(), 1);
+  w.close();
+}
