@@ -1,0 +1,4 @@
+import type { LazySpec } from "./lazy-battery.ts";
+export function ioSpecs(): Record<string, LazySpec> {
+  return {};
+}

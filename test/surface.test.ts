@@ -1,0 +1,792 @@
+// The whole public surface, walked by reflection (issue 8 item 2): every exported function and
+// every public method of every exported class is in exactly one table — LAZY (returns a lazy
+// Coroutine, as CPython's `async def`), FUTURE (returns a Future or Task, as CPython), ENTRY (returns
+// a running Promise by design, with the reason) or SYNC (returns no awaitable) — so a new one cannot
+// be forgotten. Every LAZY one then runs the battery of test/helpers/lazy-battery.ts: not started
+// until awaited; waitFor(x, 0), waitFor(x, -1), waitFor(x, t) from a sibling, wait([x]) then
+// cancel, gather(x).cancel(), a failing TaskGroup sibling: afterwards nothing consumed, taken, read
+// or leaked; createTask(x) runs it; awaiting it twice is CPython's `cannot reuse already awaited
+// coroutine`; never awaited, it is reported when the loop closes and nothing crashes. Last, what
+// Promise.all/Promise.race do with lazy objects is pinned (docs/differences.md#promise-all-race).
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { inspect } from "node:util";
+import * as asyncio from "../src/index.ts";
+import * as testing from "../src/testing/index.ts";
+import { awaiting, describeLazy, type Env, type Fixture, type LazySpec } from "./helpers/lazy-battery.ts";
+import { walkSurface } from "./helpers/surface.ts";
+import { ioSpecs } from "./helpers/surface-io.ts";
+
+// ---------------------------------------------------------------------------------------------
+// The tables. Names are as test/helpers/surface.ts makes them: `Class.method` after the exported
+// class that defines it (or each topmost exported class inheriting it from an unexported base).
+
+/** Returns a lazy Coroutine (CPython: an `async def`). Each has a scenario spec below. */
+const LAZY = [
+  // queues, locks
+  "Queue.get",
+  "Queue.put",
+  "Queue.join",
+  "Lock.acquire",
+  "Lock.with",
+  "Semaphore.acquire",
+  "Semaphore.with",
+  "Condition.acquire",
+  "Condition.wait",
+  "Condition.waitFor",
+  "Condition.with",
+  "Event.wait",
+  "Barrier.wait",
+  "Barrier.with",
+  "Barrier.reset",
+  "Barrier.abort",
+  // tasks, timeouts, task groups
+  "sleep",
+  "waitFor",
+  "wait",
+  "Timeout.with",
+  "TaskGroup.with",
+  "BaseEventLoop.shutdownAsyncgens",
+  "BaseEventLoop.shutdownDefaultExecutor",
+  "toThread",
+  // streams, servers
+  "StreamReader.readline",
+  "StreamReader.readuntil",
+  "StreamReader.read",
+  "StreamReader.readexactly",
+  "StreamWriter.drain",
+  "StreamWriter.waitClosed",
+  "StreamWriter.startTls",
+  "openConnection",
+  "openUnixConnection",
+  "startServer",
+  "startUnixServer",
+  "Server.startServing",
+  "Server.waitClosed",
+  "Server.serveForever",
+  "Server.with",
+  // subprocesses (SubprocessStdin is reached through Process.stdin)
+  "createSubprocessExec",
+  "createSubprocessShell",
+  "Process.wait",
+  "Process.communicate",
+  "SubprocessStdin.drain",
+  "SubprocessStdin.waitClosed",
+] as const;
+
+/** Returns a Future or a Task, as CPython does. */
+const FUTURE = [
+  "createTask",
+  "ensureFuture",
+  "gather",
+  "shield",
+  "eagerTaskFactory",
+  "BaseEventLoop.createFuture",
+  "BaseEventLoop.createTask",
+  "BaseEventLoop.runInExecutor",
+  "TaskGroup.createTask",
+  // concurrent.futures.Executor.submit returns a (concurrent) Future
+  "ThreadPoolExecutor.submit",
+  "ProcessPoolExecutor.submit",
+] as const;
+
+/** Returns a running Promise by design: each with the reason. */
+const ENTRY: Record<string, string> = {
+  run: "the entry point, called outside any loop: it runs the loop (asyncio.run blocks)",
+  "Runner.run": "as run(), on the runner's loop",
+  "Runner.close": "drives the loop from outside to cancel tasks and shut down (synchronous in CPython)",
+  "Runner.with": "`with Runner() as r:`, driven from outside any loop",
+  "BaseEventLoop.runForever": "drives the loop from outside (blocks in CPython)",
+  "BaseEventLoop.runUntilComplete": "drives the loop from outside (blocks in CPython)",
+  "ThreadPoolExecutor.shutdown":
+    "concurrent.futures' shutdown(wait=True) blocks the caller; there is no loop task to suspend",
+  "ProcessPoolExecutor.shutdown": "as ThreadPoolExecutor.shutdown",
+  "ThreadPoolExecutor.map":
+    "concurrent.futures' Executor.map submits every job when called (synchronous in CPython); the promise gathers their results",
+  "ProcessPoolExecutor.map": "as ThreadPoolExecutor.map",
+  "Future.then": "the thenable protocol: what `await fut` calls",
+  "Coroutine.then": "the thenable protocol: what `await coro` calls (it starts the coroutine)",
+  "Coroutine.catch": "Promise sugar over then(): awaiting",
+  "Coroutine.finally": "Promise sugar over then(): awaiting",
+  runVirtual: "the testing entry point, as run()",
+  "VirtualTimeLoop.advance": "testing helper: moves virtual time from the test, resolves once idle",
+  "VirtualTimeLoop.runUntilIdle": "testing helper: resolves once the loop is idle (CPython TestLoop)",
+};
+
+/** Returns no awaitable. */
+const SYNC = [
+  // functions
+  "allTasks",
+  "asCompleted", // an iterator; its next() gives lazy coroutines (checked below)
+  "coroutine",
+  "createEagerTaskFactory",
+  "currentTask",
+  "getEventLoop",
+  "getRunningLoop",
+  "iscoroutine",
+  "iscoroutinefunction",
+  "isfuture",
+  "newEventLoop",
+  "timeout",
+  "timeoutAt",
+  // AsCompletedIterator, Coroutine, ExceptionGroup
+  "AsCompletedIterator.next", // { value: Coroutine }: lazy, checked below
+  "Coroutine.close",
+  "Coroutine.started",
+  "ExceptionGroup.derive",
+  "ExceptionGroup.split",
+  "ExceptionGroup.subgroup",
+  "ExceptionGroup.toString",
+  // the loop
+  "BaseEventLoop._allTasks",
+  "BaseEventLoop.addSignalHandler",
+  "BaseEventLoop.callAt",
+  "BaseEventLoop.callExceptionHandler",
+  "BaseEventLoop.callLater",
+  "BaseEventLoop.callSoon",
+  "BaseEventLoop.close",
+  "BaseEventLoop.defaultExceptionHandler",
+  "BaseEventLoop.getDebug",
+  "BaseEventLoop.getExceptionHandler",
+  "BaseEventLoop.getTaskFactory",
+  "BaseEventLoop.isClosed",
+  "BaseEventLoop.isRunning",
+  "BaseEventLoop.removeSignalHandler",
+  "BaseEventLoop.setDebug",
+  "BaseEventLoop.setDefaultExecutor",
+  "BaseEventLoop.setExceptionHandler",
+  "BaseEventLoop.setTaskFactory",
+  "BaseEventLoop.stop",
+  "BaseEventLoop.time",
+  "VirtualTimeLoop.close",
+  "VirtualTimeLoop.time",
+  "Handle._formatCallback",
+  "Handle.cancel",
+  "Handle.cancelled",
+  "Handle.toString",
+  "TimerHandle.cancel",
+  "TimerHandle.when",
+  // futures and tasks
+  "Future._cancelMessage",
+  "Future._markRetrieved",
+  "Future._rawError",
+  "Future._rawResult",
+  "Future._reprInfo",
+  "Future._succeeded",
+  "Future.addDoneCallback",
+  "Future.cancel",
+  "Future.cancelled",
+  "Future.done",
+  "Future.exception",
+  "Future.getLoop",
+  "Future.removeDoneCallback",
+  "Future.result",
+  "Future.setException",
+  "Future.setResult",
+  "Future.toString",
+  "GatheringFuture.cancel",
+  "Task._reprInfo",
+  "Task.cancel",
+  "Task.cancelling",
+  "Task.getCoro", // the task's own body, already running: not a new awaitable
+  "Task.getName",
+  "Task.setException",
+  "Task.setName",
+  "Task.setResult",
+  "Task.uncancel",
+  "TaskGroup.toString",
+  "Timeout.expired",
+  "Timeout.reschedule",
+  "Timeout.toString",
+  "Timeout.when",
+  "Runner.getLoop",
+  // queues
+  "Queue.contents",
+  "Queue.empty",
+  "Queue.full",
+  "Queue.getLoop",
+  "Queue.getNowait",
+  "Queue.putNowait",
+  "Queue.qsize",
+  "Queue.reprExtra",
+  "Queue.shutdown",
+  "Queue.size",
+  "Queue.store",
+  "Queue.take",
+  "Queue.taskDone",
+  "Queue.toString",
+  "LifoQueue.contents",
+  "LifoQueue.size",
+  "LifoQueue.store",
+  "LifoQueue.take",
+  "PriorityQueue.contents",
+  "PriorityQueue.size",
+  "PriorityQueue.store",
+  "PriorityQueue.take",
+  // locks
+  "Lock.getLoop",
+  "Lock.locked",
+  "Lock.release",
+  "Lock.reprExtra",
+  "Lock.toString",
+  "Semaphore.getLoop",
+  "Semaphore.locked",
+  "Semaphore.release",
+  "Semaphore.reprExtra",
+  "Semaphore.toString",
+  "BoundedSemaphore.release",
+  "Condition.getLoop",
+  "Condition.locked",
+  "Condition.notify",
+  "Condition.notifyAll",
+  "Condition.release",
+  "Condition.reprExtra",
+  "Condition.toString",
+  "Event.clear",
+  "Event.getLoop",
+  "Event.isSet",
+  "Event.reprExtra",
+  "Event.set",
+  "Event.toString",
+  "Barrier.getLoop",
+  "Barrier.reprExtra",
+  "Barrier.toString",
+  // executors
+  "ThreadPoolExecutor.toString",
+  "ProcessPoolExecutor.toString",
+  // streams and servers
+  "StreamReader._feedChunk",
+  "StreamReader._setTransport",
+  "StreamReader.atEof",
+  "StreamReader.exception",
+  "StreamReader.feedData",
+  "StreamReader.feedEof",
+  "StreamReader.getLoop",
+  "StreamReader.reprExtra",
+  "StreamReader.setException",
+  "StreamReader.toString",
+  "StreamWriter.canWriteEof",
+  "StreamWriter.close",
+  "StreamWriter.getExtraInfo",
+  "StreamWriter.isClosing",
+  "StreamWriter.toString",
+  "StreamWriter.write",
+  "StreamWriter.writeEof",
+  "StreamWriter.writelines",
+  "Server.abortClients",
+  "Server.close",
+  "Server.closeClients",
+  "Server.getLoop",
+  "Server.isServing",
+  "Server.toString",
+  // subprocesses
+  "Process.kill",
+  "Process.sendSignal",
+  "Process.terminate",
+  "Process.toString",
+  "SubprocessStdin.canWriteEof",
+  "SubprocessStdin.close",
+  "SubprocessStdin.isClosing",
+  "SubprocessStdin.write",
+  "SubprocessStdin.writeEof",
+] as const;
+
+// Classes the walk reaches only through an instance (their class is not exported by name).
+const REACHABLE_ONLY = new Set(["SubprocessStdin"]);
+
+function tableOf(name: string): string[] {
+  const tables: string[] = [];
+  if ((LAZY as readonly string[]).includes(name)) tables.push("LAZY");
+  if ((FUTURE as readonly string[]).includes(name)) tables.push("FUTURE");
+  if (Object.hasOwn(ENTRY, name)) tables.push("ENTRY");
+  if ((SYNC as readonly string[]).includes(name)) tables.push("SYNC");
+  return tables;
+}
+
+const ALL_LISTED = [...LAZY, ...FUTURE, ...Object.keys(ENTRY), ...SYNC];
+
+describe("the public surface, walked by reflection", () => {
+  const surface = walkSurface({ asyncio, testing });
+
+  it("every exported function and public method is in exactly one table", () => {
+    const unlisted: string[] = [];
+    const twice: string[] = [];
+    for (const name of surface.keys()) {
+      const tables = tableOf(name);
+      if (tables.length === 0) unlisted.push(name);
+      if (tables.length > 1) twice.push(`${name} (${tables.join(", ")})`);
+    }
+    assert.deepEqual(unlisted, [], "not in any table: list each as LAZY, FUTURE, ENTRY or SYNC");
+    assert.deepEqual(twice, [], "in more than one table");
+    assert.equal(new Set(ALL_LISTED).size, ALL_LISTED.length, "a table lists a name twice");
+  });
+
+  it("no table lists a name the surface no longer has", () => {
+    const stale = ALL_LISTED.filter(
+      (name) => !surface.has(name) && !REACHABLE_ONLY.has(name.split(".")[0] as string),
+    );
+    assert.deepEqual(stale, [], "stale names: remove them from the tables");
+  });
+
+  it("the walk sees through inheritance: LifoQueue.get is Queue.get, BoundedSemaphore.with is Semaphore.with", () => {
+    assert.ok(surface.get("Queue.get")?.via.has("LifoQueue"));
+    assert.ok(surface.get("Queue.get")?.via.has("PriorityQueue"));
+    assert.ok(surface.get("Semaphore.with")?.via.has("BoundedSemaphore"));
+    assert.ok(surface.get("BaseEventLoop.createTask")?.via.has("VirtualTimeLoop"));
+    assert.equal(surface.has("LoopBound.getLoop"), false);
+  });
+
+  it(
+    "every LAZY name has a scenario spec, and every spec a LAZY name",
+    { todo: "the I/O specs follow" },
+    () => {
+      assert.deepEqual(Object.keys(SPECS).sort(), [...LAZY].sort());
+    },
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Scenario specs of the LAZY names that need no I/O: on the virtual-time loop.
+
+const show = (x: unknown): string => inspect(x);
+
+async function yields(n = 3): Promise<void> {
+  for (let i = 0; i < n; i++) await asyncio.sleep(0);
+}
+
+function queueGet(): LazySpec {
+  return {
+    blocked: () => {
+      const q = new asyncio.Queue<string>();
+      return {
+        call: () => q.get(),
+        snapshot: () => show(q),
+        blocked: () => show(q).includes("_getters[1]"),
+        intact: async () => {
+          q.putNowait("next");
+          await yields();
+          assert.equal(q.qsize(), 1, "an orphaned getter took the item");
+          assert.equal(await q.get(), "next");
+        },
+      };
+    },
+    ready: () => {
+      const q = new asyncio.Queue<string>();
+      q.putNowait("a");
+      return {
+        call: () => q.get(),
+        snapshot: () => show(q),
+        intact: () => {
+          assert.equal(q.getNowait(), "a");
+        },
+        completed: (r) => {
+          assert.equal(r, "a");
+          assert.equal(q.empty(), true);
+        },
+      };
+    },
+  };
+}
+
+function queuePut(): LazySpec {
+  return {
+    blocked: () => {
+      const q = new asyncio.Queue<string>(1);
+      q.putNowait("a");
+      return {
+        call: () => q.put("b"),
+        snapshot: () => show(q),
+        blocked: () => show(q).includes("_putters[1]"),
+        intact: async () => {
+          assert.equal(q.getNowait(), "a");
+          await yields();
+          assert.equal(q.empty(), true, "an orphaned putter put its item");
+        },
+      };
+    },
+    ready: () => {
+      const q = new asyncio.Queue<string>(1);
+      return {
+        call: () => q.put("b"),
+        snapshot: () => show(q),
+        intact: () => {
+          assert.equal(q.empty(), true);
+        },
+        completed: () => {
+          assert.equal(q.getNowait(), "b");
+        },
+      };
+    },
+  };
+}
+
+function queueJoin(): LazySpec {
+  return {
+    blocked: () => {
+      const q = new asyncio.Queue<string>();
+      q.putNowait("a");
+      return {
+        call: () => q.join(),
+        snapshot: () => show(q),
+        intact: async () => {
+          assert.equal(q.getNowait(), "a");
+          q.taskDone();
+          await q.join();
+        },
+      };
+    },
+    ready: () => {
+      const q = new asyncio.Queue<string>();
+      return {
+        call: () => q.join(),
+        snapshot: () => show(q),
+        intact: () => {},
+        completed: (r) => {
+          assert.equal(r, undefined);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Lock, Semaphore or Condition: acquire(), or with(body). `make` returns the primitive and what
+ * shows its waiters (a Condition's repr counts its own waiters, not its lock's).
+ */
+function acquiring(
+  make: () => [asyncio.Lock | asyncio.Semaphore | asyncio.Condition, unknown?],
+  useWith: boolean,
+): LazySpec {
+  const fixture = async (held: boolean): Promise<Fixture> => {
+    const [lock, shown = lock] = make();
+    if (held) await lock.acquire();
+    let ran = false;
+    const call = (): asyncio.Coroutine =>
+      useWith
+        ? lock.with(() => {
+            ran = true;
+            assert.equal(lock.locked(), true);
+            return 42;
+          })
+        : lock.acquire();
+    return {
+      call,
+      snapshot: () => [show(shown), lock.locked()],
+      blocked: () => show(shown).includes("waiters:1"),
+      intact: async () => {
+        assert.equal(ran, false, "the body ran");
+        if (held) {
+          assert.equal(lock.locked(), true);
+          lock.release();
+        }
+        await yields();
+        assert.equal(lock.locked(), false, "an orphaned acquire took it");
+        assert.doesNotMatch(show(shown), /waiters/);
+      },
+      completed: async (r) => {
+        if (useWith) {
+          assert.equal(r, 42);
+          assert.equal(ran, true);
+          assert.equal(lock.locked(), false);
+        } else {
+          assert.equal(r, true);
+          assert.equal(lock.locked(), true);
+          lock.release();
+        }
+        await yields();
+        assert.equal(lock.locked(), false);
+      },
+    };
+  };
+  return { blocked: () => fixture(true), ready: () => fixture(false) };
+}
+
+function conditionOnLock(): [asyncio.Condition, asyncio.Lock] {
+  const lock = new asyncio.Lock();
+  return [new asyncio.Condition(lock), lock];
+}
+
+/** Condition.wait / waitFor: the caller holds the lock before and after, cancelled or not. */
+function conditionWait(useWaitFor: boolean): LazySpec {
+  const fixture = async (ready: boolean): Promise<Fixture> => {
+    const cond = new asyncio.Condition();
+    await cond.acquire();
+    let flag = false;
+    return {
+      call: () => (useWaitFor ? cond.waitFor(() => flag || (ready && useWaitFor)) : cond.wait()),
+      snapshot: () => show(cond),
+      blocked: () => show(cond).includes("waiters:1"),
+      intact: async () => {
+        // The caller still holds the lock (CPython: wait() re-acquires it even when cancelled).
+        assert.equal(cond.locked(), true, "the caller no longer holds the lock");
+        cond.release();
+        await yields();
+        assert.equal(cond.locked(), false);
+        await cond.acquire();
+        cond.notifyAll();
+        cond.release();
+        await yields();
+        assert.equal(cond.locked(), false, "an orphaned waiter took the lock");
+      },
+      completed: (r) => {
+        assert.equal(r, true);
+        assert.equal(cond.locked(), true);
+        cond.release();
+      },
+      ...(ready && !useWaitFor
+        ? {
+            kick: async () => {
+              await cond.acquire();
+              flag = true;
+              cond.notify();
+              cond.release();
+            },
+          }
+        : {}),
+    };
+  };
+  return { blocked: () => fixture(false), ready: () => fixture(true) };
+}
+
+function eventWait(): LazySpec {
+  const fixture = (set: boolean): Fixture => {
+    const ev = new asyncio.Event();
+    if (set) ev.set();
+    return {
+      call: () => ev.wait(),
+      snapshot: () => show(ev),
+      blocked: () => show(ev).includes("waiters:1"),
+      intact: async () => {
+        assert.doesNotMatch(show(ev), /waiters/);
+        ev.set();
+        assert.equal(await ev.wait(), true);
+      },
+      completed: (r) => {
+        assert.equal(r, true);
+      },
+    };
+  };
+  return { blocked: () => fixture(false), ready: () => fixture(true) };
+}
+
+function barrierWait(useWith: boolean): LazySpec {
+  const fixture = (parties: number): Fixture => {
+    const b = new asyncio.Barrier(parties);
+    let ran = false;
+    return {
+      call: () =>
+        useWith
+          ? b.with((i) => {
+              ran = true;
+              return i;
+            })
+          : b.wait(),
+      snapshot: () => show(b),
+      blocked: () => b.nWaiting === 1,
+      intact: async () => {
+        assert.equal(ran, false);
+        assert.equal(b.nWaiting, 0);
+        assert.equal(b.broken, false);
+        const indices = await asyncio.gather(...Array.from({ length: parties }, () => b.wait()));
+        assert.deepEqual(
+          [...indices].sort(),
+          Array.from({ length: parties }, (_, i) => i),
+        );
+      },
+      completed: (r) => {
+        assert.equal(r, 0);
+        assert.equal(ran, useWith);
+      },
+    };
+  };
+  return { blocked: () => fixture(2), ready: () => fixture(1) };
+}
+
+/** Barrier.reset / abort: one party waits in a helper task; the call would break its wait. */
+function barrierBreak(which: "reset" | "abort"): LazySpec {
+  return {
+    blocked: null,
+    ready: async () => {
+      const b = new asyncio.Barrier(2);
+      const waiting = asyncio.createTask(b.wait());
+      await yields();
+      return {
+        call: () => (which === "reset" ? b.reset() : b.abort()),
+        snapshot: () => show(b),
+        intact: async () => {
+          assert.equal(waiting.done(), false, "the waiting party was released");
+          assert.equal(b.nWaiting, 1);
+          assert.equal(await b.wait(), 1);
+          assert.equal(await waiting, 0);
+        },
+        completed: async () => {
+          await assert.rejects(awaiting(waiting), { name: "BrokenBarrierError" });
+          assert.equal(b.broken, which === "abort");
+        },
+      };
+    },
+  };
+}
+
+function sleepSpec(): LazySpec {
+  return {
+    blocked: () => ({ call: () => asyncio.sleep(3600), intact: () => {} }),
+    ready: () => ({
+      call: () => asyncio.sleep(1, "r"),
+      intact: () => {},
+      completed: (r, awaitedAt) => {
+        assert.equal(r, "r");
+        // Armed when awaited, not when called.
+        assert.equal(asyncio.getRunningLoop().time() - awaitedAt, 1);
+      },
+    }),
+  };
+}
+
+/** waitFor(q.get(), t) as the lazy call: the inner get must be as untouched as a bare one. */
+function waitForSpec(): LazySpec {
+  const get = queueGet();
+  const wrap = (fx: Fixture): Fixture => ({
+    ...fx,
+    // A function, called in the task: a coroutine made here and never run would be reported as
+    // never awaited, as CPython reports it for wait_for(wait_for(q.get(), t), 0).
+    call: () => asyncio.waitFor(fx.call, 3600),
+  });
+  return {
+    blocked: async (env) => wrap(await (get.blocked as (e: Env) => Fixture | Promise<Fixture>)(env)),
+    ready: async (env) => wrap(await (get.ready as (e: Env) => Fixture | Promise<Fixture>)(env)),
+  };
+}
+
+function waitSpec(): LazySpec {
+  const fixture = (done: boolean): Fixture => {
+    const fut = asyncio.getRunningLoop().createFuture<number>();
+    if (done) fut.setResult(1);
+    return {
+      call: () => asyncio.wait([fut]),
+      snapshot: () => show(fut),
+      blocked: () => show(fut).includes("cb=["),
+      intact: () => {
+        // wait() never cancels what it waits for, and leaves no callback on it.
+        assert.equal(fut.cancelled(), false);
+        assert.doesNotMatch(show(fut), /cb=/);
+        if (!done) fut.setResult(2);
+      },
+      completed: (r) => {
+        const [d, p] = r as [Set<unknown>, Set<unknown>];
+        assert.ok(d.has(fut));
+        assert.equal(p.size, 0);
+      },
+    };
+  };
+  return { blocked: () => fixture(false), ready: () => fixture(true) };
+}
+
+function timeoutWith(): LazySpec {
+  const fixture = (blocks: boolean): Fixture => {
+    const to = asyncio.timeout(3600);
+    const ev = new asyncio.Event();
+    let ran = false;
+    const tasks = asyncio.allTasks().size;
+    return {
+      call: () =>
+        to.with(async () => {
+          ran = true;
+          if (blocks) await ev.wait();
+          return 5;
+        }),
+      blocked: () => show(ev).includes("waiters:1"),
+      intact: async (started) => {
+        assert.equal(ran, started, started ? "the body did not run" : "the body ran");
+        assert.equal(to.expired(), false);
+        if (!started) {
+          assert.equal(show(to), "<Timeout [created]>");
+          // Never entered: it can still be.
+          assert.equal(await to.with(() => 6), 6);
+        }
+        await yields();
+        assert.equal(asyncio.allTasks().size, tasks, "a task leaked");
+      },
+      completed: (r) => {
+        assert.equal(r, 5);
+        assert.equal(ran, true);
+      },
+    };
+  };
+  return { blocked: () => fixture(true), ready: () => fixture(false) };
+}
+
+function taskGroupWith(): LazySpec {
+  const fixture = (blocks: boolean): Fixture => {
+    const tg = new asyncio.TaskGroup();
+    const ev = new asyncio.Event();
+    let child: asyncio.Task | null = null;
+    const tasks = asyncio.allTasks().size;
+    return {
+      call: () =>
+        tg.with((g) => {
+          if (blocks) child = g.createTask(ev.wait());
+          return 7;
+        }),
+      blocked: () => show(ev).includes("waiters:1"),
+      intact: async (started) => {
+        if (started) {
+          assert.ok(child !== null, "the body did not run");
+          assert.equal(child.cancelled(), true, "the child was not cancelled");
+        } else {
+          assert.equal(child, null, "the body ran");
+          assert.equal(show(tg), "<TaskGroup>");
+          // Never entered: it can still be.
+          assert.equal(await tg.with(() => 8), 8);
+        }
+        await yields();
+        assert.equal(asyncio.allTasks().size, tasks, "a task leaked");
+      },
+      completed: (r) => {
+        assert.equal(r, 7);
+      },
+    };
+  };
+  return { blocked: () => fixture(true), ready: () => fixture(false) };
+}
+
+function shutdownAsyncgens(): LazySpec {
+  return {
+    blocked: null,
+    ready: (env) => ({ call: () => env.loop.shutdownAsyncgens(), intact: () => {} }),
+  };
+}
+
+const SPECS: Partial<Record<(typeof LAZY)[number], LazySpec>> = {
+  "Queue.get": queueGet(),
+  "Queue.put": queuePut(),
+  "Queue.join": queueJoin(),
+  "Lock.acquire": acquiring(() => [new asyncio.Lock()], false),
+  "Lock.with": acquiring(() => [new asyncio.Lock()], true),
+  "Semaphore.acquire": acquiring(() => [new asyncio.Semaphore(1)], false),
+  "Semaphore.with": acquiring(() => [new asyncio.Semaphore(1)], true),
+  // CPython: Condition.acquire is the lock's bound acquire, whose qualname is Lock.acquire.
+  "Condition.acquire": { ...acquiring(conditionOnLock, false), coroName: "Lock.acquire" },
+  "Condition.with": acquiring(conditionOnLock, true),
+  "Condition.wait": conditionWait(false),
+  "Condition.waitFor": conditionWait(true),
+  "Event.wait": eventWait(),
+  "Barrier.wait": barrierWait(false),
+  "Barrier.with": barrierWait(true),
+  "Barrier.reset": barrierBreak("reset"),
+  "Barrier.abort": barrierBreak("abort"),
+  sleep: sleepSpec(),
+  waitFor: waitForSpec(),
+  wait: waitSpec(),
+  "Timeout.with": timeoutWith(),
+  "TaskGroup.with": taskGroupWith(),
+  "BaseEventLoop.shutdownAsyncgens": shutdownAsyncgens(),
+  ...ioSpecs(),
+};
+
+describe("every LAZY API: the battery", () => {
+  for (const name of LAZY) {
+    const spec = SPECS[name];
+    if (spec !== undefined) describeLazy(name, spec);
+  }
+});
