@@ -8,6 +8,7 @@ import { gatherArray } from "./combinators.ts";
 import { Coroutine } from "./coroutines.ts";
 import { peekRunningLoop } from "./events.ts";
 import { CancelledError, KeyboardInterrupt, RuntimeError } from "./exceptions.ts";
+import { exitBySigintIfUncaught, runExitHooks } from "./internal/exit-hooks.ts";
 import { reprValue } from "./internal/repr.ts";
 import type { Task } from "./tasks.ts";
 
@@ -49,7 +50,9 @@ export class Runner {
   /**
    * Run `coro` (a coroutine, or a function returning an awaitable) as the main task on the
    * runner's loop; resolve with its result. The first Ctrl-C cancels the main task; if that
-   * ends it, the promise rejects with {@link KeyboardInterrupt}.
+   * ends it, the promise rejects with {@link KeyboardInterrupt}. If nothing catches that, the
+   * process prints `KeyboardInterrupt` and ends by SIGINT (status 130), as `python` does. A second
+   * Ctrl-C ends the process at once, by SIGINT.
    * @throws {RangeError} `a coroutine was expected, got ...` for anything else (a Future too),
    *   as CPython's ValueError.
    * @throws {TypeError} for a running Promise (it cannot be owned by a task).
@@ -68,8 +71,10 @@ export class Runner {
         task.cancel();
         return;
       }
-      // Second Ctrl-C: give the signal back to Node, which exits with 130 as Python does.
+      // Second Ctrl-C: give the signal back to Node, which exits with 130 as Python does; the
+      // children the loops own are killed first, since no cleanup will run.
       process.removeListener("SIGINT", onSigint);
+      if (process.listenerCount("SIGINT") === 0) runExitHooks();
       process.kill(process.pid, "SIGINT");
     };
     const installSigint = process.listenerCount("SIGINT") === 0;
@@ -79,7 +84,10 @@ export class Runner {
       return await loop.runUntilComplete(task);
     } catch (e) {
       if (e instanceof CancelledError && this.#interruptCount > 0 && task.uncancel() === 0) {
-        throw new KeyboardInterrupt("", { cause: e });
+        const interrupt = new KeyboardInterrupt("", { cause: e });
+        // Uncaught, it ends the process by SIGINT once it reaches the top (status 130).
+        exitBySigintIfUncaught(interrupt);
+        throw interrupt;
       }
       throw e;
     } finally {
@@ -155,6 +163,9 @@ async function cancelAllTasks(loop: BaseEventLoop): Promise<void> {
 /**
  * Run the main coroutine on a new event loop and return its result: the tasks it left are
  * cancelled, and the loop is closed. Await the returned promise.
+ *
+ * Ctrl-C cancels the main task; run() then cleans up and rejects with {@link KeyboardInterrupt},
+ * which, uncaught, ends the process by SIGINT (status 130) after printing `KeyboardInterrupt`.
  * @example await asyncio.run(main());
  * @throws {RuntimeError} `asyncio.run() cannot be called from a running event loop`.
  * @see https://docs.python.org/3.13/library/asyncio-runner.html#asyncio.run

@@ -15,6 +15,7 @@ import { type Coroutine, libraryCoroutine } from "./coroutines.ts";
 import { getRunningLoop } from "./events.ts";
 import type { Future } from "./futures.ts";
 import { addCloseHook } from "./internal/close-hooks.ts";
+import { addExitHook } from "./internal/exit-hooks.ts";
 import { inspectCustom } from "./internal/repr.ts";
 import { connectionLost } from "./internal/stream-transport.ts";
 import { logger } from "./debug.ts";
@@ -459,13 +460,20 @@ async function start(
   child.once("error", onError);
   const proc = new Process(loop, child, stdio, options.limit);
   // The loop owns the child: if it is still running when the loop closes (a task left it behind
-  // at the end of run()), it is killed, as CPython's transport close() does.
-  const unhook = addCloseHook(loop, () => {
+  // at the end of run()), it is killed, as CPython's transport close() does. So it is if the
+  // process ends first (process.exit(), an uncaught error, SIGTERM, SIGHUP): a child must not
+  // outlive the program that owned it.
+  const killIfRunning = (): void => {
+    unhook();
+    unexit();
     if (child.exitCode !== null || child.signalCode !== null) return;
     if (loop.getDebug()) logger.warn(`Close running child process: kill ${String(proc)}`);
     child.kill("SIGKILL");
     for (const s of [child.stdin, child.stdout, child.stderr]) s?.destroy();
-  });
+  };
+  const unhook = addCloseHook(loop, killIfRunning);
+  const unexit = addExitHook(killIfRunning);
+  child.once("exit", unexit);
   child.once("close", unhook);
   // After the spawn, an error (a failed kill) goes to the loop's exception handler.
   child.on("error", (err: unknown) => {
@@ -478,6 +486,7 @@ async function start(
     await started;
   } catch (e) {
     unhook();
+    unexit();
     for (const s of [child.stdin, child.stdout, child.stderr]) s?.destroy();
     throw e;
   }

@@ -35,19 +35,26 @@ interface ChildRun {
 }
 
 /**
- * Runs a fixture in a child Node process. Each time the child prints a line listed in
- * `interruptAfter`, it is sent SIGINT.
+ * Runs a fixture in a child Node process (under /bin/sh with `shell`). Each time the child prints
+ * a line listed in `interruptAfter`, it is sent SIGINT.
  */
 function runFixture(
   name: string,
   args: string[],
-  options?: { env?: NodeJS.ProcessEnv; interruptAfter?: string[] },
+  options?: { env?: NodeJS.ProcessEnv; interruptAfter?: string[]; shell?: boolean },
 ): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(FIXTURES, name), ...args], {
-      env: options?.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const argv = [join(FIXTURES, name), ...args];
+    // shell: run it under /bin/sh, which then prints the status it saw ("status N").
+    const child = options?.shell
+      ? spawn("/bin/sh", ["-c", '"$@"; echo "status $?"', "sh", process.execPath, ...argv], {
+          env: options.env ?? process.env,
+          stdio: ["ignore", "pipe", "pipe"],
+        })
+      : spawn(process.execPath, argv, {
+          env: options?.env ?? process.env,
+          stdio: ["ignore", "pipe", "pipe"],
+        });
     const lines: string[] = [];
     let partial = "";
     let stderr = "";
@@ -519,6 +526,58 @@ describe("asyncio.run and Ctrl-C (spawned fixtures)", () => {
     const r = await runFixture("run-sigint.ts", ["cancelled-task"]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.lines, ["run: CancelledError", "SIGINT listeners left: 0"]);
+  });
+});
+
+describe("asyncio.run and Ctrl-C: how the process ends (spawned fixtures)", () => {
+  // CPython 3.13: `python -c 'import asyncio; asyncio.run(main())'` and one Ctrl-C: run() cancels
+  // main, cleans up and raises KeyboardInterrupt; uncaught, Python prints a traceback ending in
+  // `KeyboardInterrupt` and kills itself by SIGINT with the default handler (Modules/main.c
+  // exit_sigint), so the shell sees status 130; caught, the program goes on.
+  const CLEANED_UP = ["ready", "main cleaned up", "leftover cleaned up"];
+
+  for (const [mode, how] of [
+    ["await", "await asyncio.run(main()) at the top level"],
+    ["floating", "asyncio.run(main()) not awaited"],
+  ] as const) {
+    it(`an uncaught KeyboardInterrupt ends the process by SIGINT after cleanup (${how})`, async () => {
+      const r = await runFixture("run-sigint-uncaught.ts", [mode], { interruptAfter: ["ready"] });
+      assert.deepEqual([r.code, r.signal], [null, "SIGINT"], r.stderr);
+      assert.deepEqual(r.lines, CLEANED_UP);
+      assert.equal(r.stderr, "KeyboardInterrupt\n");
+    });
+  }
+
+  it("the shell sees status 130", async () => {
+    const r = await runFixture("run-sigint-uncaught.ts", ["self"], { shell: true });
+    assert.deepEqual([r.code, r.signal], [0, null], r.stderr);
+    assert.deepEqual(r.lines, [...CLEANED_UP, "status 130"]);
+    assert.equal(r.stderr, "KeyboardInterrupt\n");
+  });
+
+  it("a KeyboardInterrupt that reaches the top after more I/O still ends the process by SIGINT", async () => {
+    const r = await runFixture("run-sigint-uncaught.ts", ["finally-io"], { interruptAfter: ["ready"] });
+    assert.deepEqual([r.code, r.signal], [null, "SIGINT"], r.stderr);
+    assert.deepEqual(r.lines, [...CLEANED_UP, "finally done"]);
+    assert.equal(r.stderr, "KeyboardInterrupt\n");
+  });
+
+  it("a caught KeyboardInterrupt leaves any other uncaught error to Node (exit code 1, its stack)", async () => {
+    const r = await runFixture("run-sigint-uncaught.ts", ["caught-then-throw"], {
+      interruptAfter: ["ready"],
+    });
+    assert.deepEqual([r.code, r.signal], [1, null], r.stderr);
+    assert.deepEqual(r.lines, [...CLEANED_UP, "caught KeyboardInterrupt"]);
+    assert.match(r.stderr, /^Error: boom\n {4}at /m);
+    assert.match(r.stderr, /^Node\.js v\d+/m);
+    assert.doesNotMatch(r.stderr, /KeyboardInterrupt/);
+  });
+
+  it("a program's own uncaughtException listener decides, and the process is not killed", async () => {
+    const r = await runFixture("run-sigint-uncaught.ts", ["handler"], { interruptAfter: ["ready"] });
+    assert.deepEqual([r.code, r.signal], [5, null], r.stderr);
+    assert.deepEqual(r.lines, [...CLEANED_UP, "handler: KeyboardInterrupt"]);
+    assert.equal(r.stderr, "");
   });
 });
 

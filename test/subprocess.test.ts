@@ -8,8 +8,8 @@
 import { describe, it, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { execFile } from "node:child_process";
-import { readFileSync, realpathSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -358,11 +358,57 @@ describe("subprocess", () => {
 /** True while `pid` is a live process (not gone, not a zombie waiting to be reaped). */
 function alive(pid: number): boolean {
   try {
+    process.kill(pid, 0);
+  } catch {
+    return false; // ESRCH: gone
+  }
+  // A zombie answers kill(pid, 0) too: an orphan stays one until init reaps it, and the init of
+  // some containers never does. Where /proc exists, its state tells.
+  if (!existsSync("/proc/self/stat")) return true;
+  try {
     const stat = readFileSync(`/proc/${String(pid)}/stat`, "utf8");
     return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
   } catch {
     return false;
   }
+}
+
+interface ExitRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  lines: string[];
+  stderr: string;
+}
+
+/** Runs test/fixtures/exit-with-child.ts `mode`, sending `signal` each time it prints "ready…". */
+function runExitFixture(mode: string, signal?: NodeJS.Signals): Promise<ExitRun> {
+  const fixture = fileURLToPath(new URL("./fixtures/exit-with-child.ts", import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(NODE, [fixture, mode], { stdio: ["ignore", "pipe", "pipe"] });
+    const lines: string[] = [];
+    let partial = "";
+    let stderr = "";
+    const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => {
+      partial += chunk;
+      for (let nl = partial.indexOf("\n"); nl >= 0; nl = partial.indexOf("\n")) {
+        const line = partial.slice(0, nl);
+        partial = partial.slice(nl + 1);
+        lines.push(line);
+        if (signal !== undefined && line.startsWith("ready")) child.kill(signal);
+      }
+    });
+    child.stderr.on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code, sig) => {
+      clearTimeout(killer);
+      resolve({ code, signal: sig, lines, stderr });
+    });
+  });
 }
 
 describe("subprocess ownership", () => {
@@ -385,4 +431,71 @@ describe("subprocess ownership", () => {
       }
     });
   }
+
+  // CPython 3.13 kills a running child when its transport closes: at the end of asyncio.run(),
+  // so after sys.exit(), an uncaught error or Ctrl-C, which all unwind through run(). A signal
+  // that kills the interpreter (SIGTERM, SIGHUP) or os._exit() leaves the child running.
+  // asyncio-ts kills it in all of these cases (docs/differences.md#exit-kills-children).
+  const cases: [mode: string, how: string, signal: NodeJS.Signals | undefined, end: ExitEnd][] = [
+    ["exit", "process.exit()", undefined, { code: 3, signal: null }],
+    ["throw", "an uncaught error", undefined, { code: 1, signal: null, stderr: /^Error: boom$/m }],
+    ["sigterm", "SIGTERM, which still ends the process", "SIGTERM", { code: null, signal: "SIGTERM" }],
+    ["sighup", "SIGHUP, which still ends the process", "SIGHUP", { code: null, signal: "SIGHUP" }],
+    [
+      "sigterm-user",
+      "SIGTERM taken over by the program's own listener",
+      "SIGTERM",
+      { code: 0, signal: null, line: "user handler" },
+    ],
+    ["sigint-twice", "a second Ctrl-C", "SIGINT", { code: null, signal: "SIGINT" }],
+    [
+      "runner-sigint",
+      "the uncaught KeyboardInterrupt of a Runner never closed",
+      "SIGINT",
+      { code: null, signal: "SIGINT", stderr: /^KeyboardInterrupt\n$/ },
+    ],
+  ];
+  it("the exit and signal listeners are there only while a child is owned", async () => {
+    const events = ["exit", "SIGTERM", "SIGHUP"] as const;
+    const counts = (): number[] => events.map((e) => process.listenerCount(e));
+    const before = counts();
+    let during: number[] = [];
+    await asyncio.run(async () => {
+      const p = await createSubprocessExec(NODE, "-e", FOREVER, { stdout: DEVNULL });
+      during = counts();
+      p.kill();
+      await p.wait();
+      assert.deepEqual(counts(), before);
+      await createSubprocessExec(NODE, "-e", FOREVER, { stdout: DEVNULL }); // left to run()
+    });
+    assert.deepEqual(
+      during,
+      before.map((n) => n + 1),
+    );
+    assert.deepEqual(counts(), before);
+  });
+
+  for (const [mode, how, signal, end] of cases) {
+    it(`a child the loop owns is killed when the process ends by ${how}`, async (t) => {
+      const r = await runExitFixture(mode, signal);
+      const pid = Number(/^child (\d+)$/.exec(r.lines[0] ?? "")?.[1]);
+      t.after(() => {
+        if (pid > 0 && alive(pid)) process.kill(pid, "SIGKILL");
+      });
+      assert.ok(pid > 0, `no child pid in ${JSON.stringify(r.lines)}; stderr: ${r.stderr}`);
+      assert.deepEqual([r.code, r.signal], [end.code, end.signal], r.stderr);
+      if (end.stderr !== undefined) assert.match(r.stderr, end.stderr);
+      if (end.line !== undefined) assert.ok(r.lines.includes(end.line), r.lines.join("\n"));
+      // The kill is sent before the process ends; the kernel may take a moment to finish it.
+      for (let i = 0; i < 100 && alive(pid); i++) await delay(20);
+      assert.equal(alive(pid), false, `child ${String(pid)} outlived the process`);
+    });
+  }
 });
+
+interface ExitEnd {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr?: RegExp;
+  line?: string;
+}
