@@ -1,7 +1,7 @@
 // Seed: cancelling a periodic task; it cleans up where it waits, then the canceller sees it.
 import * as asyncio from "../src/index.ts";
 
-const checkUpdates = asyncio.coroutine(async (interval: number) => {
+const checkUpdates = asyncio.coroutine("checkUpdates", async (interval: number) => {
   try {
     for (;;) {
       console.log("Checking for updates...");
@@ -13,7 +13,7 @@ const checkUpdates = asyncio.coroutine(async (interval: number) => {
   }
 });
 
-const main = asyncio.coroutine(async () => {
+const main = asyncio.coroutine("main", async () => {
   const updateTask = asyncio.createTask(checkUpdates(0.075));
   await asyncio.sleep(0.3);
   updateTask.cancel();

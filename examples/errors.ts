@@ -1,18 +1,18 @@
 // Seed: handling exceptions in coroutines and tasks; fetch_data with a failing URL.
 import * as asyncio from "../src/index.ts";
 
-const faulty = asyncio.coroutine(async () => {
+const faulty = asyncio.coroutine("faulty", async () => {
   throw new RangeError("Something went wrong"); // Python's ValueError
 });
 
-const fetchFromRemote = asyncio.coroutine(async (url: string) => {
+const fetchFromRemote = asyncio.coroutine("fetchFromRemote", async (url: string) => {
   console.log(`Fetching data from ${url}`);
   await asyncio.sleep(0.1);
   if (url.includes("2")) throw new Error("Network Error");
   return `Data from ${url}`;
 });
 
-const fetchData = asyncio.coroutine(async () => {
+const fetchData = asyncio.coroutine("fetchData", async () => {
   const results: (string | null)[] = [];
   console.log("Start fetching");
   for (const url of ["http://example.com/data1", "http://example.com/data2"]) {
@@ -27,7 +27,7 @@ const fetchData = asyncio.coroutine(async () => {
   return results;
 });
 
-const main = asyncio.coroutine(async () => {
+const main = asyncio.coroutine("main", async () => {
   try {
     await faulty();
   } catch (e) {

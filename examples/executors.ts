@@ -23,13 +23,13 @@ function fib(n: number): number {
   return n < 2 ? n : fib(n - 1) + fib(n - 2);
 }
 
-const asyncTask = asyncio.coroutine(async (name: string) => {
+const asyncTask = asyncio.coroutine("asyncTask", async (name: string) => {
   console.log(`Async task ${name} started`);
   await asyncio.sleep(0.2);
   console.log(`Async task ${name} finished`);
 });
 
-const main = asyncio.coroutine(async () => {
+const main = asyncio.coroutine("main", async () => {
   const loop = asyncio.getRunningLoop();
   {
     await using executor = new asyncio.ThreadPoolExecutor();

@@ -8,12 +8,12 @@ async function* asyncGenerator(): AsyncGenerator<number> {
   }
 }
 
-const myCoroutine = asyncio.coroutine(async () => {
+const myCoroutine = asyncio.coroutine("myCoroutine", async () => {
   await asyncio.sleep(0.05);
   return "Coroutine result";
 });
 
-const main = asyncio.coroutine(async () => {
+const main = asyncio.coroutine("main", async () => {
   const myFuture = new asyncio.Future<number>();
   myFuture.setResult(42);
   console.log(myFuture.result());

@@ -2,7 +2,7 @@
 // (fixed items instead of random ones, sleeps scaled down).
 import * as asyncio from "../src/index.ts";
 
-const producer = asyncio.coroutine(async (queue: asyncio.Queue<number>, items: number[]) => {
+const producer = asyncio.coroutine("producer", async (queue: asyncio.Queue<number>, items: number[]) => {
   for (const item of items) {
     await queue.put(item);
     console.log(`Produced ${item}`);
@@ -10,7 +10,7 @@ const producer = asyncio.coroutine(async (queue: asyncio.Queue<number>, items: n
   }
 });
 
-const consumer = asyncio.coroutine(async (queue: asyncio.Queue<number>) => {
+const consumer = asyncio.coroutine("consumer", async (queue: asyncio.Queue<number>) => {
   for (;;) {
     const item = await queue.get();
     console.log(`Consumed ${item}`);
@@ -18,7 +18,7 @@ const consumer = asyncio.coroutine(async (queue: asyncio.Queue<number>) => {
   }
 });
 
-const main = asyncio.coroutine(async () => {
+const main = asyncio.coroutine("main", async () => {
   const queue = new asyncio.Queue<number>();
   const producerTask = asyncio.createTask(producer(queue, [3, 7, 1, 9, 4]));
   const consumerTask = asyncio.createTask(consumer(queue));

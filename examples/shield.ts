@@ -1,12 +1,12 @@
 // Seed: shield() protects a task from the cancellation of its awaiter.
 import * as asyncio from "../src/index.ts";
 
-const protectedTask = asyncio.coroutine(async () => {
+const protectedTask = asyncio.coroutine("protectedTask", async () => {
   await asyncio.sleep(0.2);
   return "Protected task completed";
 });
 
-const main = asyncio.coroutine(async () => {
+const main = asyncio.coroutine("main", async () => {
   const task = asyncio.createTask(protectedTask());
   try {
     // The wait gives up after 0.1 s; the shielded task goes on.

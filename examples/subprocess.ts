@@ -2,7 +2,7 @@
 // communicate(), and stop a long-running child.
 import * as asyncio from "../src/index.ts";
 
-const main = asyncio.coroutine(async () => {
+const main = asyncio.coroutine("main", async () => {
   const proc = await asyncio.createSubprocessExec(process.execPath, "-e", "console.log(6 * 7)", {
     stdout: asyncio.PIPE,
   });

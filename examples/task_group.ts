@@ -1,7 +1,7 @@
 // Structured concurrency: the first failure cancels the siblings; errors come back grouped.
 import * as asyncio from "../src/index.ts";
 
-const worker = asyncio.coroutine(async (name: string, delay: number, fail = false) => {
+const worker = asyncio.coroutine("worker", async (name: string, delay: number, fail = false) => {
   try {
     await asyncio.sleep(delay);
     if (fail) throw new RangeError(`${name} failed`);
@@ -12,7 +12,7 @@ const worker = asyncio.coroutine(async (name: string, delay: number, fail = fals
   }
 });
 
-const main = asyncio.coroutine(async () => {
+const main = asyncio.coroutine("main", async () => {
   try {
     await new asyncio.TaskGroup().with(async (tg) => {
       tg.createTask(worker("fast", 0.05));

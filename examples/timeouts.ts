@@ -1,12 +1,12 @@
 // Seed: wait_for timeouts, and the timeout() scope that replaces it in new code.
 import * as asyncio from "../src/index.ts";
 
-const longRunningTask = asyncio.coroutine(async () => {
+const longRunningTask = asyncio.coroutine("longRunningTask", async () => {
   await asyncio.sleep(1);
   return "Done";
 });
 
-const main = asyncio.coroutine(async () => {
+const main = asyncio.coroutine("main", async () => {
   try {
     const result = await asyncio.waitFor(longRunningTask(), 0.2);
     console.log(result);

@@ -1,12 +1,12 @@
 // Seed: wait(FIRST_COMPLETED) then cancel the rest; as_completed in completion order.
 import * as asyncio from "../src/index.ts";
 
-const task = asyncio.coroutine(async (n: number) => {
+const task = asyncio.coroutine("task", async (n: number) => {
   await asyncio.sleep(n / 10);
   return n;
 });
 
-const main = asyncio.coroutine(async () => {
+const main = asyncio.coroutine("main", async () => {
   const tasks = [asyncio.createTask(task(1)), asyncio.createTask(task(2)), asyncio.createTask(task(3))];
   const [done, pending] = await asyncio.wait(tasks, { returnWhen: asyncio.FIRST_COMPLETED });
   for (const d of done) console.log(`Task completed with result: ${d.result()}`);

@@ -55,6 +55,24 @@ const NOT_FOUND = "Separator is not found, and chunk exceed the limit";
 const FOUND = "Separator is found, but chunk is longer than limit";
 
 forEachLoop("StreamReader", (run) => {
+  it("differs: an empty Buffer at EOF is truthy", () =>
+    // CPython: `if not line: break` ends the loop at EOF, b"" being falsy. An empty Buffer is an
+    // object, so `if (!line) break` never breaks: test the length (docs/differences.md).
+    run(async () => {
+      const stream = new asyncio.StreamReader();
+      stream.feedData(b("one\ntwo\n"));
+      stream.feedEof();
+      const lines: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        const line = await stream.readline();
+        assert.equal(Boolean(line), true); // the literal port's test would never end the loop
+        if (line.length === 0) break;
+        lines.push(line.toString());
+      }
+      assert.deepEqual(lines, ["one\n", "two\n"]);
+      assert.equal((await stream.read()).length, 0);
+    }));
+
   it("feed empty data", () =>
     run(async () => {
       const stream = new asyncio.StreamReader();
