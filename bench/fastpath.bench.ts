@@ -83,7 +83,9 @@ class LazyAcquire implements PromiseLike<true> {
   constructor(lock: ThenableLock) {
     this.#lock = lock;
   }
-  then<R1 = true, R2 = never>(onFulfilled?: ((value: true) => R1 | PromiseLike<R1>) | null): PromiseLike<R1 | R2> {
+  then<R1 = true, R2 = never>(
+    onFulfilled?: ((value: true) => R1 | PromiseLike<R1>) | null,
+  ): PromiseLike<R1 | R2> {
     if (this.#lock.locked) throw new Error("the benchmark never contends");
     this.#lock.locked = true;
     onFulfilled?.(true);
