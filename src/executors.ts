@@ -321,15 +321,16 @@ export async function shutdownDefaultExecutorFor(
   const executor = defaultExecutors.get(loop);
   if (executor === undefined) return;
   const done = executor.shutdown({ wait: true });
-  if (timeout === undefined || timeout === null) {
-    await done;
-    return;
-  }
-  // true once the pool has drained, false at the timeout.
+  // true once the pool has drained, false at the timeout. Awaited through a future of the loop,
+  // not the pool's promise, so that cancelling the caller (waitFor, a timeout) reaches it, as
+  // CPython's `await future` inside `timeouts.timeout(timeout)`.
   const waiter = loop.createFuture<boolean>();
-  const timer = loop.callLater(timeout, () => {
-    if (!waiter.done()) waiter.setResult(false);
-  });
+  const timer =
+    timeout === undefined || timeout === null
+      ? null
+      : loop.callLater(timeout, () => {
+          if (!waiter.done()) waiter.setResult(false);
+        });
   void done.then(() => {
     if (!loop.isClosed()) {
       loop.callSoon(() => {
@@ -341,7 +342,7 @@ export async function shutdownDefaultExecutorFor(
   try {
     finished = await waiter;
   } finally {
-    timer.cancel();
+    timer?.cancel();
   }
   if (!finished) {
     process.emitWarning(`The executor did not finishing joining its threads within ${timeout} seconds.`, {
