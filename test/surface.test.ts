@@ -10,9 +10,15 @@
 // Promise.all/Promise.race do with lazy objects is pinned (docs/differences.md#promise-all-race).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
 import * as asyncio from "../src/index.ts";
 import * as testing from "../src/testing/index.ts";
+import { runVirtual } from "../src/testing/index.ts";
 import { awaiting, describeLazy, type Env, type Fixture, type LazySpec } from "./helpers/lazy-battery.ts";
 import { walkSurface } from "./helpers/surface.ts";
 import { ioSpecs } from "./helpers/surface-io.ts";
@@ -120,7 +126,7 @@ const SYNC = [
   "asCompleted", // an iterator; its next() gives lazy coroutines (checked below)
   "coroutine",
   "createEagerTaskFactory",
-  "currentTask",
+  "currentTask", // the running Task itself: not a new awaitable
   "getEventLoop",
   "getRunningLoop",
   "iscoroutine",
@@ -782,4 +788,267 @@ const SPECS: Record<(typeof LAZY)[number], LazySpec> = {
 
 describe("every LAZY API: the battery", () => {
   for (const name of LAZY) describeLazy(name, SPECS[name]);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Beyond the tables: the classes reached only through an instance, what the FUTURE and SYNC
+// entries return at run time, asCompleted's coroutines.
+
+describe("the tables, checked at run time", () => {
+  it("Process.stdin's class (not exported by name) is walked too: every method listed", () =>
+    asyncio.run(async () => {
+      const proc = await asyncio.createSubprocessExec("cat", { stdin: asyncio.PIPE });
+      const stdin = proc.stdin as NonNullable<asyncio.Process["stdin"]>;
+      const ctor = (Object.getPrototypeOf(stdin) as { constructor: new () => unknown }).constructor;
+      stdin.close();
+      assert.equal(await proc.wait(), 0);
+      const names = [...walkSurface({}, { SubprocessStdin: ctor }).keys()];
+      assert.deepEqual(
+        names.filter((name) => tableOf(name).length !== 1),
+        [],
+        "not in exactly one table",
+      );
+      const listed = ALL_LISTED.filter((name) => name.startsWith("SubprocessStdin."));
+      assert.deepEqual(
+        listed.filter((name) => !names.includes(name)),
+        [],
+        "stale names",
+      );
+    }));
+
+  it("every FUTURE entry returns a Future (or Task), not a Coroutine", async () => {
+    const seen = new Set<string>();
+    const check = async (name: (typeof FUTURE)[number], value: unknown): Promise<void> => {
+      seen.add(name);
+      assert.ok(asyncio.isfuture(value), `${name} returned ${inspect(value)}`);
+      assert.equal(asyncio.iscoroutine(value), false);
+      await value;
+    };
+    await runVirtual(async (loop) => {
+      await check("createTask", asyncio.createTask(asyncio.sleep(0)));
+      await check("ensureFuture", asyncio.ensureFuture(asyncio.sleep(0)));
+      await check("gather", asyncio.gather(asyncio.sleep(0)));
+      await check("shield", asyncio.shield(asyncio.sleep(0)));
+      await check("eagerTaskFactory", asyncio.eagerTaskFactory(loop, asyncio.sleep(0)));
+      const fut = loop.createFuture<number>();
+      fut.setResult(1);
+      await check("BaseEventLoop.createFuture", fut);
+      await check("BaseEventLoop.createTask", loop.createTask(asyncio.sleep(0)));
+      await new asyncio.TaskGroup().with(async (tg) => {
+        await check("TaskGroup.createTask", tg.createTask(asyncio.sleep(0)));
+      });
+    });
+    const add = { module: new URL("./fixtures/worker-fns.ts", import.meta.url).href, name: "add" };
+    await asyncio.run(async () => {
+      const loop = asyncio.getRunningLoop();
+      await check("BaseEventLoop.runInExecutor", loop.runInExecutor(null, add, 1, 2));
+      const threads = new asyncio.ThreadPoolExecutor({ maxWorkers: 1 });
+      const processes = new asyncio.ProcessPoolExecutor({ maxWorkers: 1 });
+      try {
+        await check("ThreadPoolExecutor.submit", threads.submit(add, 1, 2));
+        await check("ProcessPoolExecutor.submit", processes.submit(add, 1, 2));
+      } finally {
+        await threads.shutdown();
+        await processes.shutdown();
+      }
+    });
+    assert.deepEqual([...seen].sort(), [...FUTURE].sort());
+  });
+
+  it("SYNC entries return no awaitable (those cheap to call)", () =>
+    runVirtual(async (loop) => {
+      const thenable = (x: unknown): boolean =>
+        (typeof x === "object" || typeof x === "function") &&
+        x !== null &&
+        typeof (x as { then?: unknown }).then === "function";
+      const q = new asyncio.Queue<number>();
+      const lock = new asyncio.Lock();
+      const sem = new asyncio.Semaphore(1);
+      const cond = new asyncio.Condition();
+      const ev = new asyncio.Event();
+      const barrier = new asyncio.Barrier(1);
+      const fut = loop.createFuture<number>();
+      const task = asyncio.createTask(asyncio.sleep(0));
+      const handle = loop.callLater(1, () => {});
+      const to = asyncio.timeout(null);
+      const probes: Partial<Record<(typeof SYNC)[number], () => unknown>> = {
+        allTasks: () => asyncio.allTasks(),
+        currentTask: () => asyncio.currentTask(),
+        getEventLoop: () => asyncio.getEventLoop(),
+        getRunningLoop: () => asyncio.getRunningLoop(),
+        iscoroutine: () => asyncio.iscoroutine(null),
+        iscoroutinefunction: () => asyncio.iscoroutinefunction(null),
+        isfuture: () => asyncio.isfuture(null),
+        timeout: () => asyncio.timeout(1),
+        timeoutAt: () => asyncio.timeoutAt(null),
+        coroutine: () => asyncio.coroutine("f", async () => {}),
+        "BaseEventLoop.time": () => loop.time(),
+        "BaseEventLoop.callSoon": () => loop.callSoon(() => {}),
+        "BaseEventLoop.isRunning": () => loop.isRunning(),
+        "BaseEventLoop.getDebug": () => loop.getDebug(),
+        "Queue.qsize": () => q.qsize(),
+        "Queue.empty": () => q.empty(),
+        "Queue.full": () => q.full(),
+        "Queue.putNowait": () => {
+          q.putNowait(1);
+        },
+        "Queue.getNowait": () => q.getNowait(),
+        "Queue.taskDone": () => {
+          q.taskDone();
+        },
+        "Queue.shutdown": () => {
+          q.shutdown();
+        },
+        "Lock.locked": () => lock.locked(),
+        "Semaphore.locked": () => sem.locked(),
+        "Condition.locked": () => cond.locked(),
+        "Condition.notifyAll": () => {
+          assert.throws(() => {
+            cond.notifyAll();
+          });
+        },
+        "Event.set": () => {
+          ev.set();
+        },
+        "Event.isSet": () => ev.isSet(),
+        "Event.clear": () => {
+          ev.clear();
+        },
+        "Barrier.toString": () => barrier.toString(),
+        "Future.done": () => fut.done(),
+        "Future.cancel": () => fut.cancel(),
+        "Future.cancelled": () => fut.cancelled(),
+        "Future.addDoneCallback": () => {
+          fut.addDoneCallback(() => {});
+        },
+        "Task.getName": () => task.getName(),
+        "Task.cancelling": () => task.cancelling(),
+        "Task.getCoro": () => task.getCoro(),
+        "Handle.cancel": () => {
+          handle.cancel();
+        },
+        "TimerHandle.when": () => handle.when(),
+        "Timeout.when": () => to.when(),
+        "Timeout.expired": () => to.expired(),
+        "Coroutine.started": () => {
+          const coro = asyncio.sleep(0);
+          coro.close();
+          return coro.started();
+        },
+      };
+      for (const [name, probe] of Object.entries(probes)) {
+        const value = probe();
+        // Objects that exist already, not new awaitables: the running task, a task's own body.
+        if (name === "currentTask") assert.equal(value, asyncio.currentTask());
+        else if (name === "Task.getCoro") assert.equal(value, task.getCoro());
+        else assert.equal(thenable(value), false, `${name} returned a thenable`);
+      }
+      await task;
+    }));
+
+  it("asCompleted's next() gives lazy coroutines (CPython's _wait_for_one)", () =>
+    runVirtual(async () => {
+      const it = asyncio.asCompleted([asyncio.createTask(asyncio.sleep(1, "a"))]);
+      const step = it.next();
+      assert.equal(step.done, false);
+      const x = step.value;
+      assert.ok(asyncio.iscoroutine(x));
+      await asyncio.sleep(0);
+      assert.equal(x.started(), false);
+      assert.equal(await x, "a");
+      await assert.rejects(awaiting(x), {
+        name: "RuntimeError",
+        message: /^cannot reuse already awaited coroutine$/,
+      });
+    }));
+});
+
+// ---------------------------------------------------------------------------------------------
+// docs/differences.md#promise-all-race
+
+describe("Promise.all and Promise.race over lazy objects", () => {
+  it("differs: Promise.race starts a lazy get through then() and cannot cancel it when it loses", () =>
+    runVirtual(async () => {
+      const q = new asyncio.Queue<string>();
+      const winner = await Promise.race([q.get(), asyncio.sleep(0.01, "slept")]);
+      assert.equal(winner, "slept");
+      // The losing get is still registered, and takes the next item: nobody receives it.
+      assert.equal(inspect(q), "<Queue maxsize=0 _getters[1]>");
+      q.putNowait("item");
+      await asyncio.sleep(0);
+      assert.equal(q.qsize(), 0, "the item was not taken");
+      assert.equal(inspect(q), "<Queue maxsize=0 tasks=1>");
+    }));
+
+  it("differs: Promise.all rejected by one element leaves a lazy get running", () =>
+    runVirtual(async () => {
+      const q = new asyncio.Queue<string>();
+      const failing = asyncio.coroutine("failing", async () => {
+        await asyncio.sleep(0.01);
+        throw new Error("boom");
+      });
+      await assert.rejects(Promise.all([q.get(), failing()]), { message: "boom" });
+      assert.equal(inspect(q), "<Queue maxsize=0 _getters[1]>");
+      q.putNowait("item");
+      await asyncio.sleep(0);
+      assert.equal(q.qsize(), 0, "the item was not taken");
+    }));
+
+  it("differs: the losers are awaited in the racing task: cancelling that task cancels them", () =>
+    runVirtual(async () => {
+      const q = new asyncio.Queue<string>();
+      const racer = asyncio.createTask(async () => {
+        await Promise.race([q.get(), asyncio.sleep(0.01)]);
+        await asyncio.sleep(3600);
+      });
+      await asyncio.sleep(1);
+      assert.equal(inspect(q), "<Queue maxsize=0 _getters[1]>");
+      racer.cancel();
+      await assert.rejects(awaiting(racer), { name: "CancelledError" });
+      assert.equal(inspect(q), "<Queue maxsize=0>");
+    }));
+
+  it("what to write instead: waitFor, timeout() or a TaskGroup take nothing once they give up", () =>
+    runVirtual(async () => {
+      const q = new asyncio.Queue<string>();
+      await assert.rejects(asyncio.waitFor(q.get(), 0.01), { name: "TimeoutError" });
+      await assert.rejects(
+        asyncio.timeout(0.01).with(() => q.get()),
+        { name: "TimeoutError" },
+      );
+      const [done, pending] = await asyncio.wait([asyncio.createTask(q.get())], { timeout: 0.01 });
+      assert.equal(done.size, 0);
+      for (const t of pending) t.cancel();
+      await asyncio.sleep(0);
+      assert.equal(inspect(q), "<Queue maxsize=0>");
+      q.putNowait("item");
+      assert.equal(await q.get(), "item");
+    }));
+});
+
+describe("never awaited, in a program of its own", () => {
+  it("dropping one lazy call of each kind, blocked, crashes nothing: each is reported when run() closes the loop", async () => {
+    const marker = path.join(os.tmpdir(), `asyncio-ts-unawaited-${process.pid}`);
+    const fixture = fileURLToPath(new URL("./fixtures/unawaited.ts", import.meta.url));
+    const child = spawnSync(process.execPath, [fixture, marker], { encoding: "utf8", timeout: 20_000 });
+    assert.equal(child.status, 0, child.stderr);
+    assert.equal(child.stdout, "after run\naccepted 0\nexit\n");
+    assert.deepEqual(
+      child.stderr.trimEnd().split("\n"),
+      [
+        "Barrier.wait",
+        "Queue.get",
+        "Lock.acquire",
+        "Condition.wait",
+        "Event.wait",
+        "sleep",
+        "wait_for",
+        "TaskGroup.with",
+        "open_connection",
+        "create_subprocess_exec",
+        "to_thread",
+      ].map((name) => `RuntimeWarning: coroutine '${name}' was never awaited`),
+    );
+    assert.equal(fs.existsSync(marker), false, "a child or a job ran");
+  });
 });
