@@ -707,7 +707,7 @@ function toThreadSpec(): LazySpec {
   const fixture = (env: Env, blocks: boolean): Fixture => {
     const marker = tmpPath("job");
     return {
-      call: () => (blocks ? asyncio.toThread(touchAfter, marker, 0.3) : asyncio.toThread(touch, marker)),
+      call: () => (blocks ? asyncio.toThread(touchAfter, marker, 0.2) : asyncio.toThread(touch, marker)),
       intact: async (started) => {
         // Waits for every job submitted to the default executor.
         await env.loop.shutdownDefaultExecutor();
@@ -731,7 +731,7 @@ function shutdownDefaultExecutorSpec(): LazySpec {
   };
   const fixture = (env: Env, blocks: boolean): Fixture => {
     // A job still running in the default executor: shutting it down waits for it.
-    const job = blocks ? env.loop.runInExecutor(null, touchAfter, tmpPath("job"), 0.3) : null;
+    const job = blocks ? env.loop.runInExecutor(null, touchAfter, tmpPath("job"), 0.2) : null;
     return {
       call: () => env.loop.shutdownDefaultExecutor(),
       intact: async (started) => {
