@@ -333,7 +333,17 @@ async function listen(servers: net.Server[], listenOptions: net.ListenOptions[])
   try {
     await fut;
   } catch (e) {
-    for (const s of servers) if (s.listening) s.close();
+    // Cancelled (or another bind failed) while some are still binding: close each now, or as
+    // soon as it listens — close() before then does not stop a listen() in progress, which
+    // would leave a server listening that nobody owns. CPython 3.13 create_server closes its
+    // sockets on any exception.
+    for (const s of servers) {
+      if (s.listening) s.close();
+      else
+        s.once("listening", () => {
+          s.close();
+        });
+    }
     throw e;
   } finally {
     for (const c of cleanups) c();
