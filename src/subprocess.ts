@@ -487,6 +487,11 @@ async function start(
   } catch (e) {
     unhook();
     unexit();
+    // Cancelled after the spawn (a TaskGroup sibling failed, a timeout expired): kill the child,
+    // which nobody could reach any more, as CPython 3.13's _make_subprocess_transport does
+    // (transp.close() kills it). A spawn that failed has no pid and nothing to kill.
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null)
+      child.kill("SIGKILL");
     for (const s of [child.stdin, child.stdout, child.stderr]) s?.destroy();
     throw e;
   }
