@@ -59,6 +59,12 @@ export interface LazySpec {
   blocked: ((env: Env) => Fixture | Promise<Fixture>) | null;
   /** A state in which the call completes; null if it never does (serveForever). */
   ready: ((env: Env) => Fixture | Promise<Fixture>) | null;
+  /**
+   * For a call that cannot block (blocked is null) but does not complete within its first step
+   * (it awaits a listen, a spawn, a connect): a state in which it is cancelled at that first
+   * await. Its intact(true) checks what the cancel undid (the child killed, the server closed).
+   */
+  starting?: (env: Env) => Fixture | Promise<Fixture>;
   /** For a call that never completes: show that createTask(x) runs it. */
   runsInTask?: (env: Env) => Promise<void>;
 }
@@ -119,7 +125,7 @@ type Step = (env: Env, spec: Required<Pick<LazySpec, "coroName">> & LazySpec) =>
 interface StepDef {
   readonly title: string;
   /** Which fixture it needs: "blocked", "ready", or either (blocked preferred). */
-  readonly needs: "blocked" | "ready" | "any" | "ready-or-runs";
+  readonly needs: "blocked" | "ready" | "any" | "ready-or-runs" | "blocked-or-starting";
   /** Expect the never-awaited report for this step. */
   readonly reports?: boolean;
   readonly run: Step;
@@ -249,6 +255,23 @@ export const STEPS: readonly StepDef[] = [
     },
   },
   {
+    title: "cancelled at its first await (an eager task cancelled at once): nothing consumed or left behind",
+    needs: "blocked-or-starting",
+    run: async (env, spec) => {
+      const make = spec.blocked ?? spec.starting;
+      assert.ok(make !== undefined);
+      const fx = await make(env);
+      const before = fx.snapshot?.();
+      // The first step runs inside eagerTaskFactory, up to the call's first await; nothing else
+      // (no I/O event, no other task) can run before the cancel.
+      const task = asyncio.eagerTaskFactory(env.loop, fx.call());
+      assert.equal(task.done(), false, "it completed within its first step");
+      assert.equal(task.cancel(), true);
+      await assertCancelled(task);
+      await checkIntact(fx, before, true);
+    },
+  },
+  {
     title: "createTask(x) runs it",
     needs: "ready-or-runs",
     run: async (env, spec) => {
@@ -343,6 +366,8 @@ export function describeLazy(name: string, spec: LazySpec): void {
     for (const step of STEPS) {
       if (step.needs === "blocked" && spec.blocked === null) continue;
       if (step.needs === "ready" && spec.ready === null) continue;
+      if (step.needs === "blocked-or-starting" && spec.blocked === null && spec.starting === undefined)
+        continue;
       it(step.title, async (t) => {
         const records = await onLoop(t, spec, (env) => step.run(env, full));
         assert.deepEqual(

@@ -33,6 +33,7 @@ export async function quiet(): Promise<void> {
   await until(
     () => handles("TCPSocketWrap") + handles("TCPServerWrap") + handles("ProcessWrap") === 0,
     "the handles of earlier tests are closed",
+    () => process.getActiveResourcesInfo().join(", "),
   );
 }
 
@@ -44,10 +45,10 @@ async function noMoreHandles(base: number): Promise<void> {
   );
 }
 
-/** Poll `pred` on the loop (up to 3 s). */
-export async function until(pred: () => boolean, what: string): Promise<void> {
+/** Poll `pred` on the loop (up to 3 s); `detail` adds to the message of a timeout. */
+export async function until(pred: () => boolean, what: string, detail?: () => string): Promise<void> {
   for (let i = 0; !pred(); i++) {
-    assert.ok(i < 600, `timed out waiting until ${what}`);
+    assert.ok(i < 600, `timed out waiting until ${what}${detail === undefined ? "" : `: ${detail()}`}`);
     await asyncio.sleep(0.005);
   }
 }
@@ -405,6 +406,21 @@ function startServerSpec(unix: boolean): LazySpec {
   return {
     io: true,
     blocked: null,
+    // Cancelled while it waits for 'listening': the listener is closed again.
+    starting: async () => {
+      await quiet();
+      const where = unix ? tmpPath("server.sock") : null;
+      const cb = (_r: asyncio.StreamReader, w: asyncio.StreamWriter): void => {
+        w.close();
+      };
+      return {
+        call: () => (where !== null ? asyncio.startUnixServer(cb, where) : asyncio.startServer(cb, HOST, 0)),
+        intact: async () => {
+          await until(() => handles("TCPServerWrap") === 0, "the listener is closed");
+          if (where !== null) await until(() => !fs.existsSync(where), "the socket file is removed");
+        },
+      };
+    },
     ready: async (env) => {
       await quiet();
       const res = new Resources(env.t);
@@ -561,6 +577,20 @@ function createSubprocessSpec(shell: boolean): LazySpec {
   return {
     io: true,
     blocked: null,
+    // Cancelled while it waits for the spawn: CPython 3.13 (_make_subprocess_transport) closes
+    // the transport, which kills the child, and waits for it.
+    starting: async () => {
+      await quiet();
+      return {
+        call: () =>
+          shell
+            ? asyncio.createSubprocessShell("exec sleep 30")
+            : asyncio.createSubprocessExec("sleep", "30"),
+        intact: async () => {
+          await until(() => handles("ProcessWrap") === 0, "the child is killed");
+        },
+      };
+    },
     ready: async () => {
       await quiet();
       const marker = tmpPath("marker");
