@@ -741,8 +741,9 @@ function toThreadSpec(): LazySpec {
       intact: async (started) => {
         // Waits for every job submitted to the default executor.
         await env.loop.shutdownDefaultExecutor();
-        // Started, the job runs to its end: a thread cannot be stopped (CPython's neither).
-        assert.equal(fs.existsSync(marker), started, started ? "the job did not run" : "a job ran");
+        // Never started: no job was submitted. Started and cancelled, whether the job ran is a
+        // race in CPython too: one a thread has taken runs to its end, one still queued is dropped.
+        if (!started) assert.equal(fs.existsSync(marker), false, "a job ran");
       },
       completed: () => {
         assert.equal(fs.existsSync(marker), true);
