@@ -104,17 +104,14 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
   /** @internal Start the coroutine (it may run only once) and return its promise. */
   [kStart](): Promise<T> {
     this.#begin();
-    const fast = this.#fast;
-    if (fast !== null) {
-      let v: unknown;
-      try {
-        v = fast.apply(this.#thisArg, this.#args as never[]);
-      } catch (e) {
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as is
-        return Promise.reject(e);
-      }
-      if (v !== NOT_FAST) return Promise.resolve(v as T);
+    let v: unknown;
+    try {
+      v = this.#tryFast();
+    } catch (e) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as is
+      return Promise.reject(e);
     }
+    if (v !== NOT_FAST) return Promise.resolve(v as T);
     const r = this.#fn.apply(this.#thisArg, this.#args as never[]);
     if (r instanceof Promise) return r as Promise<T>;
     if (r instanceof Coroutine) return r[kStart]() as Promise<T>;
@@ -132,6 +129,14 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
     this.#state = STARTED;
   }
 
+  /** The fast path's value, or NOT_FAST when there is none or it cannot complete at once. */
+  #tryFast(): unknown {
+    const fast = this.#fast;
+    if (fast === null) return NOT_FAST;
+    const args = this.#args;
+    return args === NO_ARGS ? fast.call(this.#thisArg) : fast.apply(this.#thisArg, args as never[]);
+  }
+
   /** Await the coroutine: runs it, once, in the caller's task. */
   then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
@@ -140,13 +145,9 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
     let r: unknown;
     try {
       this.#begin();
-      const fast = this.#fast;
-      if (fast !== null) {
-        const args = this.#args;
-        const v = args === NO_ARGS ? fast.call(this.#thisArg) : fast.apply(this.#thisArg, args as never[]);
-        // Completed at once: no async frame, no promise (an uncontended acquire, a non-empty get).
-        if (v !== NOT_FAST) return settleNow(true, v, onFulfilled, onRejected) as Promise<R1 | R2>;
-      }
+      const v = this.#tryFast();
+      // Completed at once: no async frame, no promise (an uncontended acquire, a non-empty get).
+      if (v !== NOT_FAST) return settleNow(true, v, onFulfilled, onRejected) as Promise<R1 | R2>;
       r = this.#fn.apply(this.#thisArg, this.#args as never[]);
     } catch (e) {
       // Whatever the function threw is passed on as is, as an await would.
