@@ -5,6 +5,8 @@
  * @module
  */
 import { RuntimeError } from "./exceptions.ts";
+import { type Future, Waiter } from "./futures.ts";
+import { taskStorage } from "./internal/context.ts";
 import { inspectCustom } from "./internal/repr.ts";
 import { kStart } from "./internal/symbols.ts";
 import { trackCoroutine } from "./debug.ts";
@@ -23,6 +25,16 @@ const NO_ARGS: readonly unknown[] = [];
 export const NOT_FAST: unique symbol = Symbol("asyncio-ts.notFast");
 
 type Impl = (...args: never[]) => unknown;
+
+/**
+ * How a waiting slow path ends its coroutine: `succeed(value)` or `fail(error)`, once, when the
+ * task resumes (see {@link libraryCoroutine}'s `waits`).
+ * @internal
+ */
+export interface Settle<T> {
+  succeed(value: T): void;
+  fail(error: unknown): void;
+}
 
 /** A shared, already settled promise: what a fast `then()` returns when its reaction gave nothing. */
 const RESOLVED: Promise<undefined> = Promise.resolve(undefined);
@@ -68,6 +80,7 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
   readonly #args: readonly unknown[];
   readonly #thisArg: unknown;
   readonly #fast: Impl | null;
+  readonly #waits: boolean;
   readonly #name: string | null;
   #state = CREATED;
   /** Where it was created (debug mode only), for the never-awaited report. */
@@ -83,12 +96,14 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
     thisArg?: unknown,
     name: string | null = null,
     fast: Impl | null = null,
+    waits = false,
   ) {
     this.#fn = fn;
     this.#args = args;
     this.#thisArg = thisArg;
     this.#name = name;
     this.#fast = fast;
+    this.#waits = waits;
     this.#origin = trackCoroutine(this, Coroutine.#untracked);
   }
 
@@ -112,6 +127,16 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
       return Promise.reject(e);
     }
     if (v !== NOT_FAST) return Promise.resolve(v as T);
+    if (this.#waits) {
+      return new Promise<T>((resolve, reject) => {
+        const settle = new Waiter(null, undefined, resolve, reject);
+        try {
+          this.#wait(settle);
+        } catch (e) {
+          settle.fail(e);
+        }
+      });
+    }
     const r = this.#fn.apply(this.#thisArg, this.#args as never[]);
     if (r instanceof Promise) return r as Promise<T>;
     if (r instanceof Coroutine) return r[kStart]() as Promise<T>;
@@ -127,6 +152,15 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
       );
     }
     this.#state = STARTED;
+  }
+
+  /** Run a waiting slow path: `fn(settle, ...args)`. */
+  #wait(settle: Waiter): void {
+    (this.#fn as (settle: Settle<unknown>, ...args: unknown[]) => void).call(
+      this.#thisArg,
+      settle,
+      ...this.#args,
+    );
   }
 
   /** The fast path's value, or NOT_FAST when there is none or it cannot complete at once. */
@@ -148,6 +182,17 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
       const v = this.#tryFast();
       // Completed at once: no async frame, no promise (an uncontended acquire, a non-empty get).
       if (v !== NOT_FAST) return settleNow(true, v, onFulfilled, onRejected) as Promise<R1 | R2>;
+      if (this.#waits) {
+        // The slow path waits on a future as this task and settles when the task resumes: no
+        // async frame and no promise between the future and the caller's continuation.
+        const settle = new Waiter(null, undefined, onFulfilled, onRejected);
+        try {
+          this.#wait(settle);
+        } catch (e) {
+          settle.fail(e);
+        }
+        return settle as unknown as Promise<R1 | R2>;
+      }
       r = this.#fn.apply(this.#thisArg, this.#args as never[]);
     } catch (e) {
       // Whatever the function threw is passed on as is, as an await would.
@@ -209,6 +254,42 @@ export function libraryCoroutine<T>(
   args: readonly unknown[] = NO_ARGS,
 ): Coroutine<T> {
   return new Coroutine<T>(impl, args, thisArg, name, fast);
+}
+
+/**
+ * A library coroutine whose slow path waits without an async frame: `wait(settle, ...args)` runs
+ * in the awaiting task when `fast` cannot complete, and ends the coroutine through `settle`
+ * (typically from the reactions it gives {@link awaitAs}).
+ * @internal
+ */
+export function waitingCoroutine<T>(
+  name: string,
+  thisArg: unknown,
+  wait: (settle: Settle<T>, ...args: never[]) => void,
+  fast: Impl | null,
+  args: readonly unknown[] = NO_ARGS,
+): Coroutine<T> {
+  return new Coroutine<T>(wait, args, thisArg, name, fast, true);
+}
+
+/**
+ * Wait for `fut` as `task` (what the store of the task running the slow path was when it began):
+ * `task.cancel()` then cancels `fut`, and `onDone`/`onError` run when the task resumes, where code
+ * after `await fut` would. Called again from those reactions, it waits once more.
+ * @internal
+ */
+export function awaitAs<T>(
+  task: object | undefined,
+  fut: Future<T>,
+  onDone: (value: T) => void,
+  onError: (error: unknown) => void,
+): void {
+  const wait = (): void => {
+    void fut.then(onDone, onError);
+  };
+  if (taskStorage.getStore() === task) wait();
+  else if (task === undefined) taskStorage.exit(wait);
+  else taskStorage.run(task, wait);
 }
 
 const coroutineFunctions = new WeakSet<object>();

@@ -6,7 +6,7 @@
  */
 import type { BaseEventLoop } from "./base-events.ts";
 import { peekRunningLoop } from "./events.ts";
-import { type Coroutine, libraryCoroutine, NOT_FAST } from "./coroutines.ts";
+import { type Coroutine, libraryCoroutine, NOT_FAST, type Settle, waitingCoroutine } from "./coroutines.ts";
 import { BrokenBarrierError, CancelledError, RuntimeError } from "./exceptions.ts";
 import type { Future } from "./futures.ts";
 import { Deque } from "./internal/deque.ts";
@@ -90,7 +90,7 @@ export class Lock extends ContextManager {
 
   /** Acquire the lock, waiting (FIFO) while it is held; return true. Lazy, as every coroutine. */
   acquire(): Coroutine<true> {
-    return libraryCoroutine("Lock.acquire", this, this.#acquireSlow, this.#acquireFast);
+    return waitingCoroutine("Lock.acquire", this, this.#acquireWait, this.#acquireFast);
   }
 
   // Uncontended: no async frame, and no loop iteration either way (CPython's fast path).
@@ -102,22 +102,24 @@ export class Lock extends ContextManager {
     return NOT_FAST;
   }
 
-  async #acquireSlow(): Promise<true> {
+  // CPython 3.13 Lock.acquire, after `await fut` (these reactions run when the task resumes).
+  #acquireWait(settle: Settle<true>): void {
     const waiters = (this.#waiters ??= new Deque());
     const fut = this.getLoop().createFuture<true>();
     waiters.push(fut);
-    try {
-      try {
-        await fut;
-      } finally {
+    void fut.then(
+      () => {
         waiters.remove(fut);
-      }
-    } catch (e) {
-      if (e instanceof CancelledError && !this.#locked) this.#wakeUpFirst();
-      throw e;
-    }
-    this.#locked = true;
-    return true;
+        this.#locked = true;
+        settle.succeed(true);
+      },
+      (e: unknown) => {
+        waiters.remove(fut);
+        // Not taking the lock: make sure the first waiter left will run.
+        if (e instanceof CancelledError && !this.#locked) this.#wakeUpFirst();
+        settle.fail(e);
+      },
+    );
   }
 
   /**
@@ -173,24 +175,30 @@ export class Event extends LoopBound {
 
   /** Wait until the flag is set; return true. Returns without yielding when it is already set. */
   wait(): Coroutine<true> {
-    return libraryCoroutine("Event.wait", this, this.#waitSlow, this.#waitFast);
+    return waitingCoroutine("Event.wait", this, this.#waitSlow, this.#waitFast);
   }
 
   #waitFast(): true | typeof NOT_FAST {
     return this.#value ? true : NOT_FAST;
   }
 
-  async #waitSlow(): Promise<true> {
-    if (this.#value) return true;
+  #waitSlow(settle: Settle<true>): void {
     const fut = this.getLoop().createFuture<true>();
     this.#waiters.push(fut);
-    try {
-      await fut;
-      return true;
-    } finally {
+    const remove = (): void => {
       const i = this.#waiters.indexOf(fut);
       if (i >= 0) this.#waiters.splice(i, 1);
-    }
+    };
+    void fut.then(
+      () => {
+        remove();
+        settle.succeed(true);
+      },
+      (e: unknown) => {
+        remove();
+        settle.fail(e);
+      },
+    );
   }
 
   protected override reprExtra(): string {
@@ -363,7 +371,7 @@ export class Semaphore extends ContextManager {
 
   /** Take a permit, waiting (FIFO) while none is free; return true. */
   acquire(): Coroutine<true> {
-    return libraryCoroutine("Semaphore.acquire", this, this.#acquireSlow, this.#acquireFast);
+    return waitingCoroutine("Semaphore.acquire", this, this.#acquireWait, this.#acquireFast);
   }
 
   #acquireFast(): true | typeof NOT_FAST {
@@ -372,24 +380,30 @@ export class Semaphore extends ContextManager {
     return true;
   }
 
-  async #acquireSlow(): Promise<true> {
+  // CPython 3.13 Semaphore.acquire, after `await fut` (these reactions run when the task resumes).
+  #acquireWait(settle: Settle<true>): void {
     const waiters = (this.#waiters ??= new Deque());
     const fut = this.getLoop().createFuture<true>();
     waiters.push(fut);
-    try {
-      try {
-        await fut;
-      } finally {
+    void fut.then(
+      () => {
         waiters.remove(fut);
-      }
-    } catch (e) {
-      // Woken (a permit was taken for us) and then cancelled: give the permit back.
-      if (e instanceof CancelledError && fut.done() && !fut.cancelled()) this.value++;
-      throw e;
-    } finally {
-      while (this.value > 0) if (!this.#wakeUpNext()) break;
-    }
-    return true;
+        this.#wakeUpWhileFree();
+        settle.succeed(true);
+      },
+      (e: unknown) => {
+        waiters.remove(fut);
+        // Woken (a permit was taken for us) and then cancelled: give the permit back.
+        if (e instanceof CancelledError && fut.done() && !fut.cancelled()) this.value++;
+        this.#wakeUpWhileFree();
+        settle.fail(e);
+      },
+    );
+  }
+
+  // New waiters may have queued behind us (FIFO): wake as many as there are permits.
+  #wakeUpWhileFree(): void {
+    while (this.value > 0) if (!this.#wakeUpNext()) break;
   }
 
   /** Give a permit back, waking the first waiter. */

@@ -5,8 +5,16 @@
  * @see https://docs.python.org/3.13/library/asyncio-queue.html
  * @module
  */
-import { type Coroutine, libraryCoroutine, NOT_FAST } from "./coroutines.ts";
+import {
+  awaitAs,
+  type Coroutine,
+  libraryCoroutine,
+  NOT_FAST,
+  type Settle,
+  waitingCoroutine,
+} from "./coroutines.ts";
 import { QueueEmpty, QueueFull, QueueShutDown } from "./exceptions.ts";
+import { taskStorage } from "./internal/context.ts";
 import type { Future } from "./futures.ts";
 import { Deque } from "./internal/deque.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
@@ -95,7 +103,7 @@ export class Queue<T> extends LoopBound implements AsyncIterable<T> {
    * @throws {QueueShutDown} if the queue was shut down.
    */
   put(item: T): Coroutine<void> {
-    return libraryCoroutine("Queue.put", this, this.#putSlow, this.#putFast, [item]);
+    return waitingCoroutine("Queue.put", this, this.#putWait, this.#putFast, [item]);
   }
 
   // Room now: no wait and no async frame.
@@ -105,22 +113,44 @@ export class Queue<T> extends LoopBound implements AsyncIterable<T> {
     return undefined;
   }
 
-  async #putSlow(item: T): Promise<void> {
-    while (this.full()) {
-      if (this.#isShutdown) throw new QueueShutDown();
-      const putter = this.getLoop().createFuture<null>();
-      this.#putters.push(putter);
-      try {
-        await putter;
-      } catch (e) {
-        putter.cancel(); // in case it is not done yet
-        this.#putters.remove(putter);
-        // Woken and then cancelled: pass the wake-up to the next putter.
-        if (!this.full() && !putter.cancelled()) wakeupNext(this.#putters);
-        throw e;
+  // CPython 3.13 Queue.put: while full, wait for a getter's wake-up (the queue is full here). Each
+  // reaction runs when the task resumes, as the code after CPython's `await putter`.
+  #putWait(settle: Settle<undefined>, item: T): void {
+    const task = taskStorage.getStore();
+    const loop = this.getLoop();
+    const wait = (): void => {
+      if (this.#isShutdown) {
+        settle.fail(new QueueShutDown());
+        return;
       }
-    }
-    this.putNowait(item);
+      const putter = loop.createFuture<null>();
+      this.#putters.push(putter);
+      awaitAs(
+        task,
+        putter,
+        () => {
+          if (this.full()) {
+            wait();
+            return;
+          }
+          try {
+            this.putNowait(item); // QueueShutDown if shut down meanwhile
+          } catch (e) {
+            settle.fail(e);
+            return;
+          }
+          settle.succeed(undefined);
+        },
+        (e: unknown) => {
+          putter.cancel(); // in case it is not done yet
+          this.#putters.remove(putter);
+          // Woken and then cancelled: pass the wake-up to the next putter.
+          if (!this.full() && !putter.cancelled()) wakeupNext(this.#putters);
+          settle.fail(e);
+        },
+      );
+    };
+    wait();
   }
 
   /**
@@ -141,29 +171,42 @@ export class Queue<T> extends LoopBound implements AsyncIterable<T> {
    * @throws {QueueShutDown} once the queue is shut down and empty.
    */
   get(): Coroutine<T> {
-    return libraryCoroutine("Queue.get", this, this.#getSlow, this.#getFast);
+    return waitingCoroutine("Queue.get", this, this.#getWait, this.#getFast);
   }
 
   #getFast(): T | typeof NOT_FAST {
     return this.empty() ? NOT_FAST : this.getNowait();
   }
 
-  async #getSlow(): Promise<T> {
-    while (this.empty()) {
-      if (this.#isShutdown) throw new QueueShutDown();
-      const getter = this.getLoop().createFuture<null>();
-      this.#getters.push(getter);
-      try {
-        await getter;
-      } catch (e) {
-        getter.cancel();
-        this.#getters.remove(getter);
-        // Woken and then cancelled: the item stays; wake the next getter for it.
-        if (!this.empty() && !getter.cancelled()) wakeupNext(this.#getters);
-        throw e;
+  // CPython 3.13 Queue.get: while empty, wait for a putter's wake-up (the queue is empty here).
+  #getWait(settle: Settle<T>): void {
+    const task = taskStorage.getStore();
+    const loop = this.getLoop();
+    const wait = (): void => {
+      if (this.#isShutdown) {
+        settle.fail(new QueueShutDown());
+        return;
       }
-    }
-    return this.getNowait();
+      const getter = loop.createFuture<null>();
+      this.#getters.push(getter);
+      awaitAs(
+        task,
+        getter,
+        () => {
+          // Woken, but another getter took the item first: wait again.
+          if (this.empty()) wait();
+          else settle.succeed(this.getNowait());
+        },
+        (e: unknown) => {
+          getter.cancel();
+          this.#getters.remove(getter);
+          // Woken and then cancelled: the item stays; wake the next getter for it.
+          if (!this.empty() && !getter.cancelled()) wakeupNext(this.#getters);
+          settle.fail(e);
+        },
+      );
+    };
+    wait();
   }
 
   /**

@@ -927,6 +927,25 @@ for (const [name, QueueClass] of QUEUE_CLASSES) {
         assert.equal(String(full), `<${name} maxsize=1 _queue=[0] tasks=1 shutdown>`);
         assert.equal(full.getNowait(), 0);
       }));
+
+    it("an immediate shutdown makes room, and the woken putter's put_nowait raises", () =>
+      // CPython 3.13 Queue.put: woken with room, it calls put_nowait(), which raises QueueShutDown.
+      run(async () => {
+        const full = new QueueClass(1);
+        full.putNowait(0);
+        const putter = asyncio.createTask(full.put(1));
+        await asyncio.sleep(0);
+        full.shutdown(true);
+        assert.equal(full.empty(), true);
+        await assert.rejects(
+          async () => putter,
+          (e: unknown) => {
+            isShutDown(e);
+            return true;
+          },
+        );
+        assert.equal(full.qsize(), 0);
+      }));
   });
 }
 
