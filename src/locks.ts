@@ -11,6 +11,7 @@ import { BrokenBarrierError, CancelledError, RuntimeError } from "./exceptions.t
 import type { Future } from "./futures.ts";
 import { Deque } from "./internal/deque.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
+import { kTryAcquire } from "./internal/symbols.ts";
 
 /**
  * Binds a primitive to the first loop it blocks on (CPython's `_LoopBoundMixin`).
@@ -49,6 +50,8 @@ export class LoopBound {
 export abstract class ContextManager extends LoopBound {
   abstract acquire(): Coroutine<true>;
   abstract release(): void;
+  /** @internal acquire at once if no wait is needed (the fast path of `acquire()`) */
+  abstract [kTryAcquire](): boolean;
 
   /**
    * Run `body` holding the primitive (Python's `async with x:`); return its result. Lazy, as
@@ -61,7 +64,8 @@ export abstract class ContextManager extends LoopBound {
 }
 
 async function withBody<R>(this: ContextManager, body: () => R | PromiseLike<R>): Promise<R> {
-  await this.acquire();
+  // Uncontended: taken here, without a second coroutine to await.
+  if (!this[kTryAcquire]()) await this.acquire();
   try {
     return await body();
   } finally {
@@ -91,6 +95,11 @@ export class Lock extends ContextManager {
   /** Acquire the lock, waiting (FIFO) while it is held; return true. Lazy, as every coroutine. */
   acquire(): Coroutine<true> {
     return waitingCoroutine("Lock.acquire", this, this.#acquireWait, this.#acquireFast);
+  }
+
+  /** @internal */
+  [kTryAcquire](): boolean {
+    return this.#acquireFast() !== NOT_FAST;
   }
 
   // Uncontended: no async frame, and no loop iteration either way (CPython's fast path).
@@ -236,6 +245,11 @@ export class Condition extends ContextManager {
     return this.#lock.acquire();
   }
 
+  /** @internal */
+  [kTryAcquire](): boolean {
+    return this.#lock[kTryAcquire]();
+  }
+
   /** Release the underlying lock. */
   release(): void {
     this.#lock.release();
@@ -372,6 +386,11 @@ export class Semaphore extends ContextManager {
   /** Take a permit, waiting (FIFO) while none is free; return true. */
   acquire(): Coroutine<true> {
     return waitingCoroutine("Semaphore.acquire", this, this.#acquireWait, this.#acquireFast);
+  }
+
+  /** @internal */
+  [kTryAcquire](): boolean {
+    return this.#acquireFast() !== NOT_FAST;
   }
 
   #acquireFast(): true | typeof NOT_FAST {

@@ -29,6 +29,8 @@ export const kRemoveWaiting = Symbol("asyncio-ts.removeWaiting");
 export const kTakeMustCancel = Symbol("asyncio-ts.takeMustCancel");
 /** Task: cancel the future just awaited if a cancel request is pending. */
 export const kDeliverCancel = Symbol("asyncio-ts.deliverCancel");
+/** Lock, Semaphore, Condition: take it now if that needs no wait; true if taken. */
+export const kTryAcquire = Symbol("asyncio-ts.tryAcquire");
 /** Coroutine: start the wrapped async function (once). */
 export const kStart = Symbol("asyncio-ts.start");
 /** Loop hook: arm (or, with null, disarm) the wake-up for the earliest timer (loop seconds). */
