@@ -113,9 +113,31 @@ export class Queue<T> extends LoopBound implements AsyncIterable<T> {
     return undefined;
   }
 
-  // CPython 3.13 Queue.put: while full, wait for a getter's wake-up (the queue is full here). Each
-  // reaction runs when the task resumes, as the code after CPython's `await putter`.
+  // CPython 3.13 Queue.put: while full, wait for a getter's wake-up (the queue is full here).
   #putWait(settle: Settle<undefined>, item: T): void {
+    this.#waitWhile(
+      settle,
+      this.#putters,
+      () => this.full(),
+      () => {
+        this.putNowait(item); // QueueShutDown if shut down meanwhile
+        return undefined;
+      },
+    );
+  }
+
+  /**
+   * The `while blocked(): ... await waiter` loop of CPython's put() and get(), without an async
+   * frame: wait on a new future in `waiters` (as the task running this) until `blocked()` is
+   * false, then settle with `finish()`. The reactions run when the task resumes, where CPython's
+   * code after `await waiter` runs.
+   */
+  #waitWhile<R>(
+    settle: Settle<R>,
+    waiters: Deque<Future<null>>,
+    blocked: () => boolean,
+    finish: () => R,
+  ): void {
     const task = taskStorage.getStore();
     const loop = this.getLoop();
     const wait = (): void => {
@@ -123,29 +145,31 @@ export class Queue<T> extends LoopBound implements AsyncIterable<T> {
         settle.fail(new QueueShutDown());
         return;
       }
-      const putter = loop.createFuture<null>();
-      this.#putters.push(putter);
+      const waiter = loop.createFuture<null>();
+      waiters.push(waiter);
       awaitAs(
         task,
-        putter,
+        waiter,
         () => {
-          if (this.full()) {
+          // Woken, but another task took the item (or the room) first: wait again.
+          if (blocked()) {
             wait();
             return;
           }
+          let result: R;
           try {
-            this.putNowait(item); // QueueShutDown if shut down meanwhile
+            result = finish();
           } catch (e) {
             settle.fail(e);
             return;
           }
-          settle.succeed(undefined);
+          settle.succeed(result);
         },
         (e: unknown) => {
-          putter.cancel(); // in case it is not done yet
-          this.#putters.remove(putter);
-          // Woken and then cancelled: pass the wake-up to the next putter.
-          if (!this.full() && !putter.cancelled()) wakeupNext(this.#putters);
+          waiter.cancel(); // in case it is not done yet
+          waiters.remove(waiter);
+          // Woken and then cancelled: the item (or the room) stays; pass the wake-up on.
+          if (!blocked() && !waiter.cancelled()) wakeupNext(waiters);
           settle.fail(e);
         },
       );
@@ -180,33 +204,12 @@ export class Queue<T> extends LoopBound implements AsyncIterable<T> {
 
   // CPython 3.13 Queue.get: while empty, wait for a putter's wake-up (the queue is empty here).
   #getWait(settle: Settle<T>): void {
-    const task = taskStorage.getStore();
-    const loop = this.getLoop();
-    const wait = (): void => {
-      if (this.#isShutdown) {
-        settle.fail(new QueueShutDown());
-        return;
-      }
-      const getter = loop.createFuture<null>();
-      this.#getters.push(getter);
-      awaitAs(
-        task,
-        getter,
-        () => {
-          // Woken, but another getter took the item first: wait again.
-          if (this.empty()) wait();
-          else settle.succeed(this.getNowait());
-        },
-        (e: unknown) => {
-          getter.cancel();
-          this.#getters.remove(getter);
-          // Woken and then cancelled: the item stays; wake the next getter for it.
-          if (!this.empty() && !getter.cancelled()) wakeupNext(this.#getters);
-          settle.fail(e);
-        },
-      );
-    };
-    wait();
+    this.#waitWhile(
+      settle,
+      this.#getters,
+      () => this.empty(),
+      () => this.getNowait(),
+    );
   }
 
   /**
