@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 
@@ -295,6 +295,8 @@ describe("the npm package", { timeout: 120_000 }, () => {
     const tarball = join(packDir, packed.filename);
 
     project = tempDir("asyncio-ts-consumer-");
+    // Node and tsc look for node_modules in every parent: none of them may be the repository.
+    assert.ok(!resolve(project).startsWith(resolve(repo)), `${project} is inside the repository`);
     const toolchain = ["typescript", "@types/node"];
     const locked = lockedEntries(toolchain);
     const versions = Object.fromEntries(
@@ -312,7 +314,10 @@ describe("the npm package", { timeout: 120_000 }, () => {
       packages: { "": rootEntry, ...locked },
     };
     writeFileSync(join(project, "package-lock.json"), JSON.stringify(lock, null, 2));
-    await run("npm", ["install", "--offline", "--no-audit", "--no-fund"], project);
+    await run("npm", ["install", "--offline", "--no-audit", "--no-fund"], project).catch((error: unknown) => {
+      // ENOTCACHED: the toolchain's tarballs are not in the npm cache; `npm ci` puts them there.
+      throw new Error("offline install failed (has `npm ci` run on this machine?)", { cause: error });
+    });
 
     writeFileSync(join(project, "main.mjs"), esmProgram);
     writeFileSync(join(project, "main.cjs"), cjsProgram);
