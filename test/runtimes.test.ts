@@ -1,0 +1,207 @@
+// The other runtimes (DESIGN.md section 2, issue 9 item 4): every conformance twin that
+// test/conformance.test.ts runs on Node also runs, unchanged, on Bun and on Deno (the devDependencies
+// `bun` and `deno`, whose binaries npm puts in node_modules/.bin) and must print CPython's .out byte
+// for byte there too. Bun runs a .ts file as it is; Deno needs `deno run -A` (the twins use node:
+// built-ins, sockets, child processes and workers) and nothing else, since the twins import only
+// relative .ts files. A program that cannot pass on a runtime for a reason of that runtime is listed
+// in EXPECTED_FAILURES with the reason; the test fails when a listed one starts passing (so the list
+// stays true) and when any other fails. The README's Runtimes section reports what this measures.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const DIR = join(ROOT, "conformance");
+const BIN = join(ROOT, "node_modules", ".bin");
+const TIMEOUT_MS = 20_000;
+const SCENARIO = /^\d+_[a-z0-9_]+$/;
+// Children at once per runtime: most twins are short and spend their time starting up.
+const CONCURRENCY = 4;
+
+type Runtime = "bun" | "deno";
+
+const RUNTIMES: Record<Runtime, { bin: string; args: (file: string) => string[] }> = {
+  bun: { bin: join(BIN, "bun"), args: (file) => [file] },
+  deno: { bin: join(BIN, "deno"), args: (file) => ["run", "-A", file] },
+};
+
+/**
+ * Programs (conformance scenario names, or the names of PROGRAMS below) that fail on a runtime for a
+ * reason of that runtime, with the reason. Every conformance twin passes on both today.
+ */
+const EXPECTED_FAILURES: Record<Runtime, ReadonlyMap<string, string>> = {
+  bun: new Map([
+    [
+      "process pool",
+      "Bun's child_process IPC channel has no ref()/unref(): src/executors.ts calls child.channel?.ref() " +
+        "and throws TypeError: child.channel?.ref is not a function (Bun 1.4.5)",
+    ],
+  ]),
+  deno: new Map(),
+};
+
+const indexUrl = pathToFileURL(join(ROOT, "src", "index.ts")).href;
+
+/**
+ * What test/package.test.ts's consumer program does beyond the conformance twins (which already
+ * cover the loop, TaskGroup, queues, TCP streams, subprocesses, toThread and a thread pool), here
+ * against the sources, each with the stdout it must print.
+ */
+const PROGRAMS: ReadonlyMap<string, { source: string; expected: string }> = new Map([
+  [
+    "process pool",
+    {
+      source: `import * as asyncio from ${JSON.stringify(indexUrl)};
+function square(n) {
+  return n * n;
+}
+const main = asyncio.coroutine("main", async () => {
+  const loop = asyncio.getRunningLoop();
+  const pool = new asyncio.ProcessPoolExecutor({ maxWorkers: 1 });
+  console.log("process pool " + (await loop.runInExecutor(pool, square, 6)));
+  await pool.shutdown();
+  return "main result";
+});
+console.log(await asyncio.run(main()));
+`,
+      expected: "process pool 36\nmain result\n",
+    },
+  ],
+]);
+
+interface Run {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function runOn(runtime: Runtime, file: string): Promise<Run> {
+  return spawnRuntime(runtime, RUNTIMES[runtime].args(file));
+}
+
+function spawnRuntime(runtime: Runtime, args: string[]): Promise<Run> {
+  const { bin } = RUNTIMES[runtime];
+  // No colours, no update check, no NODE_OPTIONS meant for Node's test runner.
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" };
+  delete env.NODE_OPTIONS;
+  delete env.NODE_TEST_CONTEXT;
+  return new Promise((resolvePromise) => {
+    execFile(
+      bin,
+      args,
+      { cwd: ROOT, env, timeout: TIMEOUT_MS, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        let code: number | null = 0;
+        let signal: NodeJS.Signals | null = null;
+        if (error !== null) {
+          code = typeof error.code === "number" ? error.code : null;
+          signal = error.signal ?? null;
+        }
+        resolvePromise({ code, signal, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Why `run` is not a pass (undefined when it is one). */
+function failure(run: Run, expected: string): string | undefined {
+  if (run.signal !== null) return `killed by ${run.signal} (timeout?)`;
+  if (run.stdout !== expected) {
+    const a = run.stdout.split("\n");
+    const e = expected.split("\n");
+    let i = 0;
+    while (a[i] === e[i]) i++;
+    return (
+      `first difference at line ${String(i + 1)}:\n  expected: ${JSON.stringify(e[i] ?? "<end of output>")}` +
+      `\n  actual:   ${JSON.stringify(a[i] ?? "<end of output>")}` +
+      (run.stderr === "" ? "" : `\nstderr:\n${run.stderr}`)
+    );
+  }
+  if (run.stderr !== "") return `wrote to stderr:\n${run.stderr}`;
+  if (run.code !== 0) return `exited with ${String(run.code)}`;
+  return undefined;
+}
+
+function check(runtime: Runtime, name: string, run: Run, expected: string): void {
+  const why = failure(run, expected);
+  const reason = EXPECTED_FAILURES[runtime].get(name);
+  if (reason === undefined) {
+    assert.equal(why, undefined, `${name} on ${runtime}: ${why ?? ""}`);
+  } else {
+    assert.notEqual(
+      why,
+      undefined,
+      `${name} now passes on ${runtime}: remove it from EXPECTED_FAILURES (${reason})`,
+    );
+  }
+}
+
+function stems(ext: string): string[] {
+  return readdirSync(DIR)
+    .filter((f) => f.endsWith(ext))
+    .map((f) => f.slice(0, -ext.length))
+    .filter((stem) => SCENARIO.test(stem))
+    .sort();
+}
+
+/** The scenario names conformance/PENDING lists (as test/conformance.test.ts reads it). */
+function pendingNames(): Set<string> {
+  const file = join(DIR, "PENDING");
+  if (!existsSync(file)) return new Set();
+  const names = new Set<string>();
+  for (const raw of readFileSync(file, "utf8").split("\n")) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const hash = line.indexOf("#");
+    names.add((hash === -1 ? line : line.slice(0, hash)).trim().replace(/\.(py|ts|out)$/, ""));
+  }
+  return names;
+}
+
+const pending = pendingNames();
+const outputs = new Set(stems(".out"));
+const twins = stems(".ts").filter((s) => outputs.has(s) && !pending.has(s));
+
+for (const runtime of ["bun", "deno"] as const) {
+  describe(`on ${runtime}`, { concurrency: CONCURRENCY }, () => {
+    it("the binary is installed (npm ci runs the bun and deno install scripts)", async (t) => {
+      const run = await spawnRuntime(runtime, ["--version"]);
+      assert.equal(run.code, 0, `${RUNTIMES[runtime].bin} --version: ${run.stderr}`);
+      t.diagnostic(run.stdout.split("\n")[0] ?? "");
+    });
+
+    it("EXPECTED_FAILURES names only programs this test runs", () => {
+      const known = new Set([...twins, ...PROGRAMS.keys()]);
+      assert.deepEqual(
+        [...EXPECTED_FAILURES[runtime].keys()].filter((name) => !known.has(name)),
+        [],
+      );
+    });
+
+    for (const scenario of twins) {
+      it(`conformance ${scenario}`, async () => {
+        const expected = readFileSync(join(DIR, `${scenario}.out`), "utf8");
+        const run = await runOn(runtime, join("conformance", `${scenario}.ts`));
+        check(runtime, scenario, run, expected);
+      });
+    }
+
+    for (const [name, { source, expected }] of PROGRAMS) {
+      it(`consumer: ${name}`, async (t) => {
+        const dir = mkdtempSync(join(tmpdir(), `asyncio-ts-${runtime}-`));
+        t.after(() => {
+          rmSync(dir, { recursive: true, force: true });
+        });
+        const file = join(dir, "main.mjs");
+        writeFileSync(file, source);
+        check(runtime, name, await runOn(runtime, file), expected);
+      });
+    }
+  });
+}
