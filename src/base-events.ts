@@ -55,7 +55,7 @@ function typeName(value: unknown): string {
   return value === null ? "null" : typeof value;
 }
 
-/** An entry of the ready queue. */
+/** An entry of the ready queue. @internal */
 export interface Runnable {
   [kRun](): void;
 }

@@ -17,8 +17,10 @@ import { timeout } from "./timeouts.ts";
 /** Anything the combinators accept: a Future/Task, a coroutine, a function returning an awaitable, a promise. */
 export type AwaitableLike<T> = Future<T> | TaskBody<T> | PromiseLike<T>;
 
-type Unwrap<A> = A extends AwaitableLike<infer T> ? T : never;
-type GatherResults<A extends readonly unknown[]> = { -readonly [K in keyof A]: Unwrap<A[K]> };
+/** The result type of an awaitable {@link AwaitableLike}. */
+export type Unwrap<A> = A extends AwaitableLike<infer T> ? T : never;
+/** The result array of `gather(...aws)`: each awaitable's result, in order. */
+export type GatherResults<A extends readonly unknown[]> = { -readonly [K in keyof A]: Unwrap<A[K]> };
 
 /** Options of {@link gather}. */
 export interface GatherOptions {
@@ -42,8 +44,8 @@ export class GatheringFuture<T> extends Future<T> {
   /** @internal */
   _cancelRequested = false;
 
-  /** @internal */
-  constructor(children: Future[], loop: BaseEventLoop) {
+  /** Made by gather(). */
+  private constructor(children: Future[], loop: BaseEventLoop) {
     super({ loop });
     this.#children = children;
   }
@@ -79,6 +81,12 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
   return gatherArray(args, returnExceptions);
 }
 
+// `new GatheringFuture(...)`: the constructor is private, so that the published types offer none.
+const newGathering = GatheringFuture as unknown as new <T>(
+  children: Future[],
+  loop: BaseEventLoop,
+) => GatheringFuture<T>;
+
 /**
  * @internal `gather` over an array: a spread call of hundreds of thousands of arguments
  * overflows the stack (run() gathers every task left at exit).
@@ -86,7 +94,7 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
 export function gatherArray(args: readonly unknown[], returnExceptions: boolean): GatheringFuture<unknown[]> {
   if (args.length === 0) {
     const loop = getRunningLoop();
-    const outer = new GatheringFuture<unknown[]>([], loop);
+    const outer = new newGathering<unknown[]>([], loop);
     outer.setResult([]);
     return outer;
   }
@@ -144,7 +152,7 @@ export function gatherArray(args: readonly unknown[], returnExceptions: boolean)
     }
     children.push(fut);
   }
-  outer = new GatheringFuture<unknown[]>(children, loop as BaseEventLoop);
+  outer = new newGathering<unknown[]>(children, loop as BaseEventLoop);
   for (const fut of doneFuts) onChildDone(fut);
   return outer;
 }
@@ -180,9 +188,10 @@ export interface WaitOptions {
   returnWhen?: ReturnWhen;
 }
 
-type WaitInput<T> = Future<T> | PromiseLike<T>;
+/** What `wait()` accepts: Futures and Tasks, or running promises. */
+export type WaitInput<T> = Future<T> | PromiseLike<T>;
 /** What `wait()` puts in its sets for an input: the Future or Task itself, or a running promise's wrapper. */
-type AsFuture<F> = F extends Future ? F : Future<Awaited<F>>;
+export type AsFuture<F> = F extends Future ? F : Future<Awaited<F>>;
 
 /**
  * Wait for the Futures and Tasks in `fs` to complete, at most `timeout` seconds. Returns
@@ -375,7 +384,7 @@ export function asCompleted<T>(
   ) {
     throw new TypeError(`expects an iterable of awaitables, not ${(fs as object).constructor.name}`);
   }
-  return new AsCompletedIterator(fs, options?.timeout ?? null);
+  return new newAsCompleted(fs, options?.timeout ?? null);
 }
 
 /** What {@link asCompleted} returns: both an iterator of coroutines and an async iterator of futures. */
@@ -385,8 +394,8 @@ export class AsCompletedIterator<T> implements IterableIterator<Coroutine<T>>, A
   #todoLeft: number;
   #timeoutHandle: TimerHandle | null = null;
 
-  /** @internal */
-  constructor(aws: Iterable<AwaitableLike<T>>, timeoutSec: number | null) {
+  /** Made by asCompleted(). */
+  private constructor(aws: Iterable<AwaitableLike<T>>, timeoutSec: number | null) {
     const loop = getRunningLoop();
     this.#done = new DoneQueue(loop);
     const todo = new Set<Future<T>>();
@@ -443,6 +452,12 @@ export class AsCompletedIterator<T> implements IterableIterator<Coroutine<T>>, A
     };
   }
 }
+
+// `new AsCompletedIterator(...)`: the constructor is private, so that the published types offer none.
+const newAsCompleted = AsCompletedIterator as unknown as new <T>(
+  aws: Iterable<AwaitableLike<T>>,
+  timeoutSec: number | null,
+) => AsCompletedIterator<T>;
 
 /**
  * Protect an awaitable from being cancelled: cancelling the awaiting task cancels only the

@@ -87,10 +87,11 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
   #origin: string | null = null;
 
   /**
-   * @internal use {@link coroutine}. `fast`, when given, runs instead of `fn` when the
-   * coroutine is awaited or wrapped, and completes it at once unless it returns {@link NOT_FAST}.
+   * Made by {@link coroutine}'s functions and the library's methods. `fast`, when given, runs
+   * instead of `fn` when the coroutine is awaited or wrapped, and completes it at once unless it
+   * returns {@link NOT_FAST}.
    */
-  constructor(
+  private constructor(
     fn: Impl,
     args: readonly unknown[] = NO_ARGS,
     thisArg?: unknown,
@@ -237,6 +238,16 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
   }
 }
 
+// `new Coroutine(...)`: the constructor is private, so that the published types offer none.
+const newCoroutine = Coroutine as unknown as new <T>(
+  fn: Impl,
+  args?: readonly unknown[],
+  thisArg?: unknown,
+  name?: string | null,
+  fast?: Impl | null,
+  waits?: boolean,
+) => Coroutine<T>;
+
 function isThenable(x: unknown): x is PromiseLike<unknown> {
   return typeof x === "object" && x !== null && typeof (x as { then?: unknown }).then === "function";
 }
@@ -253,7 +264,7 @@ export function libraryCoroutine<T>(
   fast: Impl | null = null,
   args: readonly unknown[] = NO_ARGS,
 ): Coroutine<T> {
-  return new Coroutine<T>(impl, args, thisArg, name, fast);
+  return new newCoroutine<T>(impl, args, thisArg, name, fast);
 }
 
 /**
@@ -269,7 +280,7 @@ export function waitingCoroutine<T>(
   fast: Impl | null,
   args: readonly unknown[] = NO_ARGS,
 ): Coroutine<T> {
-  return new Coroutine<T>(wait, args, thisArg, name, fast, true);
+  return new newCoroutine<T>(wait, args, thisArg, name, fast, true);
 }
 
 /**
@@ -324,7 +335,7 @@ export function coroutine<A extends unknown[], R>(
   }
   const name = named ? nameOrFn : null;
   const wrapper = function (this: unknown, ...args: A): Coroutine<Awaited<R>> {
-    return new Coroutine<Awaited<R>>(fn, args, this, name);
+    return new newCoroutine<Awaited<R>>(fn, args, this, name);
   };
   Object.defineProperty(wrapper, "name", { value: name ?? fn.name });
   coroutineFunctions.add(wrapper);

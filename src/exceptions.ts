@@ -34,8 +34,8 @@ function messageOf(value: unknown): string {
 }
 
 /**
- * The base of asyncio-ts's error classes (not exported): `instanceof` checks the brand, so two
- * installed copies of the package agree.
+ * The base of asyncio-ts's error classes (exported as a type only): `instanceof` checks the brand,
+ * so two installed copies of the package agree.
  */
 class AsyncioError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
@@ -331,3 +331,5 @@ export class BrokenProcessPool extends RuntimeError {
   override readonly code = "ERR_ASYNCIO_BROKEN_PROCESS_POOL";
 }
 brand(BrokenProcessPool, "BrokenProcessPool");
+
+export type { AsyncioError };

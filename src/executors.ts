@@ -45,9 +45,9 @@ export interface FunctionRef {
 /** What an executor can run: a self-contained function (sent by source) or a {@link FunctionRef}. */
 export type ExecutorFn<A extends unknown[] = unknown[], R = unknown> = ((...args: A) => R) | FunctionRef;
 
-/** @internal the awaited result type of a function. */
+/** The awaited result type of a function. */
 export type ResultOf<F> = F extends (...args: never[]) => infer R ? Awaited<R> : unknown;
-/** @internal the parameter types of a function. */
+/** The parameter types of a function. */
 export type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : unknown[];
 
 /** The options of {@link Executor.shutdown}. */

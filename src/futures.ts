@@ -36,7 +36,8 @@ export interface FutureThen<T> extends PromiseLike<T> {
   finally(onFinally?: (() => void) | null): Promise<T>;
 }
 
-type DoneCallback<T> = (future: Future<T>) => unknown;
+/** A callback of `addDoneCallback()`: called with the future once it is done. */
+export type DoneCallback<T> = (future: Future<T>) => unknown;
 // Stored without T so that Future<T> stays assignable to Future<unknown>.
 type CallbackEntry = ((future: never) => unknown) | Waiter;
 
@@ -447,6 +448,7 @@ function reportIfUnchained(waiter: Waiter, error: unknown): void {
  * entry scheduled when the future completes, so an `await` allocates no other handle. When the
  * awaiting task is known, running it resumes that task's step (CPython's `Task.__wakeup`).
  * It is also the thenable `then()` returns: chaining creates a Promise only when asked for.
+ * @internal
  */
 export class Waiter implements FutureThen<unknown> {
   /** The future awaited, or null for `sleep(0)`, which resumes with `value`. */

@@ -36,29 +36,42 @@ export {
   BrokenThreadPool,
   BrokenProcessPool,
 } from "./exceptions.ts";
+export type { AsyncioError, ExceptionGroupMatcher } from "./exceptions.ts";
 // futures
 export { Future } from "./futures.ts";
-export type { FutureThen } from "./futures.ts";
+export type { FutureThen, DoneCallback } from "./futures.ts";
 // locks
 export { Lock, Event, Condition, Semaphore, BoundedSemaphore, Barrier } from "./locks.ts";
+export type { LoopBound, ContextManager } from "./locks.ts";
 // queues
 export { Queue, PriorityQueue, LifoQueue } from "./queues.ts";
 export type { QueueOptions } from "./queues.ts";
 // executors, threads
 export { ThreadPoolExecutor, ProcessPoolExecutor, toThread } from "./executors.ts";
-export type { Executor, FunctionRef, ExecutorFn, ShutdownOptions, ProcessPoolOptions } from "./executors.ts";
+export type {
+  Executor,
+  FunctionRef,
+  ExecutorFn,
+  ShutdownOptions,
+  ProcessPoolOptions,
+  ArgsOf,
+  ResultOf,
+} from "./executors.ts";
+export type { PoolExecutor } from "./internal/pool.ts";
 // subprocess
 export { createSubprocessExec, createSubprocessShell, Process, PIPE, STDOUT, DEVNULL } from "./subprocess.ts";
 export type { SubprocessOptions, StdioSpec, SubprocessStdin } from "./subprocess.ts";
 // runners
 export { Runner, run } from "./runners.ts";
-export type { RunnerOptions } from "./runners.ts";
+export type { RunnerOptions, MainBody } from "./runners.ts";
 // streams
 export { StreamReader, StreamWriter, openConnection, openUnixConnection } from "./streams.ts";
 export type {
   StreamReaderOptions,
   Separator,
   SockName,
+  InetSockName,
+  ExtraInfo,
   OpenConnectionOptions,
   OpenUnixConnectionOptions,
 } from "./streams.ts";
@@ -90,7 +103,16 @@ export {
   GatheringFuture,
   AsCompletedIterator,
 } from "./combinators.ts";
-export type { AwaitableLike, GatherOptions, WaitOptions, ReturnWhen } from "./combinators.ts";
+export type {
+  AwaitableLike,
+  GatherOptions,
+  WaitOptions,
+  ReturnWhen,
+  GatherResults,
+  Unwrap,
+  WaitInput,
+  AsFuture,
+} from "./combinators.ts";
 // task_groups, timeouts
 export { TaskGroup } from "./task-groups.ts";
 export { Timeout, timeout, timeoutAt } from "./timeouts.ts";

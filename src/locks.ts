@@ -15,7 +15,6 @@ import { kTryAcquire } from "./internal/symbols.ts";
 
 /**
  * Binds a primitive to the first loop it blocks on (CPython's `_LoopBoundMixin`).
- * @internal
  */
 export class LoopBound {
   #loop: BaseEventLoop | null = null;
@@ -44,8 +43,8 @@ export class LoopBound {
 }
 
 /**
- * `with(body)` for the primitives that acquire and release (CPython's `_ContextManagerMixin`).
- * @internal
+ * `with(body)` for the primitives that acquire and release (CPython's
+ * `_ContextManagerMixin`).
  */
 export abstract class ContextManager extends LoopBound {
   abstract acquire(): Coroutine<true>;

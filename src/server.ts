@@ -15,9 +15,17 @@ import { CancelledError, RuntimeError } from "./exceptions.ts";
 import type { Future } from "./futures.ts";
 import { addCloseHook } from "./internal/close-hooks.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
-import { Connection, type SockName } from "./internal/stream-transport.ts";
+import { Connection } from "./internal/stream-transport.ts";
 import { debug, serverTls, type SSLContext, type TlsParams } from "./sslproto.ts";
-import { newReader, StreamWriter, type StreamReader, type StreamReaderOptions } from "./streams.ts";
+import {
+  newReader,
+  newWriter,
+  type StreamWriter,
+  type InetSockName,
+  type SockName,
+  type StreamReader,
+  type StreamReaderOptions,
+} from "./streams.ts";
 import { sleep } from "./tasks.ts";
 
 /** Options of `startServer()` and `startUnixServer()`. */
@@ -44,12 +52,15 @@ export interface StartServerOptions extends StreamReaderOptions {
 /** The callback of a server: a coroutine (or async) function runs as a Task. */
 export type ClientConnectedCallback = (reader: StreamReader, writer: StreamWriter) => unknown;
 
-/** A listening socket of a Server. */
-export interface ServerSocket {
+/**
+ * A listening socket of a Server. `N` is its address type: `[host, port]` for a server of
+ * `startServer()`, the path for one of `startUnixServer()`.
+ */
+export interface ServerSocket<N extends SockName = SockName> {
   /** The `node:net` server that listens. */
   readonly server: net.Server;
   /** The address it listens on: `[host, port]`, or the path of a Unix socket. */
-  getsockname(): SockName;
+  getsockname(): N;
 }
 
 /**
@@ -57,20 +68,20 @@ export interface ServerSocket {
  * is closed and all its connections are gone.
  * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.Server
  */
-export class Server {
+export class Server<N extends SockName = SockName> {
   readonly #loop: BaseEventLoop;
   readonly #cb: ClientConnectedCallback;
   readonly #limit: number | undefined;
   readonly #unixPath: string | null;
   readonly #tls: TlsParams | null;
-  #listening: ServerSocket[] | null;
+  #listening: ServerSocket<N>[] | null;
   readonly #clients = new Set<Connection>();
   #waiters: Future<null>[] | null = [];
   #servingForever: Future<null> | null = null;
   readonly #unhook: () => void;
 
-  /** @internal made by startServer() and startUnixServer() */
-  constructor(
+  /** Made by startServer() and startUnixServer(). */
+  private constructor(
     loop: BaseEventLoop,
     servers: net.Server[],
     cb: ClientConnectedCallback,
@@ -85,9 +96,9 @@ export class Server {
     this.#tls = tlsParams;
     this.#listening = servers.map((server) => ({
       server,
-      getsockname: (): SockName => {
+      getsockname: (): N => {
         const a = server.address();
-        return a === null ? "" : typeof a === "string" ? a : [a.address, a.port];
+        return (a === null ? "" : typeof a === "string" ? a : [a.address, a.port]) as N;
       },
     }));
     for (const s of servers) {
@@ -146,7 +157,7 @@ export class Server {
       if (this.#clients.size === 0 && this.#listening === null) this.#wakeup();
     });
     if (tlsParams === null) socket.resume();
-    const writer = new StreamWriter(conn);
+    const writer = new newWriter(conn);
     const task = this.#loop.createTask(
       tlsParams === null
         ? () => this.#cb(reader, writer)
@@ -192,7 +203,7 @@ export class Server {
   }
 
   /** The listening sockets; empty once closed. */
-  get sockets(): readonly ServerSocket[] {
+  get sockets(): readonly ServerSocket<N>[] {
     return this.#listening === null ? [] : [...this.#listening];
   }
 
@@ -350,6 +361,16 @@ async function listen(servers: net.Server[], listenOptions: net.ListenOptions[])
   }
 }
 
+// `new Server(...)`: the constructor is private, so that the published types offer none.
+const newServer = Server as unknown as new <N extends SockName>(
+  loop: BaseEventLoop,
+  servers: net.Server[],
+  cb: ClientConnectedCallback,
+  limit: number | undefined,
+  unixPath: string | null,
+  tlsParams?: TlsParams | null,
+) => Server<N>;
+
 /**
  * Start a TCP server on `host` (a name, a list of names, or null for all interfaces) and `port`;
  * call `clientConnected(reader, writer)` for each connection, as a Task. An exception in it is
@@ -362,7 +383,7 @@ export function startServer(
   host: string | readonly string[] | null | undefined,
   port: number,
   options: StartServerOptions = {},
-): Coroutine<Server> {
+): Coroutine<Server<InetSockName>> {
   return libraryCoroutine("start_server", undefined, startServerNow, null, [
     clientConnected,
     host,
@@ -376,7 +397,7 @@ async function startServerNow(
   host: string | readonly string[] | null | undefined,
   port: number,
   options: StartServerOptions,
-): Promise<Server> {
+): Promise<Server<InetSockName>> {
   const { limit, backlog = 100, reusePort } = options;
   if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
   const tlsParams = serverTls(options);
@@ -397,7 +418,7 @@ async function startServerNow(
       ...(reusePort === undefined ? {} : { reusePort }),
     })),
   );
-  return new Server(loop, servers, clientConnected, limit, null, tlsParams);
+  return new newServer<InetSockName>(loop, servers, clientConnected, limit, null, tlsParams);
 }
 
 /**
@@ -408,7 +429,7 @@ export function startUnixServer(
   clientConnected: ClientConnectedCallback,
   path: string,
   options: StartServerOptions = {},
-): Coroutine<Server> {
+): Coroutine<Server<string>> {
   return libraryCoroutine("start_unix_server", undefined, startUnixServerNow, null, [
     clientConnected,
     path,
@@ -420,7 +441,7 @@ async function startUnixServerNow(
   clientConnected: ClientConnectedCallback,
   path: string,
   options: StartServerOptions,
-): Promise<Server> {
+): Promise<Server<string>> {
   const { limit, backlog = 100 } = options;
   if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
   const tlsParams = serverTls(options);
@@ -432,5 +453,5 @@ async function startUnixServerNow(
   }
   const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
   await listen([server], [{ path, backlog }]);
-  return new Server(loop, [server], clientConnected, limit, path, tlsParams);
+  return new newServer<string>(loop, [server], clientConnected, limit, path, tlsParams);
 }

@@ -8,6 +8,7 @@
  */
 import { Buffer } from "node:buffer";
 import net from "node:net";
+import type tls from "node:tls";
 import { type Coroutine, libraryCoroutine, NOT_FAST } from "./coroutines.ts";
 import { getRunningLoop } from "./events.ts";
 import { IncompleteReadError, LimitOverrunError, RuntimeError } from "./exceptions.ts";
@@ -25,7 +26,33 @@ import {
 } from "./sslproto.ts";
 import { LoopBound } from "./locks.ts";
 
-export type { SockName } from "./internal/stream-transport.ts";
+/** A TCP socket address: `[host, port]`. */
+export type InetSockName = [host: string, port: number];
+/** A socket address: `[host, port]` for TCP, the path (or `""`) for a Unix socket. */
+export type SockName = InetSockName | string;
+
+/**
+ * The keys of {@link StreamWriter.getExtraInfo} and what each gives. The TLS ones are set only
+ * over TLS; `getExtraInfo` returns its default for them on a plain socket.
+ */
+export interface ExtraInfo {
+  /** The remote address: `[host, port]`, or the path (`""` on the accepting side) of a Unix socket. */
+  peername: SockName;
+  /** The local address: `[host, port]`, or the path (`""` on the connecting side) of a Unix socket. */
+  sockname: SockName;
+  /** The `node:net` socket. */
+  socket: net.Socket;
+  /** The `tls.SecureContext` (TLS only). */
+  sslcontext: tls.SecureContext | null;
+  /** The peer's certificate, null without one (TLS only). */
+  peercert: tls.PeerCertificate | tls.DetailedPeerCertificate | null;
+  /** `[name, version, secretBits]`, like Python's `SSLSocket.cipher()` (TLS only). */
+  cipher: [name: string, version: string, secretBits: number | null];
+  /** Always null, as with Python's ssl module (TLS only). */
+  compression: null;
+  /** The `tls.TLSSocket` (TLS only). */
+  ssl_object: tls.TLSSocket;
+}
 export type { SSLContext, SSLOptions, StartTlsOptions } from "./sslproto.ts";
 
 const DEFAULT_LIMIT = 2 ** 16;
@@ -462,8 +489,8 @@ export interface OpenConnectionOptions extends StreamReaderOptions {
 export class StreamWriter {
   readonly #conn: Connection;
 
-  /** @internal made by openConnection() and the servers */
-  constructor(conn: Connection) {
+  /** Made by openConnection() and the servers. */
+  private constructor(conn: Connection) {
     this.#conn = conn;
   }
 
@@ -594,6 +621,9 @@ export class StreamWriter {
    * (`[name, version, secretBits]` like Python's `SSLSocket.cipher()`), `compression` (null) and
    * `ssl_object` (the `tls.TLSSocket`); `defaultValue` for another name or a plain socket.
    */
+  getExtraInfo<K extends keyof ExtraInfo>(name: K): ExtraInfo[K] | null;
+  getExtraInfo<K extends keyof ExtraInfo, D>(name: K, defaultValue: D): ExtraInfo[K] | D;
+  getExtraInfo(name: string, defaultValue?: unknown): unknown;
   getExtraInfo(name: string, defaultValue: unknown = null): unknown {
     return Object.hasOwn(this.#conn.extra, name) ? this.#conn.extra[name] : defaultValue;
   }
@@ -616,6 +646,13 @@ export function typeName(value: unknown): string {
   return typeof value;
 }
 
+/**
+ * `new StreamWriter(conn)`, for openConnection() and the servers: the constructor is private, so
+ * that the published types offer none.
+ * @internal
+ */
+export const newWriter = StreamWriter as unknown as new (conn: Connection) => StreamWriter;
+
 export function newReader(limit: number | undefined): StreamReader {
   return new StreamReader(limit === undefined ? {} : { limit });
 }
@@ -633,7 +670,7 @@ async function connect(
   conn.host = host;
   await conn.connected();
   if (tlsParams !== null) await conn.startTls(tlsParams);
-  return [reader, new StreamWriter(conn)];
+  return [reader, new newWriter(conn)];
 }
 
 /**

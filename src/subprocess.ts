@@ -201,8 +201,13 @@ export class Process {
   /** The reader of the child's stderr, or null unless `stderr` was {@link PIPE}. */
   readonly stderr: StreamReader | null;
 
-  /** @internal Use createSubprocessExec / createSubprocessShell. */
-  constructor(loop: BaseEventLoop, child: ChildProcess, stdio: ResolvedStdio, limit: number | undefined) {
+  /** Made by createSubprocessExec() and createSubprocessShell(). */
+  private constructor(
+    loop: BaseEventLoop,
+    child: ChildProcess,
+    stdio: ResolvedStdio,
+    limit: number | undefined,
+  ) {
     this.#loop = loop;
     this.#child = child;
     this.pid = child.pid ?? 0;
@@ -458,7 +463,14 @@ async function start(
   };
   child.once("spawn", onSpawn);
   child.once("error", onError);
-  const proc = new Process(loop, child, stdio, options.limit);
+  // The constructor is private, so that the published types offer none.
+  const newProcess = Process as unknown as new (
+    loop: BaseEventLoop,
+    child: ChildProcess,
+    stdio: ResolvedStdio,
+    limit: number | undefined,
+  ) => Process;
+  const proc = new newProcess(loop, child, stdio, options.limit);
   // The loop owns the child: if it is still running when the loop closes (a task left it behind
   // at the end of run()), it is killed, as CPython's transport close() does. So it is if the
   // process ends first (process.exit(), an uncaught error, SIGTERM, SIGHUP): a child must not

@@ -310,6 +310,7 @@ export class Task<T = unknown> extends Future<T> {
     if (this.#mustCancel && fut.cancel(this.#cancelMessage)) this.#mustCancel = false;
   }
 
+  /** @internal */
   override _reprInfo(): string[] {
     const info = super._reprInfo();
     if (this.#numCancels > 0 && !this.done()) info[0] = "cancelling";

@@ -4,7 +4,7 @@
 // and bundler resolution, strict, skipLibCheck off).
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -229,9 +229,11 @@ const main = asyncio.coroutine("main", async (): Promise<string> => {
     return [tg.createTask(consumer(q, 1))];
   });
   const sum: number = task.result();
-  const server: asyncio.Server = await asyncio.startServer(handleEcho, "127.0.0.1", 0);
-  const [, port] = server.sockets[0]?.getsockname() as [string, number];
+  const server = await asyncio.startServer(handleEcho, "127.0.0.1", 0);
+  const [, port]: [string, number] = server.sockets[0]?.getsockname() ?? ["", 0];
   const [reader, writer] = await asyncio.openConnection("127.0.0.1", port);
+  const peer: asyncio.SockName | null = writer.getExtraInfo("peername");
+  console.log(peer);
   writer.write("ping\\n");
   const line: Buffer = await reader.readline();
   writer.close();
@@ -244,6 +246,19 @@ const main = asyncio.coroutine("main", async (): Promise<string> => {
   }
   return String(sum + squared) + line.toString();
 });
+
+// The published types hold no internals.
+function internals(handle: asyncio.Handle, future: asyncio.Future<number>, reader: asyncio.StreamReader): void {
+  // @ts-expect-error -- internal
+  void handle._callback;
+  // @ts-expect-error -- internal
+  void future._rawResult();
+  // @ts-expect-error -- internal
+  void asyncio.getRunningLoop()._allTasks();
+  // @ts-expect-error -- internal
+  reader._feedChunk(Buffer.alloc(0));
+}
+void internals;
 
 const result: string = await asyncio.run(main());
 const time: number = await runVirtual(async (loop: VirtualTimeLoop) => {
@@ -358,6 +373,25 @@ describe("the npm package", { timeout: 120_000 }, () => {
       /(^|\/)(test|bench|conformance|examples|scripts)\/|\.test\.[jt]s$/.test(f),
     );
     assert.deepEqual(forbidden, []);
+  });
+
+  it("declares no @internal member: its .d.ts hold the public API only", () => {
+    const dist = join(project, "node_modules", "asyncio-ts", "dist");
+    const declarations = readdirSync(dist, { recursive: true, encoding: "utf8" }).filter((f) =>
+      f.endsWith(".d.ts"),
+    );
+    assert.ok(declarations.includes("index.d.ts"));
+    const texts = declarations.map((f) => [f, readFileSync(join(dist, f), "utf8")] as const);
+    assert.deepEqual(
+      texts.filter(([, text]) => text.includes("@internal")).map(([f]) => f),
+      [],
+    );
+    // Members named `_like` this (test/types-published.test.ts checks the build the same way).
+    const member = /^\s+(?:(?:readonly|protected|static|get|set) )*_\w+\??[(:]/m;
+    assert.deepEqual(
+      texts.filter(([, text]) => member.test(text)).map(([f]) => f),
+      [],
+    );
   });
 
   it("runs from JavaScript ESM", async () => {

@@ -1,4 +1,7 @@
-/** An entry of the timer heap: ordered by `when`, then by scheduling order (`seq`). */
+/**
+ * An entry of the timer heap: ordered by `when`, then by scheduling order (`seq`).
+ * @internal
+ */
 export interface HeapEntry {
   _when: number;
   _seq: number;

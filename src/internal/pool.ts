@@ -158,8 +158,11 @@ export class PoolExecutor implements Executor {
   #drained: (() => void) | null = null;
   #drainedPromise: Promise<void> | null = null;
 
-  /** @throws {RangeError} if `maxWorkers` is not a positive integer. */
-  constructor(maxWorkers: number, backend: PoolBackend) {
+  /**
+   * @internal for the subclasses: the pool of `backend`'s workers.
+   * @throws {RangeError} if `maxWorkers` is not a positive integer.
+   */
+  protected constructor(maxWorkers: number, backend: PoolBackend) {
     if (!Number.isInteger(maxWorkers) || maxWorkers <= 0) {
       throw new RangeError("max_workers must be greater than 0");
     }

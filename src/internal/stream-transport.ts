@@ -14,7 +14,7 @@ import { logger } from "../debug.ts";
 import { CancelledError } from "../exceptions.ts";
 import type { Future } from "../futures.ts";
 import { cipherBits, handshakeTimedOut, type TlsParams } from "../sslproto.ts";
-import type { ReadingTransport, StreamReader } from "../streams.ts";
+import type { ReadingTransport, SockName, StreamReader } from "../streams.ts";
 import { sleep } from "../tasks.ts";
 import { addCloseHook } from "./close-hooks.ts";
 import { inspectCustom } from "./repr.ts";
@@ -28,9 +28,6 @@ const RESOLVED: Promise<void> = Promise.resolve();
 function raise(exc: unknown): never {
   throw exc;
 }
-
-/** A socket address: `[host, port]` for TCP, the path (or `""`) for a Unix socket. */
-export type SockName = [host: string, port: number] | string;
 
 /** CPython's `ConnectionResetError('Connection lost')`, as Node spells a reset. */
 export function connectionLost(): Error {
