@@ -218,13 +218,16 @@ function processBackend(execArgv: string[]): PoolBackend {
             throw asDataCloneError(e);
           }
         },
+        // Bun's IPC channel has no ref()/unref() (Bun 1.4): its child.ref() is enough there.
         ref: () => {
           child.ref();
-          child.channel?.ref();
+          const channel = child.channel as { ref?: () => void } | null | undefined;
+          channel?.ref?.();
         },
         unref: () => {
           child.unref();
-          child.channel?.unref();
+          const channel = child.channel as { unref?: () => void } | null | undefined;
+          channel?.unref?.();
         },
         terminate: () => {
           child.kill("SIGKILL");

@@ -35,13 +35,7 @@ const RUNTIMES: Record<Runtime, { bin: string; args: (file: string) => string[] 
  * reason of that runtime, with the reason. Every conformance twin passes on both today.
  */
 const EXPECTED_FAILURES: Record<Runtime, ReadonlyMap<string, string>> = {
-  bun: new Map([
-    [
-      "process pool",
-      "Bun's child_process IPC channel has no ref()/unref(): src/executors.ts calls child.channel?.ref() " +
-        "and throws TypeError: child.channel?.ref is not a function (Bun 1.4.5)",
-    ],
-  ]),
+  bun: new Map(),
   deno: new Map(),
 };
 
