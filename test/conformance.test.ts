@@ -5,64 +5,20 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  CONFORMANCE_DIR as DIR,
+  type ProgramRun as TwinRun,
+  readPending,
+  runProgram,
+  scenarioStems as stems,
+} from "./helpers/conformance.ts";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const DIR = join(ROOT, "conformance");
 const TWIN_TIMEOUT_MS = 20_000;
-const SCENARIO = /^\d+_[a-z0-9_]+$/;
-
-interface TwinRun {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function stems(ext: string): string[] {
-  return readdirSync(DIR)
-    .filter((f) => f.endsWith(ext))
-    .map((f) => f.slice(0, -ext.length))
-    .filter((stem) => SCENARIO.test(stem))
-    .sort();
-}
-
-/** conformance/PENDING: scenario name -> reason. */
-function readPending(): Map<string, string> {
-  const pending = new Map<string, string>();
-  const file = join(DIR, "PENDING");
-  if (!existsSync(file)) return pending;
-  for (const raw of readFileSync(file, "utf8").split("\n")) {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) continue;
-    const hash = line.indexOf("#");
-    const name = (hash === -1 ? line : line.slice(0, hash)).trim().replace(/\.(py|ts|out)$/, "");
-    const reason = hash === -1 ? "" : line.slice(hash + 1).trim();
-    pending.set(name, reason === "" ? "no twin yet" : reason);
-  }
-  return pending;
-}
 
 function runTwin(file: string): Promise<TwinRun> {
-  return new Promise((resolvePromise) => {
-    execFile(
-      process.execPath,
-      [file],
-      { cwd: ROOT, timeout: TWIN_TIMEOUT_MS, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        let code: number | null = 0;
-        let signal: NodeJS.Signals | null = null;
-        if (error !== null) {
-          code = typeof error.code === "number" ? error.code : null;
-          signal = error.signal ?? null;
-        }
-        resolvePromise({ code, signal, stdout, stderr });
-      },
-    );
-  });
+  return runProgram(process.execPath, [file], { timeoutMs: TWIN_TIMEOUT_MS });
 }
 
 function firstDifference(actual: string, expected: string): string {

@@ -9,17 +9,21 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import {
+  CONFORMANCE_DIR as DIR,
+  type ProgramRun,
+  readPending,
+  ROOT,
+  runProgram,
+  scenarioStems as stems,
+} from "./helpers/conformance.ts";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const DIR = join(ROOT, "conformance");
 const BIN = join(ROOT, "node_modules", ".bin");
 const TIMEOUT_MS = 20_000;
-const SCENARIO = /^\d+_[a-z0-9_]+$/;
 // Children at once per runtime: most twins are short and spend their time starting up.
 const CONCURRENCY = 4;
 
@@ -68,12 +72,7 @@ console.log(await asyncio.run(main()));
   ],
 ]);
 
-interface Run {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = ProgramRun;
 
 function runOn(runtime: Runtime, file: string): Promise<Run> {
   return spawnRuntime(runtime, RUNTIMES[runtime].args(file));
@@ -85,22 +84,7 @@ function spawnRuntime(runtime: Runtime, args: string[]): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" };
   delete env.NODE_OPTIONS;
   delete env.NODE_TEST_CONTEXT;
-  return new Promise((resolvePromise) => {
-    execFile(
-      bin,
-      args,
-      { cwd: ROOT, env, timeout: TIMEOUT_MS, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        let code: number | null = 0;
-        let signal: NodeJS.Signals | null = null;
-        if (error !== null) {
-          code = typeof error.code === "number" ? error.code : null;
-          signal = error.signal ?? null;
-        }
-        resolvePromise({ code, signal, stdout, stderr });
-      },
-    );
-  });
+  return runProgram(bin, args, { timeoutMs: TIMEOUT_MS, env });
 }
 
 /** Why `run` is not a pass (undefined when it is one). */
@@ -136,29 +120,7 @@ function check(runtime: Runtime, name: string, run: Run, expected: string): void
   }
 }
 
-function stems(ext: string): string[] {
-  return readdirSync(DIR)
-    .filter((f) => f.endsWith(ext))
-    .map((f) => f.slice(0, -ext.length))
-    .filter((stem) => SCENARIO.test(stem))
-    .sort();
-}
-
-/** The scenario names conformance/PENDING lists (as test/conformance.test.ts reads it). */
-function pendingNames(): Set<string> {
-  const file = join(DIR, "PENDING");
-  if (!existsSync(file)) return new Set();
-  const names = new Set<string>();
-  for (const raw of readFileSync(file, "utf8").split("\n")) {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) continue;
-    const hash = line.indexOf("#");
-    names.add((hash === -1 ? line : line.slice(0, hash)).trim().replace(/\.(py|ts|out)$/, ""));
-  }
-  return names;
-}
-
-const pending = pendingNames();
+const pending = readPending();
 const outputs = new Set(stems(".out"));
 const twins = stems(".ts").filter((s) => outputs.has(s) && !pending.has(s));
 
