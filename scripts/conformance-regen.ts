@@ -8,24 +8,18 @@
 // if the two runs differ, if a program exits non-zero or writes to stderr. The .out
 // files are never edited by hand (docs: DESIGN.md section 7).
 
-import { execFile } from "node:child_process";
 import { readdir, writeFile } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, join } from "node:path";
+import {
+  CONFORMANCE_DIR as DIR,
+  type ProgramRun as RunResult,
+  runProgram,
+} from "../test/helpers/conformance.ts";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const DIR = join(ROOT, "conformance");
 const PYTHON = "python3";
 const PYTHON_VERSION = "3.13.0";
 const TIMEOUT_MS = 30_000;
 const CONCURRENCY = 2;
-
-interface RunResult {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 function pythonEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PYENV_VERSION: PYTHON_VERSION, PYTHONIOENCODING: "utf-8" };
@@ -37,28 +31,7 @@ function pythonEnv(): NodeJS.ProcessEnv {
 }
 
 function run(args: readonly string[]): Promise<RunResult> {
-  return new Promise((resolvePromise) => {
-    execFile(
-      PYTHON,
-      args,
-      {
-        cwd: ROOT,
-        env: pythonEnv(),
-        timeout: TIMEOUT_MS,
-        killSignal: "SIGKILL",
-        maxBuffer: 16 * 1024 * 1024,
-      },
-      (error, stdout, stderr) => {
-        let code: number | null = 0;
-        let signal: NodeJS.Signals | null = null;
-        if (error !== null) {
-          code = typeof error.code === "number" ? error.code : null;
-          signal = error.signal ?? null;
-        }
-        resolvePromise({ code, signal, stdout, stderr });
-      },
-    );
-  });
+  return runProgram(PYTHON, args, { timeoutMs: TIMEOUT_MS, env: pythonEnv() });
 }
 
 async function checkPython(): Promise<void> {
