@@ -7,8 +7,13 @@
 // Each program runs twice (cwd = repo root, PYENV_VERSION=3.13.0); the script fails
 // if the two runs differ, if a program exits non-zero or writes to stderr. The .out
 // files are never edited by hand (docs: DESIGN.md section 7).
+//
+// The network pairs (aiohttp, websockets) need libraries CPython 3.13 has not got here: a
+// program whose first lines hold the marker `# conformance: system-python` runs with Debian's
+// /usr/bin/python3 (3.11) and its packages python3-aiohttp and python3-websockets
+// (`apt-get install python3-aiohttp python3-websockets`). Everything else runs on 3.13.
 
-import { readdir, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import {
   CONFORMANCE_DIR as DIR,
@@ -18,6 +23,8 @@ import {
 
 const PYTHON = "python3";
 const PYTHON_VERSION = "3.13.0";
+const SYSTEM_PYTHON = "/usr/bin/python3";
+const SYSTEM_MARKER = /^# conformance: system-python\b/m;
 const TIMEOUT_MS = 30_000;
 const CONCURRENCY = 2;
 
@@ -30,8 +37,30 @@ function pythonEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function run(args: readonly string[]): Promise<RunResult> {
-  return runProgram(PYTHON, args, { timeoutMs: TIMEOUT_MS, env: pythonEnv() });
+function run(args: readonly string[], python = PYTHON): Promise<RunResult> {
+  return runProgram(python, args, { timeoutMs: TIMEOUT_MS, env: pythonEnv() });
+}
+
+let systemChecked: Promise<void> | undefined;
+
+/** The system Python and the network libraries the marked pairs import, checked once. */
+function checkSystemPython(): Promise<void> {
+  systemChecked ??= (async () => {
+    const probe =
+      "import sys, aiohttp, websockets; print(sys.version.split()[0], aiohttp.__version__, websockets.version.version)";
+    const result = await run(["-c", probe], SYSTEM_PYTHON);
+    if (result.code !== 0) {
+      throw new Error(
+        `the network pairs need ${SYSTEM_PYTHON} with aiohttp and websockets: ` +
+          `\`apt-get install python3-aiohttp python3-websockets\` (${result.stderr.trim().split("\n").at(-1) ?? ""})`,
+      );
+    }
+    const [python, aiohttp, websockets] = result.stdout.trim().split(" ");
+    console.log(
+      `network pairs use ${SYSTEM_PYTHON} ${python ?? "?"}, aiohttp ${aiohttp ?? "?"}, websockets ${websockets ?? "?"}`,
+    );
+  })();
+  return systemChecked;
 }
 
 async function checkPython(): Promise<void> {
@@ -71,10 +100,16 @@ function describeFailure(label: string, result: RunResult): string | undefined {
 
 async function regen(name: string): Promise<string | undefined> {
   const file = join("conformance", `${name}.py`);
-  const first = await run([file]);
+  const head = (await readFile(file, "utf8")).split("\n").slice(0, 5).join("\n");
+  let python = PYTHON;
+  if (SYSTEM_MARKER.test(head)) {
+    await checkSystemPython();
+    python = SYSTEM_PYTHON;
+  }
+  const first = await run([file], python);
   const firstFailure = describeFailure(`${name} (run 1)`, first);
   if (firstFailure !== undefined) return firstFailure;
-  const second = await run([file]);
+  const second = await run([file], python);
   const secondFailure = describeFailure(`${name} (run 2)`, second);
   if (secondFailure !== undefined) return secondFailure;
   if (first.stdout !== second.stdout) {
