@@ -80,6 +80,12 @@ function lockedEntries(names: string[]): Record<string, LockEntry> {
   return out;
 }
 
+function manifestOf(dir: string): { dependencies?: Record<string, string> } {
+  return JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+    dependencies?: Record<string, string>;
+  };
+}
+
 // One program for both module systems: only the first lines differ.
 const programBody = `
 function square(n) {
@@ -313,20 +319,32 @@ describe("the npm package", { timeout: 120_000 }, () => {
     // Node and tsc look for node_modules in every parent: none of them may be the repository.
     assert.ok(!resolve(project).startsWith(resolve(repo)), `${project} is inside the repository`);
     const toolchain = ["typescript", "@types/node"];
-    const locked = lockedEntries(toolchain);
+    // The package's own dependencies, at the lockfile's versions (the tarball's entry needs them).
+    const locked = lockedEntries([...toolchain, ...Object.keys(manifestOf(repo).dependencies ?? {})]);
     const versions = Object.fromEntries(
       toolchain.map((name) => [name, locked[`node_modules/${name}`]?.version ?? ""]),
     );
     const dependencies = { "asyncio-ts": `file:${tarball}`, ...versions };
     const manifest = { name: "consumer", private: true, type: "module", dependencies };
     writeFileSync(join(project, "package.json"), JSON.stringify(manifest, null, 2));
-    // The toolchain pinned by the lockfile; npm adds the tarball's own entry.
-    const rootEntry = { name: "consumer", dependencies: versions };
+    // The toolchain pinned by the lockfile, and the tarball's own entry with its dependencies, so
+    // that npm needs no registry document for them.
+    const own = manifestOf(repo) as Record<string, unknown>;
+    const rootEntry = { name: "consumer", dependencies };
+    const packageEntry = {
+      version: own.version,
+      resolved: `file:${tarball}`,
+      license: own.license,
+      dependencies: own.dependencies,
+      engines: own.engines,
+      peerDependencies: own.peerDependencies,
+      peerDependenciesMeta: own.peerDependenciesMeta,
+    };
     const lock = {
       name: "consumer",
       lockfileVersion: 3,
       requires: true,
-      packages: { "": rootEntry, ...locked },
+      packages: { "": rootEntry, "node_modules/asyncio-ts": packageEntry, ...locked },
     };
     writeFileSync(join(project, "package-lock.json"), JSON.stringify(lock, null, 2));
     await run("npm", ["install", "--offline", "--no-audit", "--no-fund"], project).catch((error: unknown) => {
@@ -404,6 +422,22 @@ describe("the npm package", { timeout: 120_000 }, () => {
     const { stdout, stderr } = await run(process.execPath, ["main.cjs"], project);
     assert.equal(stdout, expectedTrace("cjs"));
     assert.equal(stderr, "");
+  });
+
+  it("asyncio-ts/bullmq without its optional peers fails on import with one line naming the install", async () => {
+    const program = `import("asyncio-ts/bullmq").then(
+  () => console.log("imported"),
+  (e) => console.log(JSON.stringify(e.message)),
+);`;
+    const { stdout } = await run(process.execPath, ["-e", program], project);
+    const message = JSON.parse(stdout) as string;
+    assert.equal(
+      message,
+      "asyncio-ts/bullmq needs bullmq and ioredis, not installed: run `npm install bullmq ioredis`",
+    );
+    // The core and the other subpaths import without them.
+    const core = `import("asyncio-ts").then((m) => console.log(typeof m.run));`;
+    assert.equal((await run(process.execPath, ["-e", core], project)).stdout, "function\n");
   });
 
   for (const resolution of ["nodenext", "bundler"]) {
