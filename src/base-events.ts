@@ -70,6 +70,7 @@ export interface ExceptionContext {
   [key: string]: unknown;
 }
 
+/** A handler for `loop.setExceptionHandler()`: called with the loop and the context dictionary. */
 export type ExceptionHandler = (loop: BaseEventLoop, context: ExceptionContext) => void;
 
 /** Options a task factory receives from `createTask`. */
@@ -77,6 +78,7 @@ export interface TaskFactoryOptions {
   name?: string;
 }
 
+/** A task factory for `loop.setTaskFactory()`: makes the Task that `createTask` returns. */
 export type TaskFactory = (loop: BaseEventLoop, coro: TaskBody<unknown>, options: TaskFactoryOptions) => Task;
 
 // The loop's phases. Only one of them holds at a time.

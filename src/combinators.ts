@@ -179,6 +179,7 @@ export const FIRST_EXCEPTION = "FIRST_EXCEPTION";
 /** `wait()` returns when every awaitable is done. */
 export const ALL_COMPLETED = "ALL_COMPLETED";
 
+/** When `wait()` returns: {@link FIRST_COMPLETED}, {@link FIRST_EXCEPTION} or {@link ALL_COMPLETED}. */
 export type ReturnWhen = typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION | typeof ALL_COMPLETED;
 
 /** Options of {@link wait}. */
