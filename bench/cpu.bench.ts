@@ -22,7 +22,7 @@ function asyncioPool(workers: number) {
   return (n: number): Promise<Metrics> =>
     asyncio.run(async () => {
       const loop = asyncio.getRunningLoop();
-      await using pool = new asyncio.ThreadPoolExecutor({ maxWorkers: workers });
+      await using pool = new asyncio.ThreadPoolExecutor(workers);
       await asyncio.gather(...Array.from({ length: workers }, () => loop.runInExecutor(pool, () => 0)));
       const t0 = now();
       const futures = Array.from({ length: JOBS }, () => loop.runInExecutor(pool, spin, n));
@@ -70,7 +70,7 @@ export const bench = defineBench({
             asyncio.run(async () => {
               const Pool = ProcessPoolExecutor;
               if (Pool === undefined) throw new Error("no ProcessPoolExecutor in src/");
-              const pool = new Pool({ maxWorkers: 2 });
+              const pool = new Pool(2);
               try {
                 await asyncio.gather(
                   pool.submit(() => 0),
@@ -107,11 +107,11 @@ export const bench = defineBench({
     },
   ],
   notes: [
-    "asyncio-ts: ThreadPoolExecutor({ maxWorkers: 2 }), `gather(runInExecutor(pool, spin, n) × 2)` (spin sent " +
+    "asyncio-ts: ThreadPoolExecutor(2), `gather(runInExecutor(pool, spin, n) × 2)` (spin sent " +
       "by source); asyncio-ts 1 worker: the same on maxWorkers 1, so the jobs run one after the other",
     "raw: 2 eval'd worker_threads Workers (bench/_raw-pool.ts); piscina: minThreads = maxThreads = 2; " +
       "main thread: the 2 jobs in sequence, no worker; ProcessPoolExecutor (when src/ has it; no target): " +
-      "asyncio-ts ProcessPoolExecutor({ maxWorkers: 2 }), the same 2 jobs",
+      "asyncio-ts ProcessPoolExecutor(2), the same 2 jobs",
     "a shared 2-core machine: any other load during the run takes a core from the 2 workers and the speed-up with it",
     "speed-up = (asyncio-ts 1 worker) ÷ (asyncio-ts); the target line shows it as 'x faster'",
     "cpython: ProcessPoolExecutor(2) on the same loop (bench/py/cpu.py) at a smaller n; the CPy÷ column compares " +

@@ -46,14 +46,14 @@ export interface ExecutorLike {
  * this benchmark type-checks and runs without it.
  */
 export const ProcessPoolExecutor = (asyncio as unknown as Record<string, unknown>).ProcessPoolExecutor as
-  (new (options: { maxWorkers: number }) => ExecutorLike) | undefined;
+  (new (maxWorkers: number) => ExecutorLike) | undefined;
 
 function processPoolExecutor(n: number): Promise<Metrics> {
   const Pool = ProcessPoolExecutor;
   if (Pool === undefined) throw new Error("no ProcessPoolExecutor in src/");
   return asyncio.run(() =>
     coldWarm(
-      () => new Pool({ maxWorkers: WORKERS }),
+      () => new Pool(WORKERS),
       async (pool) => {
         const futures: asyncio.Future[] = new Array<asyncio.Future>(n);
         for (let i = 0; i < n; i++) futures[i] = pool.submit(add, i, i);
@@ -69,7 +69,7 @@ function asyncioExecutor(n: number, fn: asyncio.ExecutorFn<[number, number], num
   return asyncio.run(() => {
     const loop = asyncio.getRunningLoop();
     return coldWarm(
-      () => new asyncio.ThreadPoolExecutor({ maxWorkers: WORKERS }),
+      () => new asyncio.ThreadPoolExecutor(WORKERS),
       async (pool) => {
         const futures: asyncio.Future<number>[] = new Array<asyncio.Future<number>>(n);
         for (let i = 0; i < n; i++) futures[i] = loop.runInExecutor(pool, fn, i, i);
@@ -137,14 +137,14 @@ export const bench = defineBench({
     },
   ],
   notes: [
-    "asyncio-ts: ThreadPoolExecutor({ maxWorkers: 2 }), `loop.runInExecutor(pool, (a, b) => a + b, i, i)` × n " +
+    "asyncio-ts: ThreadPoolExecutor(2), `loop.runInExecutor(pool, (a, b) => a + b, i, i)` × n " +
       "(the function sent by source), gather(); (ref): the same function as { module, name }",
     "piscina: { minThreads: 2, maxThreads: 2 }, `run([i, i], { name: 'addPair' })` × n, Promise.all",
     "raw: 2 eval'd worker_threads Workers, one job at a time each, a ring-buffer queue, results by id " +
       "(bench/_raw-pool.ts)",
     "cpython: concurrent.futures.ThreadPoolExecutor(2), `loop.run_in_executor(pool, add, i, i)` × n, gather() " +
       "(threads share the heap there: no copies, but the GIL)",
-    "ProcessPoolExecutor (when src/ has it; no target): asyncio-ts ProcessPoolExecutor({ maxWorkers: 2 }), " +
+    "ProcessPoolExecutor (when src/ has it; no target): asyncio-ts ProcessPoolExecutor(2), " +
       "`submit((a, b) => a + b, i, i)` × n over the IPC channel, gather()",
   ],
 });

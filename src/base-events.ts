@@ -181,7 +181,7 @@ export class BaseEventLoop {
    */
   callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
     this.#checkClosed();
-    this.#checkCallback(callback, "callSoon");
+    this.#checkCallback(callback, "call_soon");
     const handle = new Handle(callback, args, this);
     this[kPushReady](handle);
     return handle;
@@ -192,6 +192,8 @@ export class BaseEventLoop {
    * @param delay seconds (a float); zero or negative runs it at the next iteration's timers.
    */
   callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
+    // CPython 3.13 base_events.py call_later: None is refused with this message.
+    if ((delay as unknown) === null) throw new TypeError("delay must not be None");
     if (typeof delay !== "number")
       throw new TypeError(`delay must be a number of seconds, got ${typeName(delay)}`);
     return this.callAt(this.time() + delay, callback, ...args);
@@ -202,12 +204,15 @@ export class BaseEventLoop {
    * `loop.time()` clock).
    */
   callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
+    // CPython 3.13 base_events.py call_at: None is refused with this message.
+    if ((when as unknown) === null) throw new TypeError("when cannot be None");
     if (typeof when !== "number")
       throw new TypeError(`when must be a number of seconds, got ${typeName(when)}`);
     if (Number.isNaN(when)) throw new RangeError("when must not be NaN");
     this.#checkClosed();
-    this.#checkCallback(callback, "callAt");
-    const timer = new TimerHandle(when, this.#timerSeq++, callback, args, this);
+    this.#checkCallback(callback, "call_at");
+    const timer = new TimerHandle(when, callback, args, this);
+    timer._seq = this.#timerSeq++;
     this.#pushTimer(timer);
     return timer;
   }
@@ -794,7 +799,8 @@ export class BaseEventLoop {
     }
   }
 
-  #checkCallback(callback: unknown, method: string): void {
+  /** CPython 3.13 base_events.py _check_callback; `method` is CPython's name, as its message says. */
+  #checkCallback(callback: unknown, method: "call_soon" | "call_at"): void {
     if (typeof callback !== "function") {
       if (callback instanceof Coroutine) throw new TypeError(`coroutines cannot be used with ${method}()`);
       throw new TypeError(`a callable object was expected by ${method}(), got ${reprValue(callback)}`);

@@ -84,21 +84,20 @@ export class Handle {
 export class TimerHandle extends Handle {
   /** @internal the heap key: absolute loop time in seconds */
   _when: number;
-  /** @internal scheduling order, the heap's tie-breaker */
-  _seq: number;
+  /** @internal scheduling order, the heap's tie-breaker (set by the loop that schedules it) */
+  _seq = 0;
   /** @internal true while in the loop's heap */
   _scheduled = true;
 
+  /** `new TimerHandle(when, callback, args, loop)`, as Python's `TimerHandle(when, callback, args, loop)`. */
   constructor(
     when: number,
-    seq: number,
     callback: (...args: never[]) => unknown,
     args: readonly unknown[] | null,
     loop: BaseEventLoop,
   ) {
     super(callback, args, loop);
     this._when = when;
-    this._seq = seq;
   }
 
   /** The scheduled callback time, in loop seconds (`loop.time()`'s clock). */

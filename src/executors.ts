@@ -32,6 +32,7 @@ import {
   type PoolWorker,
   type WorkerHooks,
 } from "./internal/pool.ts";
+import { reprValue } from "./internal/repr.ts";
 import { asDataCloneError, type CrashMessage, type ReplyMessage } from "./internal/run-job.ts";
 
 /** An exported function of a module, named for a worker to import: `{ module: import.meta.url, name: "fn" }`. */
@@ -134,18 +135,47 @@ const threadBackend: PoolBackend = {
  */
 export class ThreadPoolExecutor extends PoolExecutor {
   /**
-   * @param options.maxWorkers the most worker threads (default `min(32, cpus + 4)`, as Python).
-   * @throws {RangeError} if `maxWorkers` is not a positive integer.
+   * `new ThreadPoolExecutor(maxWorkers)`, as Python's `ThreadPoolExecutor(max_workers)`.
+   * @param maxWorkers the most worker threads (default, or null: `min(32, cpus + 4)`, as Python).
+   * @throws {RangeError} `max_workers must be greater than 0`, or if `maxWorkers` is not an integer.
    */
-  constructor(options?: { maxWorkers?: number }) {
-    super(options?.maxWorkers ?? Math.min(32, availableParallelism() + 4), threadBackend);
+  constructor(maxWorkers?: number | null);
+  /**
+   * @deprecated Pass `maxWorkers` positionally: `new ThreadPoolExecutor(2)`, as Python's
+   * `ThreadPoolExecutor(2)` (see docs/guide.md#error-messages-and-constructor-arguments).
+   */
+  constructor(options: { maxWorkers?: number | null });
+  constructor(maxWorkers?: number | null | { maxWorkers?: number | null }) {
+    const max = legacyOptions("ThreadPoolExecutor", maxWorkers, undefined, []).maxWorkers;
+    super(max ?? Math.min(32, availableParallelism() + 4), threadBackend);
   }
 }
 
-/** The options of {@link ProcessPoolExecutor}. */
+/**
+ * The first argument of a pool constructor from its deprecated form, `{ maxWorkers, ...options }`:
+ * `[maxWorkers, options]`. An object with other keys, or both forms at once, is a TypeError that
+ * shows the positional form.
+ */
+function legacyOptions(
+  cls: string,
+  first: unknown,
+  options: ProcessPoolOptions | undefined,
+  optionKeys: readonly string[],
+): { maxWorkers: number | null | undefined; options: ProcessPoolOptions | undefined } {
+  if (typeof first !== "object" || first === null) {
+    return { maxWorkers: first as number | null | undefined, options };
+  }
+  const usage = optionKeys.length === 0 ? `new ${cls}(2)` : `new ${cls}(2, { ${optionKeys.join(", ")} })`;
+  const unknown = Object.keys(first).filter((k) => k !== "maxWorkers" && !optionKeys.includes(k));
+  if (options !== undefined || unknown.length > 0) {
+    throw new TypeError(`${cls}() takes maxWorkers first, as a number: ${usage}, got ${reprValue(first)}`);
+  }
+  const { maxWorkers, ...rest } = first as ProcessPoolOptions & { maxWorkers?: number | null };
+  return { maxWorkers, options: rest };
+}
+
+/** The options of {@link ProcessPoolExecutor} (its `maxWorkers` is the first argument). */
 export interface ProcessPoolOptions {
-  /** The most child processes (default: the number of CPUs, `os.availableParallelism()`). */
-  maxWorkers?: number;
   /**
    * @extension Node options of the children (default: this process's `execArgv` without the
    * test runner's, watch mode's and the inspector's options, which would break a child).
@@ -265,7 +295,7 @@ function processBackend(execArgv: string[]): PoolBackend {
  * // (Python's `if __name__ == "__main__":`).
  * if (import.meta.main) {
  *   await asyncio.run(async () => {
- *     await using pool = new asyncio.ProcessPoolExecutor({ maxWorkers: 2 });
+ *     await using pool = new asyncio.ProcessPoolExecutor(2);
  *     const n = await pool.submit({ module: import.meta.url, name: "countPrimes" }, 1e7);
  *   });
  * }
@@ -273,11 +303,26 @@ function processBackend(execArgv: string[]): PoolBackend {
  * @see https://docs.python.org/3.13/library/concurrent.futures.html#processpoolexecutor
  */
 export class ProcessPoolExecutor extends PoolExecutor {
-  /** @throws {RangeError} if `maxWorkers` is not a positive integer. */
-  constructor(options?: ProcessPoolOptions) {
+  /**
+   * `new ProcessPoolExecutor(maxWorkers, options)`, as Python's `ProcessPoolExecutor(max_workers)`.
+   * @param maxWorkers the most child processes (default, or null: the number of CPUs,
+   * `os.availableParallelism()`).
+   * @throws {RangeError} `max_workers must be greater than 0`, or if `maxWorkers` is not an integer.
+   */
+  constructor(maxWorkers?: number | null, options?: ProcessPoolOptions);
+  /**
+   * @deprecated Pass `maxWorkers` positionally: `new ProcessPoolExecutor(2, { execArgv })`, as
+   * Python's `ProcessPoolExecutor(2)` (see docs/guide.md#error-messages-and-constructor-arguments).
+   */
+  constructor(options: ProcessPoolOptions & { maxWorkers?: number | null });
+  constructor(
+    maxWorkers?: number | null | (ProcessPoolOptions & { maxWorkers?: number | null }),
+    options?: ProcessPoolOptions,
+  ) {
+    const given = legacyOptions("ProcessPoolExecutor", maxWorkers, options, ["execArgv"]);
     super(
-      options?.maxWorkers ?? availableParallelism(),
-      processBackend(options?.execArgv ?? childExecArgv()),
+      given.maxWorkers ?? availableParallelism(),
+      processBackend(given.options?.execArgv ?? childExecArgv()),
     );
   }
 }
@@ -306,7 +351,7 @@ export function defaultExecutorFor(loop: BaseEventLoop): ThreadPoolExecutor {
  */
 export function setDefaultExecutorFor(loop: BaseEventLoop, executor: ThreadPoolExecutor): void {
   if (!(executor instanceof ThreadPoolExecutor)) {
-    throw new TypeError("executor must be ThreadPoolExecutor");
+    throw new TypeError("executor must be ThreadPoolExecutor instance");
   }
   defaultExecutors.set(loop, executor);
 }

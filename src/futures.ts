@@ -180,7 +180,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * with `callSoon`, never called inline.
    */
   addDoneCallback(fn: DoneCallback<T>): void {
-    if (typeof fn !== "function") throw new TypeError("a callable is required");
+    // CPython does not check (the callback fails when called): say what to pass instead.
+    if (typeof fn !== "function")
+      throw new TypeError(`addDoneCallback() needs a function, got ${reprValue(fn)}`);
     if (this.#state !== PENDING) {
       this.getLoop().callSoon(fn, this);
       return;
@@ -266,8 +268,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (this.#state !== PENDING) throw new InvalidStateError("invalid state");
     let exc = exception;
     if (typeof exc === "function") exc = new (exc as new () => unknown)();
-    if (exc === undefined || exc === null)
-      throw new TypeError("setException() needs an exception, got " + String(exc));
+    // CPython 3.13's C Future refuses None (and any non-exception) with these words; JavaScript
+    // may throw any other value, so only null and undefined are refused here.
+    if (exc === undefined || exc === null) throw new TypeError("invalid exception object");
     this.#exception = exc;
     this.#state = FINISHED;
     this.#logTraceback = true;

@@ -88,8 +88,11 @@ export function tlsConfig(ssl: true | SSLContext): TlsConfig {
   if (isSecureContext(ssl)) {
     return { context: ssl, rejectUnauthorized: true, requestCert: false, ALPNProtocols: undefined };
   }
+  // CPython checks no other value of `ssl` here (start_tls() checks its own argument first).
   if (typeof ssl !== "object") {
-    throw new TypeError(`sslcontext is expected to be an instance of ssl.SSLContext, got ${reprValue(ssl)}`);
+    throw new TypeError(
+      `ssl must be a tls.SecureContext or an SSLOptions object (or true on the client side), got ${reprValue(ssl)}`,
+    );
   }
   const { secureContext, rejectUnauthorized = true, requestCert = false, ALPNProtocols, ...options } = ssl;
   return {
@@ -127,6 +130,7 @@ export function cipherBits(name: string): number | null {
 export function clientTls(
   options: { ssl?: boolean | SSLContext | null; serverHostname?: string; sslHandshakeTimeout?: number },
   host: string | null,
+  unix = false,
 ): TlsParams | null {
   const { ssl, serverHostname, sslHandshakeTimeout } = options;
   const useSsl = ssl !== undefined && ssl !== null && ssl !== false;
@@ -138,8 +142,14 @@ export function clientTls(
     throw new RangeError("ssl_handshake_timeout is only meaningful with ssl");
   }
   if (!useSsl) return null;
-  const name = serverHostname ?? host;
-  if (name === null) throw new RangeError("you have to pass server_hostname when using ssl");
+  // CPython 3.13: create_connection needs a host to default to, create_unix_connection a name.
+  if (serverHostname === undefined && unix) {
+    throw new RangeError("you have to pass server_hostname when using ssl");
+  }
+  if (serverHostname === undefined && (host === null || host === "")) {
+    throw new RangeError("You must set server_hostname when using ssl without a host");
+  }
+  const name = serverHostname ?? host ?? "";
   return {
     ...tlsConfig(ssl),
     serverSide: false,

@@ -105,9 +105,22 @@ export class StreamReader extends LoopBound {
   #transport: ReadingTransport | null = null;
   #paused = false;
 
-  /** @throws {RangeError} `Limit cannot be <= 0`. */
-  constructor({ limit = DEFAULT_LIMIT }: StreamReaderOptions = {}) {
+  /**
+   * `new StreamReader(limit)`, as Python's `StreamReader(limit)`.
+   * @param limit the buffer limit in bytes (default 2**16): the longest line `readuntil()` returns.
+   * @throws {RangeError} `Limit cannot be <= 0`.
+   * @throws {TypeError} if `limit` is not a number (an options object included).
+   */
+  constructor(limit: number = DEFAULT_LIMIT) {
     super();
+    const given: unknown = limit;
+    // CPython checks only `limit <= 0`; an object here is most likely the old `{ limit }` form.
+    if (typeof given !== "number") {
+      throw new TypeError(
+        `StreamReader() takes limit as a number of bytes: new StreamReader(limit), got ${reprValue(given)}`,
+      );
+    }
+    // CPython 3.13 streams.py StreamReader.__init__.
     if (!(limit > 0)) throw new RangeError("Limit cannot be <= 0");
     this.#limit = limit;
   }
@@ -174,10 +187,11 @@ export class StreamReader extends LoopBound {
 
   /**
    * Append `data` to the buffer and wake the waiting reader.
-   * @throws {RuntimeError} `feedData after feedEof`.
+   * @throws {RuntimeError} `feed_data after feed_eof` (CPython's assertion message).
    */
   feedData(data: Uint8Array): void {
-    if (this.#eof) throw new RuntimeError("feedData after feedEof");
+    // CPython 3.13 streams.py feed_data: `assert not self._eof, 'feed_data after feed_eof'`.
+    if (this.#eof) throw new RuntimeError("feed_data after feed_eof");
     if (data.length === 0) return;
     this.#append(data);
     this.#fed();
@@ -189,7 +203,7 @@ export class StreamReader extends LoopBound {
    * @internal
    */
   _feedChunk(chunk: Buffer): void {
-    if (this.#eof) throw new RuntimeError("feedData after feedEof");
+    if (this.#eof) throw new RuntimeError("feed_data after feed_eof");
     if (chunk.length === 0) return;
     if (this.#end === this.#start) {
       this.#buf = chunk;
@@ -518,6 +532,8 @@ export class StreamWriter {
 
   /** Write every item of `data`, as one write. */
   writelines(data: Iterable<Uint8Array | string>): void {
+    // CPython 3.13 selector_events.py writelines names itself in this message.
+    if (this.#conn.eofWritten) throw new RuntimeError("Cannot call writelines() after write_eof()");
     const parts: Uint8Array[] = [];
     for (const item of data) {
       if (typeof item !== "string" && !(item instanceof Uint8Array)) {
@@ -535,11 +551,11 @@ export class StreamWriter {
 
   /**
    * Close the write end after the buffered data is flushed; reading goes on.
-   * @throws {RuntimeError} `write_eof() is not supported by TLS transports` over TLS (CPython
-   * raises a bare NotImplementedError). See docs/differences.md#tls-streams.
+   * @throws {RuntimeError} `writeEof() is not supported by TLS transports` over TLS (CPython
+   * raises a bare NotImplementedError, with no message). See docs/differences.md#tls-streams.
    */
   writeEof(): void {
-    if (this.#conn.tls !== null) throw new RuntimeError("write_eof() is not supported by TLS transports");
+    if (this.#conn.tls !== null) throw new RuntimeError("writeEof() is not supported by TLS transports");
     this.#conn.writeEof();
   }
 
@@ -654,7 +670,7 @@ export function typeName(value: unknown): string {
 export const newWriter = StreamWriter as unknown as new (conn: Connection) => StreamWriter;
 
 export function newReader(limit: number | undefined): StreamReader {
-  return new StreamReader(limit === undefined ? {} : { limit });
+  return new StreamReader(limit);
 }
 
 async function connect(
@@ -764,7 +780,7 @@ async function openUnixConnectionNow(
 ): Promise<[StreamReader, StreamWriter]> {
   const { limit } = options;
   if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
-  const tlsParams = clientTls(options, null);
+  const tlsParams = clientTls(options, null, true);
   const socket = newSocket();
   const result = connect(socket, limit, path, null, tlsParams);
   taskStorage.exit(() => socket.connect({ path }));

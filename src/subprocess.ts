@@ -103,8 +103,9 @@ class SubprocessStdin {
 
   /** Write `data`; writes after `close()` or a broken pipe are dropped, as asyncio's pipe does. */
   write(data: Uint8Array): void {
+    // CPython's pipe transport only asserts the type: StreamWriter.write()'s words instead.
     if (!(data instanceof Uint8Array)) {
-      throw new TypeError(`data argument must be a bytes-like object, not ${typeof data}`);
+      throw new TypeError(`data argument must be a bytes-like object, not '${typeName(data)}'`);
     }
     if (this.#closing || this.#error !== null || this.#stream.destroyed) return;
     this.#stream.write(data);
@@ -211,10 +212,9 @@ export class Process {
     this.#loop = loop;
     this.#child = child;
     this.pid = child.pid ?? 0;
-    const readerOptions = limit === undefined ? {} : { limit };
     this.stdin = stdio.stdin && child.stdin !== null ? new SubprocessStdin(loop, child.stdin) : null;
-    this.stdout = stdio.stdout && child.stdout !== null ? new StreamReader(readerOptions) : null;
-    this.stderr = stdio.stderr && child.stderr !== null ? new StreamReader(readerOptions) : null;
+    this.stdout = stdio.stdout && child.stdout !== null ? new StreamReader(limit) : null;
+    this.stderr = stdio.stderr && child.stderr !== null ? new StreamReader(limit) : null;
     if (this.stdout !== null && child.stdout !== null) {
       const sources = [child.stdout];
       // stderr=STDOUT: Node cannot give the child one pipe on two fds, so both pipes feed the

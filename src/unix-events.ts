@@ -7,7 +7,7 @@
  */
 import { constants } from "node:os";
 import type { BaseEventLoop } from "./base-events.ts";
-import { iscoroutinefunction } from "./coroutines.ts";
+import { iscoroutine, iscoroutinefunction } from "./coroutines.ts";
 import { RuntimeError } from "./exceptions.ts";
 import { reprValue } from "./internal/repr.ts";
 
@@ -36,11 +36,14 @@ export function addSignalHandler<A extends unknown[]>(
   callback: (...args: A) => unknown,
   args: A,
 ): void {
-  if (typeof callback !== "function") {
-    throw new TypeError(`a callable object was expected by addSignalHandler(), got ${reprValue(callback)}`);
-  }
-  if (iscoroutinefunction(callback))
+  // CPython 3.13 unix_events.py add_signal_handler refuses coroutines with these words; it does
+  // not check other non-callables, so that message is base_events.py _check_callback's, with the
+  // same CPython method name.
+  if (iscoroutine(callback) || iscoroutinefunction(callback))
     throw new TypeError("coroutines cannot be used with add_signal_handler()");
+  if (typeof callback !== "function") {
+    throw new TypeError(`a callable object was expected by add_signal_handler(), got ${reprValue(callback)}`);
+  }
   if (loop.isClosed()) throw new RuntimeError("Event loop is closed");
   const name = toSignalName(sig);
   if (name === "SIGKILL" || name === "SIGSTOP") {

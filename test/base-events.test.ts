@@ -73,12 +73,12 @@ forEachLoop("BaseEventLoop scheduling", (run, kind) => {
       loop.setDebug(true);
       assert.throws(() => loop.callSoon(1 as never), {
         name: "TypeError",
-        message: "a callable object was expected by callSoon(), got 1",
+        message: "a callable object was expected by call_soon(), got 1",
       });
       loop.setDebug(false);
       assert.throws(() => loop.callLater(1, "spam" as never), {
         name: "TypeError",
-        message: "a callable object was expected by callAt(), got 'spam'",
+        message: "a callable object was expected by call_at(), got 'spam'",
       });
       await Promise.resolve();
     }));
@@ -91,7 +91,11 @@ forEachLoop("BaseEventLoop scheduling", (run, kind) => {
       assert.ok(h.when() >= before + 10.0 && h.when() <= loop.time() + 10.0);
       assert.throws(() => loop.callLater(null as unknown as number, noop), {
         name: "TypeError",
-        message: "delay must be a number of seconds, got null",
+        message: "delay must not be None",
+      });
+      assert.throws(() => loop.callLater("1" as unknown as number, noop), {
+        name: "TypeError",
+        message: "delay must be a number of seconds, got string",
       });
       h.cancel();
       assert.equal(h.cancelled(), true);
@@ -125,7 +129,11 @@ forEachLoop("BaseEventLoop scheduling", (run, kind) => {
       if (kind === "virtual") assert.equal(loop.time(), when);
       assert.throws(() => loop.callAt(null as unknown as number, noop), {
         name: "TypeError",
-        message: "when must be a number of seconds, got null",
+        message: "when cannot be None",
+      });
+      assert.throws(() => loop.callAt("1" as unknown as number, noop), {
+        name: "TypeError",
+        message: "when must be a number of seconds, got string",
       });
       assert.throws(() => loop.callAt(NaN, noop), { name: "RangeError", message: "when must not be NaN" });
     }));
@@ -366,15 +374,15 @@ forEachLoop("BaseEventLoop scheduling", (run, kind) => {
       for (const func of [simpleCoroutine, nativeAsync, coroObj]) {
         assert.throws(() => loop.callSoon(func as never), {
           name: "TypeError",
-          message: "coroutines cannot be used with callSoon()",
+          message: "coroutines cannot be used with call_soon()",
         });
         assert.throws(() => loop.callLater(60, func as never), {
           name: "TypeError",
-          message: "coroutines cannot be used with callAt()",
+          message: "coroutines cannot be used with call_at()",
         });
         assert.throws(() => loop.callAt(loop.time() + 60, func as never), {
           name: "TypeError",
-          message: "coroutines cannot be used with callAt()",
+          message: "coroutines cannot be used with call_at()",
         });
       }
       coroObj.close();

@@ -20,9 +20,10 @@ const JOB_BROKEN =
 /** A pool shut down (queued jobs cancelled, children killed) when the test ends. */
 function pool(
   t: { after: (fn: () => Promise<void>) => void },
+  maxWorkers?: number,
   options?: asyncio.ProcessPoolOptions,
 ): asyncio.ProcessPoolExecutor {
-  const p = new asyncio.ProcessPoolExecutor(options);
+  const p = new asyncio.ProcessPoolExecutor(maxWorkers, options);
   t.after(() => p.shutdown({ wait: true, cancelFutures: true }));
   return p;
 }
@@ -57,7 +58,7 @@ function assertGone(pid: number): void {
 
 executorCases({
   name: "ProcessPoolExecutor",
-  make: (options) => new asyncio.ProcessPoolExecutor(options),
+  make: (maxWorkers) => new asyncio.ProcessPoolExecutor(maxWorkers),
   defaultMaxWorkers: availableParallelism(),
   where: "child process",
   broken: {
@@ -76,13 +77,13 @@ executorCases({
 
 describe("ProcessPoolExecutor", TIMEOUT, () => {
   it("repr and inspect", () => {
-    const p = new asyncio.ProcessPoolExecutor({ maxWorkers: 3 });
+    const p = new asyncio.ProcessPoolExecutor(3);
     assert.equal(String(p), "<ProcessPoolExecutor running maxWorkers=3 workers=0 queued=0>");
     assert.equal(inspect(p), String(p));
   });
 
   it("SharedArrayBuffer arguments fail with a DataCloneError: processes share no memory", async (t) => {
-    const p = pool(t, { maxWorkers: 1 });
+    const p = pool(t, 1);
     await asyncio.run(async () => {
       await assert.rejects(awaited(p.submit((s: unknown) => s, new SharedArrayBuffer(4))), {
         name: "DataCloneError",
@@ -92,8 +93,8 @@ describe("ProcessPoolExecutor", TIMEOUT, () => {
   });
 
   it("the children get a clean execArgv and environment, or the execArgv given", async (t) => {
-    const p = pool(t, { maxWorkers: 1 });
-    const mine = pool(t, { maxWorkers: 1, execArgv: ["--stack-trace-limit=3"] });
+    const p = pool(t, 1);
+    const mine = pool(t, 1, { execArgv: ["--stack-trace-limit=3"] });
     await asyncio.run(async () => {
       const [argv, context] = await p.submit((): [string[], string | undefined] => [
         process.execArgv,
@@ -126,7 +127,7 @@ describe("ProcessPoolExecutor", TIMEOUT, () => {
   );
 
   it("a child killed by a signal fails its job and the pending ones with BrokenProcessPool", async (t) => {
-    const p = pool(t, { maxWorkers: 1 });
+    const p = pool(t, 1);
     await asyncio.run(async () => {
       const pid = await p.submit(pidOf);
       const running = p.submit(hang);

@@ -16,7 +16,7 @@ const TIMEOUT = { timeout: 20_000 };
 
 /** A pool shut down (queued jobs cancelled, workers ended) when the test ends. */
 function pool(t: { after: (fn: () => Promise<void>) => void }, maxWorkers?: number): ThreadPoolExecutor {
-  const p = new ThreadPoolExecutor(maxWorkers === undefined ? undefined : { maxWorkers });
+  const p = new ThreadPoolExecutor(maxWorkers);
   t.after(() => p.shutdown({ wait: true, cancelFutures: true }));
   return p;
 }
@@ -36,7 +36,7 @@ function release(sab: SharedArrayBuffer): void {
 
 executorCases({
   name: "ThreadPoolExecutor",
-  make: (options) => new ThreadPoolExecutor(options),
+  make: (maxWorkers) => new ThreadPoolExecutor(maxWorkers),
   defaultMaxWorkers: Math.min(32, availableParallelism() + 4),
   where: "worker thread",
   broken: {
@@ -109,7 +109,7 @@ describe("toThread and the default executor", TIMEOUT, () => {
         },
         {
           name: "TypeError",
-          message: "executor must be ThreadPoolExecutor",
+          message: "executor must be ThreadPoolExecutor instance",
         },
       );
       setDefaultExecutorFor(loop, mine);

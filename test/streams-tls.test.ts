@@ -208,7 +208,7 @@ it("differs: tls-streams: writeEof over TLS throws RuntimeError, canWriteEof is 
       },
       (e: unknown) => {
         assert.ok(e instanceof asyncio.RuntimeError);
-        assert.equal(e.message, "write_eof() is not supported by TLS transports");
+        assert.equal(e.message, "writeEof() is not supported by TLS transports");
         return true;
       },
     );

@@ -160,19 +160,13 @@ forEachLoop("StreamReader", (run) => {
 
   it("invalid limit", () =>
     run(async () => {
-      assert.throws(
-        () => new asyncio.StreamReader({ limit: 0 }),
-        hasMessage(RangeError, "Limit cannot be <= 0"),
-      );
-      assert.throws(
-        () => new asyncio.StreamReader({ limit: -1 }),
-        hasMessage(RangeError, "Limit cannot be <= 0"),
-      );
+      assert.throws(() => new asyncio.StreamReader(0), hasMessage(RangeError, "Limit cannot be <= 0"));
+      assert.throws(() => new asyncio.StreamReader(-1), hasMessage(RangeError, "Limit cannot be <= 0"));
     }));
 
   it("read limit", () =>
     run(async () => {
-      const stream = new asyncio.StreamReader({ limit: 3 });
+      const stream = new asyncio.StreamReader(3);
       stream.feedData(b("chunk"));
       assert.deepEqual(await stream.read(5), b("chunk"));
       assert.equal(buffered(stream), 0);
@@ -194,14 +188,14 @@ forEachLoop("StreamReader", (run) => {
 
   it("readline limit with existing data", () =>
     run(async () => {
-      let stream = new asyncio.StreamReader({ limit: 3 });
+      let stream = new asyncio.StreamReader(3);
       stream.feedData(b("li"));
       stream.feedData(b("ne1\nline2\n"));
       await assert.rejects(stream.readline(), hasMessage(RangeError, FOUND));
       // The too-long line and its separator are dropped.
       assert.deepEqual(await rest(stream), b("line2\n"));
 
-      stream = new asyncio.StreamReader({ limit: 3 });
+      stream = new asyncio.StreamReader(3);
       stream.feedData(b("li"));
       stream.feedData(b("ne1"));
       stream.feedData(b("li"));
@@ -212,7 +206,7 @@ forEachLoop("StreamReader", (run) => {
 
   it("readline limit error keeps the LimitOverrunError as its cause", () =>
     run(async () => {
-      const stream = new asyncio.StreamReader({ limit: 3 });
+      const stream = new asyncio.StreamReader(3);
       stream.feedData(b("line1\n"));
       const err = await stream.readline().then(
         () => assert.fail("expected RangeError"),
@@ -239,7 +233,7 @@ forEachLoop("StreamReader", (run) => {
 
   it("readline limit", () =>
     run(async (loop) => {
-      let stream = new asyncio.StreamReader({ limit: 7 });
+      let stream = new asyncio.StreamReader(7);
       let s = stream;
       loop.callSoon(() => {
         s.feedData(b("chunk1"));
@@ -250,7 +244,7 @@ forEachLoop("StreamReader", (run) => {
       await assert.rejects(stream.readline(), RangeError);
       assert.equal(buffered(stream), 0);
 
-      stream = s = new asyncio.StreamReader({ limit: 7 });
+      stream = s = new asyncio.StreamReader(7);
       loop.callSoon(() => {
         s.feedData(b("chunk1"));
         s.feedData(b("chunk2\n"));
@@ -261,7 +255,7 @@ forEachLoop("StreamReader", (run) => {
       assert.deepEqual(await rest(stream), b("chunk3\n"));
 
       // The limit is strict: it bounds the line without its separator.
-      stream = new asyncio.StreamReader({ limit: 7 });
+      stream = new asyncio.StreamReader(7);
       stream.feedData(b("1234567\n"));
       assert.deepEqual(await stream.readline(), b("1234567\n"));
       assert.equal(buffered(stream), 0);
@@ -385,7 +379,7 @@ forEachLoop("StreamReader", (run) => {
 
   it("readuntil limit found sep", () =>
     run(async () => {
-      const stream = new asyncio.StreamReader({ limit: 3 });
+      const stream = new asyncio.StreamReader(3);
       stream.feedData(b("some dataAA"));
       await assert.rejects(stream.readuntil("AAA"), (e: unknown) => {
         hasMessage(asyncio.LimitOverrunError, NOT_FOUND)(e);
@@ -419,7 +413,7 @@ forEachLoop("StreamReader", (run) => {
 
   it("readuntil multi separator limit", () =>
     run(async () => {
-      const stream = new asyncio.StreamReader({ limit: 3 });
+      const stream = new asyncio.StreamReader(3);
       stream.feedData(b("some dataA"));
       await assert.rejects(stream.readuntil(["A", "ome dataA"]), (e: unknown) => {
         hasMessage(asyncio.LimitOverrunError, FOUND)(e);
@@ -491,7 +485,7 @@ forEachLoop("StreamReader", (run) => {
 
   it("readexactly limit", () =>
     run(async () => {
-      const stream = new asyncio.StreamReader({ limit: 3 });
+      const stream = new asyncio.StreamReader(3);
       stream.feedData(b("chunk"));
       assert.deepEqual(await stream.readexactly(5), b("chunk"));
       assert.equal(buffered(stream), 0);
@@ -617,7 +611,7 @@ forEachLoop("StreamReader", (run) => {
         () => {
           stream.feedData(b("x"));
         },
-        hasMessage(asyncio.RuntimeError, "feedData after feedEof"),
+        hasMessage(asyncio.RuntimeError, "feed_data after feed_eof"),
       );
     }));
 
@@ -637,7 +631,7 @@ forEachLoop("StreamReader", (run) => {
 
   it("back-pressure pauses above twice the limit and resumes at the limit", () =>
     run(async () => {
-      const stream = new asyncio.StreamReader({ limit: 4 });
+      const stream = new asyncio.StreamReader(4);
       const transport = new FakeTransport();
       stream._setTransport(transport);
       stream.feedData(b("12345678")); // 8 bytes: not above 2 * limit
@@ -660,7 +654,7 @@ forEachLoop("StreamReader", (run) => {
 
   it("back-pressure: waiting for data resumes a paused transport", () =>
     run(async (loop) => {
-      const stream = new asyncio.StreamReader({ limit: 2 });
+      const stream = new asyncio.StreamReader(2);
       const transport = new FakeTransport();
       stream._setTransport(transport);
       stream.feedData(b("abcdefg"));
@@ -684,7 +678,7 @@ forEachLoop("StreamReader", (run) => {
 
   it("back-pressure: readline limit error resumes the transport", () =>
     run(async () => {
-      const stream = new asyncio.StreamReader({ limit: 2 });
+      const stream = new asyncio.StreamReader(2);
       const transport = new FakeTransport();
       stream._setTransport(transport);
       stream.feedData(b("abcdef\nxy"));
@@ -709,7 +703,7 @@ forEachLoop("StreamReader", (run) => {
   it("repr", () =>
     run(async () => {
       assert.equal(String(new asyncio.StreamReader()), "<StreamReader>");
-      assert.equal(String(new asyncio.StreamReader({ limit: 123 })), "<StreamReader limit=123>");
+      assert.equal(String(new asyncio.StreamReader(123)), "<StreamReader limit=123>");
       let stream = new asyncio.StreamReader();
       stream.feedEof();
       assert.equal(String(stream), "<StreamReader eof>");
@@ -724,7 +718,7 @@ forEachLoop("StreamReader", (run) => {
 
 it("a socket's chunk is adopted without a copy; feedData copies, and reads never see later changes", () =>
   asyncio.run(async () => {
-    const reader = new asyncio.StreamReader({ limit: 4 });
+    const reader = new asyncio.StreamReader(4);
     // Larger than Node's buffer pool slices, so the chunk has an ArrayBuffer of its own.
     const chunk = Buffer.alloc(8192, "x");
     chunk.write("hello world");

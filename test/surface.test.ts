@@ -842,8 +842,8 @@ describe("the tables, checked at run time", () => {
     await asyncio.run(async () => {
       const loop = asyncio.getRunningLoop();
       await check("BaseEventLoop.runInExecutor", loop.runInExecutor(null, add, 1, 2));
-      const threads = new asyncio.ThreadPoolExecutor({ maxWorkers: 1 });
-      const processes = new asyncio.ProcessPoolExecutor({ maxWorkers: 1 });
+      const threads = new asyncio.ThreadPoolExecutor(1);
+      const processes = new asyncio.ProcessPoolExecutor(1);
       try {
         await check("ThreadPoolExecutor.submit", threads.submit(add, 1, 2));
         await check("ProcessPoolExecutor.submit", processes.submit(add, 1, 2));

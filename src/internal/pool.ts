@@ -11,7 +11,7 @@ import type { ArgsOf, Executor, ExecutorFn, FunctionRef, ResultOf, ShutdownOptio
 import { RuntimeError } from "../exceptions.ts";
 import type { Future } from "../futures.ts";
 import { bindOutsideTasks } from "./context.ts";
-import { inspectCustom } from "./repr.ts";
+import { inspectCustom, reprValue } from "./repr.ts";
 import {
   jobImport,
   reentryMessage,
@@ -160,11 +160,21 @@ export class PoolExecutor implements Executor {
 
   /**
    * @internal for the subclasses: the pool of `backend`'s workers.
-   * @throws {RangeError} if `maxWorkers` is not a positive integer.
+   * @throws {RangeError} `max_workers must be greater than 0` (CPython's words), or if
+   * `maxWorkers` is not an integer.
+   * @throws {TypeError} if `maxWorkers` is not a number.
    */
   protected constructor(maxWorkers: number, backend: PoolBackend) {
-    if (!Number.isInteger(maxWorkers) || maxWorkers <= 0) {
-      throw new RangeError("max_workers must be greater than 0");
+    const given: unknown = maxWorkers;
+    // CPython 3.13 concurrent/futures/thread.py and process.py: `if max_workers <= 0: raise
+    // ValueError("max_workers must be greater than 0")`. CPython checks nothing else (1.5 makes a
+    // pool; "2" fails on the comparison): say what to pass instead.
+    if (typeof given !== "number" || Number.isNaN(given)) {
+      throw new TypeError(`maxWorkers must be a positive integer or null, got ${reprValue(given)}`);
+    }
+    if (maxWorkers <= 0) throw new RangeError("max_workers must be greater than 0");
+    if (!Number.isInteger(maxWorkers)) {
+      throw new RangeError(`maxWorkers must be a positive integer or null, got ${String(maxWorkers)}`);
     }
     this.#maxWorkers = maxWorkers;
     this.#backend = backend;

@@ -23,7 +23,7 @@ export interface WorkerId {
 export interface ExecutorSpec {
   /** The class, e.g. "ThreadPoolExecutor". */
   name: string;
-  make: (options?: { maxWorkers?: number }) => Pool;
+  make: (maxWorkers?: number) => Pool;
   defaultMaxWorkers: number;
   /** Where functions go, as messages say: "worker thread", "child process". */
   where: string;
@@ -60,7 +60,7 @@ function crashCause(cause: unknown): void {
 export function executorCases(spec: ExecutorSpec): void {
   /** A pool shut down (queued jobs cancelled, workers ended) when the test ends. */
   function pool(t: { after: (fn: () => Promise<void>) => void }, maxWorkers: number): Pool {
-    const p = spec.make({ maxWorkers });
+    const p = spec.make(maxWorkers);
     t.after(() => p.shutdown({ wait: true, cancelFutures: true }));
     return p;
   }
@@ -310,7 +310,7 @@ export function executorCases(spec: ExecutorSpec): void {
         for (const id of ids) spec.assertEnded(JSON.parse(id) as WorkerId);
       });
       assert.equal(spec.make().maxWorkers, spec.defaultMaxWorkers);
-      assert.throws(() => spec.make({ maxWorkers: 0 }), {
+      assert.throws(() => spec.make(0), {
         name: "RangeError",
         message: "max_workers must be greater than 0",
       });
