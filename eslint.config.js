@@ -15,7 +15,7 @@ const timerGlobals = [
 }));
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "docs/api/**"] },
   eslint.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
