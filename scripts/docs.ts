@@ -163,7 +163,7 @@ export async function buildDocs(options: DocsOptions = {}): Promise<DocsReport> 
   mark = messages.length;
   app.validate(project);
   errors.push(...problemsSince(mark));
-  errors.push(...undocumentedExports(project));
+  errors.push(...undocumentedExports(project, entryPoints));
 
   // Members without TSDoc: a second validation pass with only notDocumented on.
   app.options.setValue("validation", {
@@ -203,12 +203,14 @@ function nameModules(project: ProjectReflection, entryPoints: EntryPoint[]): voi
 }
 
 /** Exports (top-level names of each entry point) with no TSDoc at all. */
-function undocumentedExports(project: ProjectReflection): string[] {
+function undocumentedExports(project: ProjectReflection, entryPoints: EntryPoint[]): string[] {
+  // One entry point: its exports are the project's children, with no module in between.
   const modules = project.children?.some((c) => c.kindOf(ReflectionKind.Module))
     ? project.children.filter((c) => c.kindOf(ReflectionKind.Module))
     : [project];
   const found: string[] = [];
   for (const mod of modules) {
+    const name = mod === project && entryPoints.length === 1 ? (entryPoints[0]?.name ?? mod.name) : mod.name;
     for (const child of mod.children ?? []) {
       if (child.kindOf(ReflectionKind.Reference) || !(child instanceof DeclarationReflection)) continue;
       const signatures =
@@ -216,7 +218,7 @@ function undocumentedExports(project: ProjectReflection): string[] {
           ? child.type.declaration.getNonIndexSignatures()
           : child.getNonIndexSignatures();
       if (child.hasComment() || signatures.some((s) => s.hasComment())) continue;
-      found.push(`${mod.name}: export ${child.name} (${ReflectionKind[child.kind]}) has no TSDoc`);
+      found.push(`${name}: export ${child.name} (${ReflectionKind[child.kind]}) has no TSDoc`);
     }
   }
   return found;
