@@ -208,8 +208,9 @@ export const wait = coroutine(async function wait<T>(
   if (fs instanceof Future || iscoroutine(fs)) {
     throw new TypeError(`expect a list of futures, not ${(fs as object).constructor.name}`);
   }
+  // CPython fails on set(fs) here ("'int' object is not iterable"): say what to pass instead.
   if (typeof (fs as { [Symbol.iterator]?: unknown } | null)?.[Symbol.iterator] !== "function") {
-    throw new TypeError(`expect a list of futures, not ${reprValue(fs)}`);
+    throw new TypeError(`wait() needs an iterable of tasks or futures, got ${reprValue(fs)}`);
   }
   const timeoutSec = options?.timeout ?? null;
   const returnWhen = options?.returnWhen ?? ALL_COMPLETED;

@@ -258,7 +258,9 @@ export class ExceptionGroup extends AggregateError {
    */
   constructor(message: string, exceptions: Iterable<unknown>, options?: ErrorOptions) {
     if (typeof message !== "string") {
-      throw new TypeError(`argument 1 must be str, not ${typeof message}`);
+      // CPython 3.13's words (its argument parser names the constructor); a JavaScript type name.
+      const type = (message as unknown) === null ? "null" : typeof message;
+      throw new TypeError(`BaseExceptionGroup.__new__() argument 1 must be str, not ${type}`);
     }
     const excs: unknown = exceptions;
     if (

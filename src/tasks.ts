@@ -457,7 +457,9 @@ export function sleep(delay: number): Coroutine<void>;
 export function sleep<T>(delay: number, result: T): Coroutine<T>;
 export function sleep<T>(delay: number, result?: T): Coroutine<T | undefined> {
   if (typeof delay !== "number")
-    throw new TypeError(`sleep() delay must be a number of seconds, got ${typeof delay}`);
+    throw new TypeError(
+      `sleep() delay must be a number of seconds, got ${(delay as unknown) === null ? "null" : typeof delay}`,
+    );
   if (Number.isNaN(delay)) throw new RangeError("Invalid delay: NaN (not a number)");
   // Lazy, as CPython's coroutine: the timer is set when the sleep is awaited or wrapped.
   return libraryCoroutine(

@@ -54,10 +54,13 @@ describe("ExceptionGroup construction", () => {
   });
 
   it("bad EG construction bad message", () => {
-    for (const bad of [42, null]) {
+    for (const [bad, type] of [
+      [42, "number"],
+      [null, "null"],
+    ] as const) {
       assert.throws(() => new asyncio.ExceptionGroup(bad as unknown as string, [new Error()]), {
         name: "TypeError",
-        message: `argument 1 must be str, not ${typeof bad}`,
+        message: `BaseExceptionGroup.__new__() argument 1 must be str, not ${type}`,
       });
     }
   });
