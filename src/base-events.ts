@@ -399,7 +399,7 @@ export class BaseEventLoop {
 
   /**
    * Set the executor `runInExecutor(null, ...)` and `toThread` use.
-   * @throws {TypeError} `executor must be ThreadPoolExecutor` for anything else.
+   * @throws {TypeError} `executor must be ThreadPoolExecutor instance` for anything else.
    */
   setDefaultExecutor(executor: ThreadPoolExecutor): void {
     setDefaultExecutorFor(this, executor);

@@ -697,7 +697,7 @@ async function connect(
  * const [reader, writer] = await asyncio.openConnection("example.com", 443, { ssl: true });
  * @throws {RangeError} `server_hostname is only meaningful with ssl`,
  * `ssl_handshake_timeout is only meaningful with ssl`, `host and port was not specified and no
- * sock specified`.
+ * sock specified`, `You must set server_hostname when using ssl without a host`.
  * @throws the handshake's error, with Node's `code` (`ERR_TLS_CERT_ALTNAME_INVALID` for a
  * hostname mismatch, `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, `DEPTH_ZERO_SELF_SIGNED_CERT`, …)
  * where Python raises `ssl.SSLCertVerificationError`. See docs/differences.md#tls-streams.
