@@ -1,9 +1,10 @@
 // The other runtimes (DESIGN.md section 2, issue 9 item 4): every conformance twin that
-// test/conformance.test.ts runs on Node also runs, unchanged, on Bun and on Deno (the devDependencies
-// `bun` and `deno`, whose binaries npm puts in node_modules/.bin) and must print CPython's .out byte
-// for byte there too. Bun runs a .ts file as it is; Deno needs `deno run -A` (the twins use node:
-// built-ins, sockets, child processes and workers) and nothing else, since the twins import only
-// relative .ts files. A program that cannot pass on a runtime for a reason of that runtime is listed
+// test/conformance.test.ts runs on Node 24 also runs, unchanged, on Node 22, Bun and Deno, and must
+// print CPython's .out byte for byte there too. Bun and Deno are the devDependencies `bun` and
+// `deno`, whose binaries npm puts in node_modules/.bin; Node 22 is installed at test time into a
+// temporary prefix (test/helpers/node22.ts says why). Node 22 and Bun run a .ts file as it is; Deno
+// needs `deno run -A` (the twins use node: built-ins, sockets, child processes and workers) and
+// nothing else, since the twins import only relative .ts files. A program that cannot pass on a runtime for a reason of that runtime is listed
 // in EXPECTED_FAILURES with the reason; the test fails when a listed one starts passing (so the list
 // stays true) and when any other fails. The README's Runtimes section reports what this measures.
 
@@ -13,6 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { node22 } from "./helpers/node22.ts";
 import {
   CONFORMANCE_DIR as DIR,
   type ProgramRun,
@@ -27,18 +29,27 @@ const TIMEOUT_MS = 20_000;
 // Children at once per runtime: most twins are short and spend their time starting up.
 const CONCURRENCY = 4;
 
-type Runtime = "bun" | "deno";
+type Runtime = "node22" | "bun" | "deno";
 
-const RUNTIMES: Record<Runtime, { bin: string; args: (file: string) => string[] }> = {
-  bun: { bin: join(BIN, "bun"), args: (file) => [file] },
-  deno: { bin: join(BIN, "deno"), args: (file) => ["run", "-A", file] },
+const RUNTIMES: Record<Runtime, { bin: () => Promise<string>; args: (file: string) => string[] }> = {
+  node22: { bin: node22, args: (file) => [file] },
+  bun: { bin: () => Promise.resolve(join(BIN, "bun")), args: (file) => [file] },
+  deno: { bin: () => Promise.resolve(join(BIN, "deno")), args: (file) => ["run", "-A", file] },
 };
+
+// V8 12.4 (Node 22) has no explicit resource management: `await using` is a syntax error there.
+const AWAIT_USING =
+  "`await using` is a syntax error on Node 22 (V8 12.4 has no explicit resource management)";
 
 /**
  * Programs (conformance scenario names, or the names of PROGRAMS below) that fail on a runtime for a
  * reason of that runtime, with the reason. Every conformance twin passes on both today.
  */
 const EXPECTED_FAILURES: Record<Runtime, ReadonlyMap<string, string>> = {
+  node22: new Map([
+    ["107_executor_run_in_executor", AWAIT_USING],
+    ["108_executor_practical_example", AWAIT_USING],
+  ]),
   bun: new Map(),
   deno: new Map(),
 };
@@ -70,6 +81,19 @@ console.log(await asyncio.run(main()));
       expected: "process pool 36\nmain result\n",
     },
   ],
+  [
+    "process pool shut down after the loop",
+    {
+      // Nothing but the pool's (idle, unref'd) child is left when shutdown() waits for it to end.
+      source: `import * as asyncio from ${JSON.stringify(indexUrl)};
+const pool = new asyncio.ProcessPoolExecutor({ maxWorkers: 1 });
+console.log("job " + (await asyncio.run(async () => await pool.submit((n) => n + 1, 41))));
+await pool.shutdown();
+console.log(String(pool));
+`,
+      expected: "job 42\n<ProcessPoolExecutor shutdown maxWorkers=1 workers=0 queued=0>\n",
+    },
+  ],
 ]);
 
 type Run = ProgramRun;
@@ -78,8 +102,8 @@ function runOn(runtime: Runtime, file: string): Promise<Run> {
   return spawnRuntime(runtime, RUNTIMES[runtime].args(file));
 }
 
-function spawnRuntime(runtime: Runtime, args: string[]): Promise<Run> {
-  const { bin } = RUNTIMES[runtime];
+async function spawnRuntime(runtime: Runtime, args: string[]): Promise<Run> {
+  const bin = await RUNTIMES[runtime].bin();
   // No colours, no update check, no NODE_OPTIONS meant for Node's test runner.
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" };
   delete env.NODE_OPTIONS;
@@ -124,11 +148,11 @@ const pending = readPending();
 const outputs = new Set(stems(".out"));
 const twins = stems(".ts").filter((s) => outputs.has(s) && !pending.has(s));
 
-for (const runtime of ["bun", "deno"] as const) {
+for (const runtime of ["node22", "bun", "deno"] as const) {
   describe(`on ${runtime}`, { concurrency: CONCURRENCY }, () => {
-    it("the binary is installed (npm ci runs the bun and deno install scripts)", async (t) => {
+    it("the binary is installed (npm ci runs the bun and deno install scripts; Node 22 at test time)", async (t) => {
       const run = await spawnRuntime(runtime, ["--version"]);
-      assert.equal(run.code, 0, `${RUNTIMES[runtime].bin} --version: ${run.stderr}`);
+      assert.equal(run.code, 0, `${await RUNTIMES[runtime].bin()} --version: ${run.stderr}`);
       t.diagnostic(run.stdout.split("\n")[0] ?? "");
     });
 

@@ -407,6 +407,9 @@ export class PoolExecutor implements Executor {
   #terminate(slot: Slot): void {
     if (slot.exiting) return;
     slot.exiting = true;
+    // An idle worker is unref'd; its exit must keep the process alive until it is reaped, or a
+    // waiting shutdown() can be left pending in an empty event loop (Node 22's child processes).
+    slot.worker.ref();
     slot.worker.terminate();
   }
 
