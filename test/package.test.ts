@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { node22 } from "./helpers/node22.ts";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 
@@ -423,6 +424,29 @@ describe("the npm package", { timeout: 120_000 }, () => {
     assert.equal(stdout, expectedTrace("cjs"));
     assert.equal(stderr, "");
   });
+
+  // The same programs on the other runtimes (test/runtimes.test.ts runs the conformance twins there).
+  const runtimes: [string, () => Promise<string>, (file: string) => string[]][] = [
+    ["Node 22", node22, (file) => [file]],
+    ["Bun", () => Promise.resolve(join(repo, "node_modules", ".bin", "bun")), (file) => [file]],
+    [
+      "Deno",
+      () => Promise.resolve(join(repo, "node_modules", ".bin", "deno")),
+      (file) => ["run", "-A", file],
+    ],
+  ];
+  for (const [runtime, bin, args] of runtimes) {
+    for (const [kind, file] of [
+      ["esm", "main.mjs"],
+      ["cjs", "main.cjs"],
+    ] as const) {
+      it(`runs from ${kind === "esm" ? "ESM" : "CommonJS"} on ${runtime}`, async () => {
+        const { stdout, stderr } = await run(await bin(), args(file), project);
+        assert.equal(stdout, expectedTrace(kind));
+        assert.equal(stderr, "");
+      });
+    }
+  }
 
   it("asyncio-ts/bullmq without its optional peers fails on import with one line naming the install", async () => {
     const program = `import("asyncio-ts/bullmq").then(
