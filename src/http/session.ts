@@ -475,6 +475,7 @@ export class ClientSession {
     ]) as RequestContextManager;
     coro.with = <R>(body: (resp: ClientResponse) => R | PromiseLike<R>): Coroutine<R> => {
       if (typeof body !== "function") {
+        coro.close();
         throw new TypeError("with() needs a function: session.get(url).with(async (resp) => ...)");
       }
       return libraryCoroutine<R>("_RequestContextManager.with", null, async () => {
