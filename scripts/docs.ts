@@ -346,7 +346,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       );
     }
   } else {
-    console.error(`API reference failed (${result.errors.length} problems):`);
+    console.error(
+      `API reference failed (${result.errors.length} ${result.errors.length === 1 ? "problem" : "problems"}):`,
+    );
     for (const e of result.errors) console.error(`  ${e}`);
     process.exitCode = 1;
   }
