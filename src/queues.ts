@@ -59,20 +59,27 @@ export class Queue<T> extends LoopBound implements AsyncIterable<T> {
     this.#finished.set();
   }
 
-  // Storage hooks (CPython's _init/_put/_get), overridden by PriorityQueue and LifoQueue.
-  /** @internal */
+  // Storage hooks: CPython's _put/_get/qsize's storage and _format's contents. They are public to
+  // subclasses, as in Python, where a Queue subclass overriding _init/_put/_get is a common idiom
+  // (a queue that drops duplicates, a bounded history); PriorityQueue and LifoQueue use them too.
+
+  /**
+   * Store `item` (CPython's `Queue._put`). Called by `put`/`putNowait` once there is room; a
+   * subclass overrides it with `store`, `take`, `size` and `contents` together, keeping its items
+   * in a field of its own. Throwing here fails that `put` and leaves the queue as it was.
+   */
   protected store(item: T): void {
     this.#items.push(item);
   }
-  /** @internal */
+  /** Remove and return the next item (CPython's `Queue._get`); called only when `size() > 0`. */
   protected take(): T {
     return this.#items.shift();
   }
-  /** @internal */
+  /** How many items are stored (`qsize()`, `empty()` and `full()` read it). */
   protected size(): number {
     return this.#items.length;
   }
-  /** @internal */
+  /** The stored items, for `toString()` and `inspect` (CPython's `_format` shows `_queue`). */
   protected contents(): T[] {
     return [...this.#items];
   }

@@ -254,6 +254,26 @@ const main = asyncio.coroutine("main", async (): Promise<string> => {
   return String(sum + squared) + line.toString();
 });
 
+// A Queue subclass with storage of its own (CPython's _put/_get idiom): the hooks are published.
+class LatestOnly<T> extends asyncio.Queue<T> {
+  #item: T[] = [];
+  protected override store(item: T): void {
+    this.#item = [item];
+  }
+  protected override take(): T {
+    const [item] = this.#item;
+    this.#item = [];
+    return item as T;
+  }
+  protected override size(): number {
+    return this.#item.length;
+  }
+  protected override contents(): T[] {
+    return [...this.#item];
+  }
+}
+void new LatestOnly<string>(1);
+
 // The published types hold no internals.
 function internals(handle: asyncio.Handle, future: asyncio.Future<number>, reader: asyncio.StreamReader): void {
   // @ts-expect-error -- internal

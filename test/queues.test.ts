@@ -1023,3 +1023,63 @@ forEachLoop("Queue async iteration", (run) => {
       assert.equal(q.getNowait(), 1);
     }));
 });
+
+/** The in-the-wild idiom: a Queue subclass that keeps its own storage (CPython's _init/_put/_get). */
+class UniqueQueue<T> extends asyncio.Queue<T> {
+  readonly #items: T[] = [];
+  readonly #seen = new Set<T>();
+
+  protected override store(item: T): void {
+    if (this.#seen.has(item)) return;
+    if (Number.isNaN(item)) throw new TypeError("NaN is not an item");
+    this.#seen.add(item);
+    this.#items.push(item);
+  }
+  protected override take(): T {
+    const item = this.#items.shift() as T;
+    this.#seen.delete(item);
+    return item;
+  }
+  protected override size(): number {
+    return this.#items.length;
+  }
+  protected override contents(): T[] {
+    return [...this.#items];
+  }
+}
+
+forEachLoop("Queue subclass with its own storage hooks", (run) => {
+  it("put, get, qsize, full and repr go through store/take/size/contents", () =>
+    run(async () => {
+      const q = new UniqueQueue<number>(2);
+      q.putNowait(1);
+      q.putNowait(1); // dropped by store(); task counting is the base class's, as in CPython
+      assert.equal(q.qsize(), 1);
+      assert.equal(q.full(), false);
+      await q.put(2);
+      assert.equal(q.full(), true);
+      assert.match(String(q), /_queue=\[1, 2\]/);
+      const waiting = asyncio.createTask(q.put(3));
+      await asyncio.sleep(0);
+      assert.equal(waiting.done(), false);
+      assert.equal(await q.get(), 1);
+      await waiting;
+      assert.deepEqual([q.getNowait(), q.getNowait()], [2, 3]);
+      assert.equal(q.empty(), true);
+    }));
+
+  it("a store() that throws fails that put and leaves the queue as it was", () =>
+    run(async () => {
+      const q = new UniqueQueue<number>();
+      q.putNowait(1);
+      assert.throws(() => {
+        q.putNowait(Number.NaN);
+      }, /NaN is not an item/);
+      await assert.rejects(q.put(Number.NaN), /NaN is not an item/);
+      assert.equal(q.qsize(), 1);
+      q.taskDone(); // the one put that stored counted once
+      assert.throws(() => {
+        q.taskDone();
+      }, /task_done\(\) called too many times/);
+    }));
+});
