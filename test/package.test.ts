@@ -356,6 +356,7 @@ describe("the npm package", { timeout: 120_000 }, () => {
       version: own.version,
       resolved: `file:${tarball}`,
       license: own.license,
+      bin: own.bin,
       dependencies: own.dependencies,
       engines: own.engines,
       peerDependencies: own.peerDependencies,
@@ -400,6 +401,7 @@ describe("the npm package", { timeout: 120_000 }, () => {
       "dist/testing/index.d.ts",
       "dist/internal/worker.js",
       "dist/internal/process-worker.js",
+      "dist/cli.js",
       "src/index.ts",
     ]) {
       assert.ok(files.includes(required), `${required} is missing from the tarball`);
@@ -467,6 +469,13 @@ describe("the npm package", { timeout: 120_000 }, () => {
       });
     }
   }
+
+  it("installs the asyncio-ts command (npx asyncio-ts)", async () => {
+    const bin = join(project, "node_modules", ".bin", "asyncio-ts");
+    const { stdout } = await run(bin, ["--help"], project);
+    assert.match(stdout, /^usage:/);
+    await assert.rejects(run(bin, ["no-such-command"], project), /unknown command "no-such-command"/);
+  });
 
   it("asyncio-ts/bullmq without its optional peers fails on import with one line naming the install", async () => {
     const program = `import("asyncio-ts/bullmq").then(
