@@ -307,6 +307,14 @@ function decodeAsset(source: string, variable: string): unknown {
   return JSON.parse(unzipSync(Buffer.from(base64, "base64")).toString("utf8"));
 }
 
+/** The names in a generated site's search index (every documented reflection), with parents. */
+export function searchIndex(dir: string): { name: string; parent?: string }[] {
+  const data = decodeAsset(readFileSync(join(dir, "assets", "search.js"), "utf8"), "searchData") as {
+    rows: { name: string; parent?: string }[];
+  };
+  return data.rows;
+}
+
 // Sidebar nodes carry `path`; search rows carry `url`.
 function collectPaths(data: unknown): string[] {
   const found: string[] = [];

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildDocs, checkLinks, packageEntryPoints } from "../scripts/docs.ts";
+import { buildDocs, checkLinks, packageEntryPoints, searchIndex } from "../scripts/docs.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "asyncio-ts-docs-"));
 after(() => {
@@ -58,6 +58,14 @@ describe("API reference", () => {
     assert.ok(existsSync(join(out, "documents", "differences.html")), "docs/*.md are pages");
     // The link check ran over the whole site (HTML, sidebar, search index), not a stray page.
     assert.ok(report.linksChecked > 5000, `only ${report.linksChecked} links checked`);
+    // Only the public API: no @internal member (`_rawResult`) and no module-symbol key (`[kRun]`).
+    const rows = searchIndex(out);
+    assert.ok(rows.some((r) => r.name === "createTask" && r.parent === "asyncio-ts.TaskGroup"));
+    const internal = rows.filter((r) => r.name.startsWith("_") || /^\[k[A-Z]/.test(r.name));
+    assert.deepEqual(
+      internal.map((r) => `${r.parent ?? ""}.${r.name}`),
+      [],
+    );
   });
 
   it("the link check reports a missing file and a missing anchor, and only those", () => {
