@@ -81,9 +81,15 @@ export function processException(exc: unknown): unknown {
   return exc;
 }
 
-/** Python's OSError: a Node system error (it has an errno or a syscall). */
+/**
+ * Python's OSError: a Node system error (an errno or a syscall) or a TLS error (a string `code`,
+ * as Python's ssl errors are OSErrors). ws's own handshake errors have no code.
+ */
 function isOSError(exc: unknown): boolean {
-  return exc instanceof Error && ("errno" in exc || "syscall" in exc);
+  if (!(exc instanceof Error)) return false;
+  if ("errno" in exc || "syscall" in exc) return true;
+  const code = (exc as { code?: unknown }).code;
+  return typeof code === "string" && !/^ERR_(WEBSOCKETS|ASYNCIO)/.test(code);
 }
 
 /**
