@@ -354,7 +354,7 @@ async function open(
   };
   const onOpen = (): void => {
     // Listeners go on at once: a message may follow the handshake in the same read.
-    attachWebSocket(conn, ws, socket as unknown as net.Socket);
+    attachWebSocket(conn, ws, socket);
     settle(() => {
       opened.setResult(null);
     });

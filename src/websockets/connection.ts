@@ -133,7 +133,7 @@ export function connectionLimits(options: ConnectionOptions): Limits {
   return { pingInterval, pingTimeout, high, low, writeLimit };
 }
 
-let attachImpl: (conn: Connection, ws: WebSocket, socket: net.Socket) => void;
+let attachImpl: (conn: Connection, ws: WebSocket, socket: net.Socket | null) => void;
 let failImpl: (conn: Connection, code: number, reason: string) => void;
 let setRequestImpl: (conn: Connection, request: Request | null, response: Response | null) => void;
 let broadcastTarget: (conn: Connection) => WebSocket | "fragmented" | null;
@@ -142,7 +142,7 @@ let broadcastTarget: (conn: Connection) => WebSocket | "fragmented" | null;
  * Start speaking WebSocket on `conn` over `ws` (open), `socket` being the TCP or TLS socket under it.
  * @internal
  */
-export function attachWebSocket(conn: Connection, ws: WebSocket, socket: net.Socket): void {
+export function attachWebSocket(conn: Connection, ws: WebSocket, socket: net.Socket | null): void {
   attachImpl(conn, ws, socket);
 }
 
@@ -221,14 +221,17 @@ export class Connection {
     this.#lost = loop.createFuture<null>();
   }
 
-  #attach(ws: WebSocket, socket: net.Socket): void {
+  #attach(ws: WebSocket, socket: net.Socket | null): void {
     this.#ws = ws;
     this.#socket = socket;
     this.#state = State.OPEN;
-    this.#remote = [socket.remoteAddress ?? "", socket.remotePort ?? 0];
-    this.#local = [socket.localAddress ?? "", socket.localPort ?? 0];
-    // websockets sets TCP_NODELAY through asyncio, which sets it on every TCP transport.
-    socket.setNoDelay(true);
+    // Bun's own `ws` client exposes no socket: its addresses are then unknown.
+    if (socket !== null) {
+      this.#remote = [socket.remoteAddress ?? "", socket.remotePort ?? 0];
+      this.#local = [socket.localAddress ?? "", socket.localPort ?? 0];
+      // websockets sets TCP_NODELAY through asyncio, which sets it on every TCP transport.
+      socket.setNoDelay(true);
+    }
     ws.on("message", this.#onMessage);
     ws.on("pong", this.#onPong);
     ws.on("error", this.#onError);
