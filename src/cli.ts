@@ -21,7 +21,12 @@ export type Command = (args: string[]) => Promise<number>;
  * The commands: a usage line each, and the module that runs it, imported only when it is asked for.
  * Each tool adds its entry here.
  */
-const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> = {};
+const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> = {
+  repl: {
+    usage: "asyncio-ts [repl]          a REPL whose inputs run as tasks on one running loop",
+    load: async () => (await import("./tools/repl.ts")).main,
+  },
+};
 
 /** The usage text: one line per command. */
 export function usage(): string {
