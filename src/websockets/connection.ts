@@ -14,12 +14,20 @@ import type net from "node:net";
 import type { WebSocket } from "ws";
 import type { BaseEventLoop } from "../base-events.ts";
 import { shield } from "../combinators.ts";
-import { type Coroutine, libraryCoroutine, NOT_FAST } from "../coroutines.ts";
+import {
+  awaitAs,
+  type Coroutine,
+  libraryCoroutine,
+  NOT_FAST,
+  type Settle,
+  waitingCoroutine,
+} from "../coroutines.ts";
 import { logger } from "../debug.ts";
 import type { TimerHandle } from "../events.ts";
 import { CancelledError, ExceptionGroup, RuntimeError } from "../exceptions.ts";
 import type { Future } from "../futures.ts";
 import { addCloseHook } from "../internal/close-hooks.ts";
+import { taskStorage } from "../internal/context.ts";
 import { Deque } from "../internal/deque.ts";
 import { inspectCustom } from "../internal/repr.ts";
 import {
@@ -183,7 +191,6 @@ export class Connection {
   #paused = false;
   #recvWaiter: Future<null> | null = null;
   #recvBusy = false;
-  #wakeScheduled = false;
   readonly #lost: Future<null>;
   #rcvd: Close | null = null;
   #sent: Close | null = null;
@@ -308,7 +315,7 @@ export class Connection {
   recv(decode: false): Coroutine<Buffer>;
   recv(decode?: boolean | null): Coroutine<Data>;
   recv(decode: boolean | null = null): Coroutine<Data> {
-    return libraryCoroutine("Connection.recv", this, this.#recvSlow, this.#recvFast, [decode]);
+    return waitingCoroutine("Connection.recv", this, this.#recvWait, this.#recvFast, [decode]);
   }
 
   #recvFast(decode: boolean | null): Data | typeof NOT_FAST {
@@ -317,25 +324,44 @@ export class Connection {
     return this.#take(decode);
   }
 
-  async #recvSlow(decode: boolean | null): Promise<Data> {
-    if (this.#recvBusy) throw recvConcurrency();
-    this.#recvBusy = true;
-    try {
-      // The message stays queued until this task resumes: a cancelled recv() takes nothing.
-      while (this.#queue.length === 0) {
-        if (this.#state === State.CLOSED) throw this.#closeExc();
-        const waiter = this.#loop.createFuture<null>();
-        this.#recvWaiter = waiter;
-        try {
-          await waiter;
-        } finally {
-          this.#recvWaiter = null;
-        }
-      }
-      return this.#take(decode);
-    } finally {
-      this.#recvBusy = false;
+  // websockets 14's recv(), without an async frame: wait on a future as the task running it until
+  // a message is queued; the message stays queued until the task resumes, so a cancelled recv()
+  // takes nothing. Once the connection is closed and the queue empty, raise its ConnectionClosed.
+  #recvWait(settle: Settle<Data>, decode: boolean | null): void {
+    if (this.#recvBusy) {
+      settle.fail(recvConcurrency());
+      return;
     }
+    this.#recvBusy = true;
+    const task = taskStorage.getStore();
+    const wait = (): void => {
+      if (this.#queue.length > 0) {
+        this.#recvBusy = false;
+        settle.succeed(this.#take(decode));
+        return;
+      }
+      if (this.#state === State.CLOSED) {
+        this.#recvBusy = false;
+        settle.fail(this.#closeExc());
+        return;
+      }
+      const waiter = this.#loop.createFuture<null>();
+      this.#recvWaiter = waiter;
+      awaitAs(
+        task,
+        waiter,
+        () => {
+          this.#recvWaiter = null;
+          wait();
+        },
+        (e: unknown) => {
+          this.#recvWaiter = null;
+          this.#recvBusy = false;
+          settle.fail(e);
+        },
+      );
+    };
+    wait();
   }
 
   #take(decode: boolean | null): Data {
@@ -354,17 +380,22 @@ export class Connection {
    * Iterate on incoming messages: `for await (const message of ws)`. The iteration ends when the
    * connection is closed normally and throws {@link ConnectionClosedError} otherwise.
    */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Data, void, undefined> {
-    for (;;) {
-      let message: Data;
-      try {
-        message = await this.recv();
-      } catch (e) {
-        if (e instanceof ConnectionClosedOK) return;
-        throw e;
-      }
-      yield message;
-    }
+  [Symbol.asyncIterator](): AsyncIterableIterator<Data> {
+    // websockets' __aiter__ (recv() until ConnectionClosedOK), as a plain iterator: each next()
+    // is one recv(), with no async generator frame between the loop and the message.
+    const next = (): Promise<IteratorResult<Data>> =>
+      this.recv().then(
+        (value) => ({ value, done: false }),
+        (e: unknown) => {
+          if (e instanceof ConnectionClosedOK) return { value: undefined, done: true };
+          throw e;
+        },
+      );
+    const iterator: AsyncIterableIterator<Data> = {
+      next,
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   }
 
   // ---- sending
@@ -717,14 +748,14 @@ export class Connection {
       this.#paused = true;
       this.#ws?.pause();
     }
-    if (this.#recvWaiter !== null && !this.#wakeScheduled) {
-      this.#wakeScheduled = true;
-      this.#post(this.#wake);
+    // The waiting recv() learns of it through its future, whose callbacks the loop schedules.
+    if (this.#recvWaiter !== null) {
+      if (this.#loop.isClosed()) this.#ws?.terminate();
+      else this.#wake();
     }
   };
 
   readonly #wake = (): void => {
-    this.#wakeScheduled = false;
     const waiter = this.#recvWaiter;
     if (waiter !== null && !waiter.done()) waiter.setResult(null);
   };
