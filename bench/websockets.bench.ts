@@ -59,7 +59,7 @@ async function rawWs(n: number): Promise<Sample> {
   await new Promise<void>((resolve) => wss.once("listening", resolve));
   wss.on("connection", (ws) => {
     ws.on("message", (data, isBinary) => {
-      ws.send(isBinary ? data : data.toString());
+      ws.send(isBinary ? data : (data as Buffer).toString());
     });
   });
   const { port } = wss.address() as { port: number };
@@ -78,7 +78,7 @@ async function rawWs(n: number): Promise<Sample> {
         new Promise<void>((resolve) => {
           let left = rounds;
           ws.on("message", (data) => {
-            data.toString();
+            (data as Buffer).toString();
             if (--left === 0) resolve();
             else ws.send(MESSAGE);
           });
