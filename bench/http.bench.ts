@@ -43,6 +43,12 @@ async function startServer(): Promise<string> {
   return state.server.url;
 }
 
+/** User + system CPU milliseconds of this process since `start`. */
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
+}
+
 /** Run `n` jobs on `CONCURRENCY` workers (plain promises). */
 async function workers(n: number, job: () => Promise<unknown>): Promise<void> {
   let left = n;
@@ -58,6 +64,7 @@ async function workers(n: number, job: () => Promise<unknown>): Promise<void> {
 const asyncioTs: Contender = async (n) => {
   const url = await startServer();
   let ms = 0;
+  let cpu = 0;
   await asyncio.run(async () => {
     await new ClientSession({ connector: new TCPConnector({ limit: CONCURRENCY }) }).with(async (session) => {
       const worker = asyncio.coroutine("worker", async (count: number) => {
@@ -69,12 +76,14 @@ const asyncioTs: Contender = async (n) => {
           ...Array.from({ length: CONCURRENCY }, (_, i) => worker(base + (i < total % CONCURRENCY ? 1 : 0))),
         );
       };
+      const cpu0 = process.cpuUsage();
       const t0 = now();
       await run(n);
       ms = msSince(t0);
+      cpu = cpuMsSince(cpu0);
     });
   });
-  return { time: ms };
+  return { time: ms, cpu };
 };
 
 let agent: Agent | null = null;
@@ -82,22 +91,24 @@ const raw: Contender = async (n) => {
   const url = await startServer();
   agent ??= new Agent({ connections: CONCURRENCY });
   const dispatcher = agent;
+  const cpu0 = process.cpuUsage();
   const t0 = now();
   await workers(n, async () => {
     const { body } = await request(url, { dispatcher });
     await body.arrayBuffer();
   });
-  return { time: msSince(t0) };
+  return { time: msSince(t0), cpu: cpuMsSince(cpu0) };
 };
 
 const fetchContender: Contender = async (n) => {
   const url = await startServer();
+  const cpu0 = process.cpuUsage();
   const t0 = now();
   await workers(n, async () => {
     const resp = await fetch(url);
     await resp.arrayBuffer();
   });
-  return { time: msSince(t0) };
+  return { time: msSince(t0), cpu: cpuMsSince(cpu0) };
 };
 
 const AIOHTTP = `
@@ -113,9 +124,10 @@ async def main(url, n, conc):
         async def run(total):
             await asyncio.gather(*(worker(total // conc + (1 if i < total % conc else 0)) for i in range(conc)))
         await run(min(n, 1000))  # warm-up: connections and code paths
+        c0 = time.process_time()
         t0 = time.perf_counter()
         await run(n)
-        print((time.perf_counter() - t0) * 1000)
+        print((time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000)
 
 asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))
 `;
@@ -128,7 +140,8 @@ const aiohttp: Contender = async (n) => {
       else reject(new Error(`aiohttp contender failed: ${err.message}`, { cause: err }));
     });
   });
-  return { time: Number(out.trim()) };
+  const [time = Number.NaN, cpu = Number.NaN] = out.trim().split(" ").map(Number);
+  return { time, cpu };
 };
 
 export const bench = defineBench({
@@ -136,7 +149,10 @@ export const bench = defineBench({
   title: `{n} GETs at concurrency ${CONCURRENCY} against a local node:http server (64-byte body, keep-alive)`,
   n: 10_000,
   quickN: 2_000,
-  metrics: [{ key: "time", label: "time", unit: "ms" }],
+  metrics: [
+    { key: "time", label: "time", unit: "ms" },
+    { key: "cpu", label: "client CPU", unit: "ms" },
+  ],
   python: false,
   contenders: {
     "asyncio-ts": asyncioTs,
@@ -167,7 +183,9 @@ export const bench = defineBench({
       "fetch: the global fetch, the same workers",
     "aiohttp: aiohttp 3.8.4 on /usr/bin/python3 (3.11), TCPConnector(limit=50), 50 workers gathered, timed " +
       "inside the Python process after a warm-up of 1,000 GETs",
-    "the server is one node:http process shared by the contenders of a run (started by each contender's process)",
+    "the server is one node:http process per contender (started by the contender's process); client CPU: user + " +
+      "system time of the client process during the timed run, steadier than the wall time when other processes " +
+      "share the 2 cores",
   ],
 });
 
