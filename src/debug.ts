@@ -4,6 +4,7 @@
  * @see https://docs.python.org/3.13/library/asyncio-dev.html
  * @module
  */
+import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
 import { peekRunningLoop } from "./events.ts";
 import { addCloseHook } from "./internal/close-hooks.ts";
@@ -136,6 +137,28 @@ export function trackCoroutine(coro: object, view: TrackView): string | null {
     .filter((line) => !line.includes(LIBRARY_DIR))
     .reverse()
     .join("\n");
+}
+
+/**
+ * Where the caller of the library was when it made an object: `file:line` of the innermost frame
+ * outside the library (CPython's `created at file:line` in debug-mode reprs), or null.
+ * @internal
+ */
+export function creationSite(): string | null {
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 80;
+  Error.captureStackTrace(holder, creationSite);
+  Error.stackTraceLimit = limit;
+  for (const frame of (holder.stack ?? "").split("\n").slice(1)) {
+    if (frame.includes(LIBRARY_DIR) || frame.includes("(node:") || frame.includes("at node:")) continue;
+    // "    at fn (file:///x.ts:12:3)" or "    at file:///x.ts:12:3": keep the file and the line.
+    const m = /([^\s(]+):(\d+):\d+\)?$/.exec(frame);
+    if (m === null) continue;
+    const [, file = "", line = ""] = m;
+    return `${file.startsWith("file://") ? fileURLToPath(file) : file}:${line}`;
+  }
+  return null;
 }
 
 /** This module's folder: every frame of the library's own code is under it. */

@@ -6,6 +6,7 @@
 import diagnosticsChannel from "node:diagnostics_channel";
 import type { BaseEventLoop, TaskFactoryOptions } from "./base-events.ts";
 import { Coroutine, libraryCoroutine } from "./coroutines.ts";
+import { creationSite } from "./debug.ts";
 import { getRunningLoop } from "./events.ts";
 import { CancelledError, RuntimeError } from "./exceptions.ts";
 import { Future, Waiter } from "./futures.ts";
@@ -95,6 +96,8 @@ export class Task<T = unknown> extends Future<T> {
   [kNextTask]: Task | null = null;
   // The message of the cancel() that took cancelling() from 0 to 1: the signal's abort reason.
   #abortMessage: unknown = undefined;
+  // Debug mode: where the task was made (CPython's `created at` in the repr, _source_traceback).
+  #createdAt: string | null = null;
 
   /**
    * @param coro what to run (see {@link TaskBody}).
@@ -109,6 +112,7 @@ export class Task<T = unknown> extends Future<T> {
     if (options?.name === undefined) this.#num = ++taskCounter;
     else this.#name = options.name;
     loop[kRegisterTask](this);
+    if (loop.getDebug()) this.#createdAt = creationSite();
     if (taskCreateChannel.hasSubscribers) taskCreateChannel.publish({ task: this });
     if (options?.eagerStart === true && loop.isRunning()) this.#step(true);
     else loop[kPushReady](this);
@@ -319,6 +323,8 @@ export class Task<T = unknown> extends Future<T> {
     if (this.#body !== null) extra.push(`coro=${describeBody(this.#body)}`);
     if (this.#waiting !== null) extra.push(`wait_for=${reprValue(this.#waiting)}`);
     info.splice(2, 0, ...extra);
+    // CPython 3.13 base_futures._future_repr_info: last, in debug mode.
+    if (this.#createdAt !== null) info.push(`created at ${this.#createdAt}`);
     return info;
   }
 

@@ -1060,7 +1060,7 @@ describe("BaseEventLoop debug", () => {
         });
         assert.ok(
           taskRecords.some((r) =>
-            /^Executing <Task finished name='Task-\d+' coro=stopLoopCoro\(\) result=None> took \d+\.\d{3} seconds$/.test(
+            /^Executing <Task finished name='Task-\d+' coro=stopLoopCoro\(\) result=None created at \S+base-events\.test\.ts:\d+> took \d+\.\d{3} seconds$/.test(
               r,
             ),
           ),
