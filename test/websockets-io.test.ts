@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
+import ts from "typescript";
 import * as asyncio from "../src/index.ts";
 import {
   connect,
@@ -309,6 +310,51 @@ describe("websockets: reconnecting connect()", () => {
           InvalidStatus,
       );
     }));
+});
+
+describe("websockets: published types", () => {
+  it("the declarations of asyncio-ts/websockets never mention ws (users need no @types/ws)", () => {
+    const root = path.join(repo, "src", "websockets", "index.ts");
+    const config = ts.getParsedCommandLineOfConfigFile(
+      path.join(repo, "tsconfig.build.json"),
+      {},
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) => {
+          throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+        },
+      },
+    );
+    assert.ok(config !== undefined);
+    const outDir = path.join(os.tmpdir(), "asyncio-ts-ws-dts");
+    const program = ts.createProgram([root], {
+      ...config.options,
+      noEmit: false,
+      emitDeclarationOnly: true,
+      outDir,
+    });
+    const written = new Map<string, string>();
+    program.emit(undefined, (file, text) => {
+      written.set(path.relative(outDir, file), text);
+    });
+    const ours = [...written].filter(
+      ([file]) => file.startsWith(`websockets${path.sep}`) && file.endsWith(".d.ts"),
+    );
+    assert.deepEqual(ours.map(([file]) => path.basename(file)).sort(), [
+      "client.d.ts",
+      "connection.d.ts",
+      "exceptions.d.ts",
+      "frames.d.ts",
+      "http11.d.ts",
+      "index.d.ts",
+      "server.d.ts",
+    ]);
+    for (const [file, text] of ours) {
+      const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+      assert.doesNotMatch(code, /["']ws["']/, `${file} imports ws`);
+      assert.doesNotMatch(code, /\bWebSocket(Server)?\b/, `${file} names a ws type`);
+    }
+  });
 });
 
 describe("websockets: loading", () => {

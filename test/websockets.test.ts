@@ -643,3 +643,112 @@ describe("websockets: handshake", () => {
       });
     }));
 });
+
+describe("websockets: more of the API", () => {
+  it("subprotocols: the server picks the first of its own the client offers", () =>
+    runWs(async () => {
+      let chosen: string | null = "unset";
+      await serve(
+        async (ws) => {
+          chosen = ws.subprotocol;
+          await ws.waitClosed();
+        },
+        HOST,
+        0,
+        { subprotocols: ["chat", "superchat"] },
+      ).with(async (server) => {
+        await connect(wsUri(server), { subprotocols: ["superchat", "chat"] }).with((ws) => {
+          assert.equal(ws.subprotocol, "chat");
+        });
+        assert.equal(chosen, "chat");
+        await connect(wsUri(server)).with((ws) => {
+          assert.equal(ws.subprotocol, null);
+        });
+        await until(() => chosen === null);
+      });
+    }));
+
+  it("closeTimeout: a peer that never answers the close frame is aborted", () =>
+    runWs(async () => {
+      let outcome: unknown[] = [];
+      await serve(
+        async (ws) => {
+          const t0 = asyncio.getRunningLoop().time();
+          await ws.close();
+          outcome = [asyncio.getRunningLoop().time() - t0, ws.closeCode, await thrown(() => ws.recv())];
+        },
+        HOST,
+        0,
+        { closeTimeout: 0.2 },
+      ).with(async (server) => {
+        // A hand-written handshake, then silence: no close frame ever comes back.
+        const socket = net.connect(wsPort(server), HOST);
+        socket.on("error", () => undefined);
+        socket.write(
+          "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        );
+        socket.resume();
+        try {
+          await until(() => outcome.length > 0, 5);
+        } finally {
+          socket.destroy();
+        }
+        const [elapsed, code, exc] = outcome as [number, number, unknown];
+        assert.ok(elapsed >= 0.15 && elapsed < 2, `closed after ${String(elapsed)} s`);
+        assert.equal(code, 1006);
+        assert.ok(exc instanceof ConnectionClosedError);
+        assert.equal(exc.message, "sent 1000 (OK); no close frame received");
+      });
+    }));
+
+  it("with(): closes with 1000, or 1011 when the body throws; state goes OPEN, CLOSING, CLOSED", () =>
+    runWs(async () => {
+      const codes: (number | null)[] = [];
+      await serve(
+        async (ws) => {
+          await ws.waitClosed();
+          codes.push(ws.closeCode);
+        },
+        HOST,
+        0,
+      ).with(async (server) => {
+        const ws = await connect(wsUri(server));
+        await assert.rejects(
+          ws.with(() => {
+            throw new Error("body failed");
+          }),
+          { message: "body failed" },
+        );
+        assert.equal(ws.state, State.CLOSED);
+        const ws2 = await connect(wsUri(server));
+        assert.equal(await ws2.with(() => 42), 42);
+        const ws3 = await connect(wsUri(server));
+        assert.equal(ws3.state, State.OPEN);
+        const closing = asyncio.createTask(ws3.close());
+        await asyncio.sleep(0);
+        assert.equal(ws3.state, State.CLOSING);
+        await closing;
+        assert.equal(ws3.state, State.CLOSED);
+        await until(() => codes.length === 3);
+        assert.deepEqual(codes.sort(), [1000, 1000, 1011]);
+      });
+    }));
+
+  it("close(false) stops listening but leaves connections open until they close", () =>
+    runWs(async () => {
+      const server = await serve(echo, HOST, 0);
+      const ws = await connect(wsUri(server));
+      server.close(false);
+      await asyncio.sleep(0.02);
+      assert.equal(server.isServing(), false);
+      await ws.send("still here");
+      assert.equal(await ws.recv(), "still here");
+      const waiting = asyncio.createTask(server.waitClosed());
+      await asyncio.sleep(0.02);
+      assert.equal(waiting.done(), false);
+      await ws.close();
+      await waiting;
+      assert.equal(ws.closeCode, 1000);
+    }));
+});
