@@ -141,7 +141,7 @@ export class TCPConnector {
   _acquire(loop: BaseEventLoop, key: string): Future<null> | null {
     if (this.#closed) throw new ClientConnectionError("Connector is closed.");
     // FIFO: a new request does not overtake waiting ones of the same host.
-    if (this.#available(key) && !this.#waiters.some((w) => w.key === key)) {
+    if (this.#available(key) && !this.#waiters.some((w) => w.key === key && !w.fut.done())) {
       this.#take(key);
       return null;
     }

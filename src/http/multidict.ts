@@ -92,6 +92,13 @@ export class CIMultiDictProxy implements Iterable<string> {
     return this.items()[Symbol.iterator]();
   }
 
+  /** The pairs as one flat array: `[k1, v1, k2, v2, ...]`. @internal */
+  _flat(): string[] {
+    const out: string[] = [];
+    for (const e of this.entries_) out.push(e[0], e[1]);
+    return out;
+  }
+
   /** A mutable copy. */
   copy(): CIMultiDict {
     return new CIMultiDict(this);
@@ -175,6 +182,17 @@ export class CIMultiDict extends CIMultiDictProxy {
 }
 
 function extendEntries(out: [string, string, string][], init: MultiDictInit): void {
+  if (Array.isArray(init)) {
+    // The common case (raw response headers): pairs of strings, no checks beyond the shape.
+    for (const pair of init as unknown[]) {
+      if (!Array.isArray(pair) || pair.length !== 2) {
+        throw new TypeError("headers must be a mapping or an iterable of [key, value] pairs");
+      }
+      const k = String(pair[0]);
+      out.push([k, String(pair[1]), k.toLowerCase()]);
+    }
+    return;
+  }
   if (init instanceof CIMultiDictProxy) {
     for (const [k, v] of init.items()) out.push([k, v, k.toLowerCase()]);
     return;

@@ -473,20 +473,7 @@ export class ClientSession {
       url,
       options,
     ]) as RequestContextManager;
-    coro.with = <R>(body: (resp: ClientResponse) => R | PromiseLike<R>): Coroutine<R> => {
-      if (typeof body !== "function") {
-        coro.close();
-        throw new TypeError("with() needs a function: session.get(url).with(async (resp) => ...)");
-      }
-      return libraryCoroutine<R>("_RequestContextManager.with", null, async () => {
-        const resp = await coro;
-        try {
-          return await body(resp);
-        } finally {
-          resp.release();
-        }
-      });
-    };
+    coro.with = requestWith;
     return coro;
   }
 
@@ -587,12 +574,7 @@ export class ClientSession {
         }
         if (auth !== null) sent.set("Authorization", auth.encode());
         if (body !== null && body.contentType !== null) sent.setdefault("Content-Type", body.contentType);
-        const requestInfo: RequestInfo = Object.freeze({
-          url: reqUrl,
-          method,
-          headers: new CIMultiDictProxy(sent),
-          realUrl: reqUrl,
-        });
+        const requestInfo: RequestInfo = { url: reqUrl, method, headers: sent, realUrl: reqUrl };
 
         // A pool slot, then the exchange; the connect timeout covers both.
         timers.armConnect(timeout.connect, reqUrl);
@@ -600,8 +582,7 @@ export class ClientSession {
         const waiter = connector._acquire(loop, key);
         if (waiter !== null) await timers.wait(waiter);
         const port = reqUrl.port === "" ? (reqUrl.protocol === "https:" ? 443 : 80) : Number(reqUrl.port);
-        const flat: string[] = [];
-        for (const [k, v] of sent.items()) flat.push(k, v);
+        const flat = sent._flat();
         const exchange = new Exchange({
           loop,
           connector,
@@ -618,7 +599,7 @@ export class ClientSession {
           sockRead: timeout.sockRead,
           sockConnect: timeout.sockConnect,
           decompress: this.#autoDecompress,
-          host: reqUrl.hostname.replace(/^\[(.*)\]$/, "$1"),
+          host: unbracket(reqUrl.hostname),
           port,
           ssl: sslLabel(ssl ?? connector.ssl),
           url: reqUrl.href,
@@ -851,4 +832,33 @@ function encodeBody(
   throw new TypeError(
     `data must be a string, bytes, an object or pairs (form-encoded), URLSearchParams or an async iterable of bytes, got ${inspect(data)}`,
   );
+}
+
+/** A hostname without the brackets of an IPv6 literal. */
+function unbracket(hostname: string): string {
+  return hostname.charCodeAt(0) === 91 ? hostname.slice(1, -1) : hostname;
+}
+
+/** `session.get(url).with(body)`: await the response, run `body(resp)`, release the response. */
+function requestWith<R>(
+  this: RequestContextManager,
+  body: (resp: ClientResponse) => R | PromiseLike<R>,
+): Coroutine<R> {
+  if (typeof body !== "function") {
+    this.close();
+    throw new TypeError("with() needs a function: session.get(url).with(async (resp) => ...)");
+  }
+  return libraryCoroutine<R>("_RequestContextManager.with", this, withResponse, null, [body]);
+}
+
+async function withResponse<R>(
+  this: RequestContextManager,
+  body: (resp: ClientResponse) => R | PromiseLike<R>,
+): Promise<R> {
+  const resp = await this;
+  try {
+    return await body(resp);
+  } finally {
+    resp.release();
+  }
 }
