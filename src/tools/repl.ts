@@ -16,6 +16,7 @@ import domain, { type Domain } from "node:domain";
 import repl, { type ReplOptions, type REPLEval, type REPLServer } from "node:repl";
 import { PassThrough } from "node:stream";
 import * as asyncio from "../index.ts";
+import { logger } from "../debug.ts";
 import { CancelledError } from "../exceptions.ts";
 import { Runner } from "../runners.ts";
 import { Task, currentTask } from "../tasks.ts";
@@ -46,6 +47,8 @@ export function banner(): string {
 }
 
 type Listener = (...args: unknown[]) => void;
+
+const NEVER_AWAITED = /^RuntimeWarning: coroutine '.*' was never awaited(\n|$)/;
 
 /**
  * Piped input, passed to the REPL one line at a time: the next line goes in when `next()` says the
@@ -256,7 +259,17 @@ export async function main(args: string[]): Promise<number> {
   } finally {
     process.removeListener("SIGINT", onInterrupt);
     process.stderr.write("exiting asyncio REPL...\n");
-    await runner.close();
+    // CPython 3.13 asyncio/__main__.py ignores "coroutine ... was never awaited" on the way out:
+    // an input that only made a coroutine (to look at it) is no lost work.
+    const warn = logger.warn.bind(logger);
+    logger.warn = (message: string) => {
+      if (!NEVER_AWAITED.test(message)) warn(message);
+    };
+    try {
+      await runner.close();
+    } finally {
+      logger.warn = warn;
+    }
   }
   return 0;
 }
