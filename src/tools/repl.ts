@@ -196,7 +196,9 @@ export async function main(args: string[]): Promise<number> {
   replErrors = errors.listeners("error") as Listener[];
   errors.removeAllListeners("error");
   errors.on("error", (err: unknown) => {
-    const input = evaluating ?? (current !== null && ownTask() === current.task ? current : null);
+    // An error from where an input awaits comes from inside its task.
+    const input =
+      evaluating ?? (current !== null && loop.isRunning() && currentTask() === current.task ? current : null);
     if (input !== null && !input.over) {
       conclude(input, err);
       if (interruptedBy(input, err)) {
@@ -272,11 +274,6 @@ export async function main(args: string[]): Promise<number> {
     }
   }
   return 0;
-}
-
-/** The task running now, if any (the loop is running while the REPL is open). */
-function ownTask(): Task | null {
-  return currentTask();
 }
 
 function noop(): void {
