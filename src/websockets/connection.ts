@@ -75,6 +75,8 @@ export interface SendOptions {
 }
 
 const EMPTY: Buffer = Buffer.alloc(0);
+const NO_OPTIONS: SendOptions = Object.freeze({});
+const RECV_DEFAULT: readonly [null] = [null];
 const TEXT_FINAL = { binary: false, fin: true } as const;
 const BINARY_FINAL = { binary: true, fin: true } as const;
 const TEXT_PART = { binary: false, fin: false } as const;
@@ -315,7 +317,9 @@ export class Connection {
   recv(decode: false): Coroutine<Buffer>;
   recv(decode?: boolean | null): Coroutine<Data>;
   recv(decode: boolean | null = null): Coroutine<Data> {
-    return waitingCoroutine("Connection.recv", this, this.#recvWait, this.#recvFast, [decode]);
+    // The arguments are only read: recv() with none shares one array.
+    const args = decode === null ? RECV_DEFAULT : [decode];
+    return waitingCoroutine("Connection.recv", this, this.#recvWait, this.#recvFast, args);
   }
 
   #recvFast(decode: boolean | null): Data | typeof NOT_FAST {
@@ -411,7 +415,7 @@ export class Connection {
    */
   send(
     message: DataLike | Iterable<DataLike> | AsyncIterable<DataLike>,
-    options: SendOptions = {},
+    options: SendOptions = NO_OPTIONS,
   ): Coroutine<void> {
     return libraryCoroutine("Connection.send", this, this.#sendSlow, this.#sendFast, [message, options]);
   }
