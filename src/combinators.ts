@@ -10,7 +10,8 @@ import { getRunningLoop, type TimerHandle } from "./events.ts";
 import { CancelledError, TimeoutError } from "./exceptions.ts";
 import { Future } from "./futures.ts";
 import { reprValue } from "./internal/repr.ts";
-import { kSetException } from "./internal/symbols.ts";
+import { taskStorage } from "./internal/context.ts";
+import { kAwaiter, kSetException } from "./internal/symbols.ts";
 import { ensureFuture, type TaskBody } from "./tasks.ts";
 import { timeout } from "./timeouts.ts";
 
@@ -140,6 +141,11 @@ export function gatherArray(args: readonly unknown[], returnExceptions: boolean)
     }
   };
 
+  // The awaited-by graph (CPython 3.14): each pending child is awaited by the task that gathers,
+  // through this callback, until it is done.
+  const curTask = taskStorage.getStore();
+  if (curTask !== undefined) (onChildDone as { [kAwaiter]?: object })[kAwaiter] = curTask;
+
   for (const arg of args) {
     let fut = argToFut.get(arg);
     if (fut === undefined) {
@@ -255,6 +261,9 @@ async function waitImpl<T>(
       if (!waiter.done()) waiter.setResult(null);
     }
   };
+  // The awaited-by graph (CPython 3.14): each future is awaited by the waiting task meanwhile.
+  const curTask = taskStorage.getStore();
+  if (curTask !== undefined) (onCompletion as { [kAwaiter]?: object })[kAwaiter] = curTask;
   for (const f of fs) f.addDoneCallback(onCompletion);
   try {
     await waiter;
@@ -486,6 +495,12 @@ export function shield<T>(arg: AwaitableLike<T>): Future<T> {
   const onOuterDone = (): void => {
     if (!inner.done()) inner.removeDoneCallback(onInnerDone);
   };
+  // The awaited-by graph (CPython 3.14): the inner future is awaited by the task that shields
+  // it, through onInnerDone. CPython 3.14 keeps the edge (with a callback of its own) even once the
+  // outer future is cancelled; here it goes with onInnerDone, so that the inner future's callbacks
+  // stay 3.13's (docs/differences.md#call-graphs).
+  const curTask = taskStorage.getStore();
+  if (curTask !== undefined) (onInnerDone as { [kAwaiter]?: object })[kAwaiter] = curTask;
   inner.addDoneCallback(onInnerDone);
   outer.addDoneCallback(onOuterDone);
   return outer;

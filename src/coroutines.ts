@@ -8,7 +8,7 @@ import { RuntimeError } from "./exceptions.ts";
 import { type Future, Waiter } from "./futures.ts";
 import { taskStorage } from "./internal/context.ts";
 import { inspectCustom } from "./internal/repr.ts";
-import { kStart } from "./internal/symbols.ts";
+import { kStart, kSuspendedAt } from "./internal/symbols.ts";
 import { trackCoroutine } from "./debug.ts";
 
 const CREATED = 0;
@@ -16,6 +16,9 @@ const STARTED = 1;
 const CLOSED = 2;
 
 const NO_ARGS: readonly unknown[] = [];
+
+/** Debug mode only: the task each coroutine was made in. */
+const madeInTask = new WeakMap<object, object>();
 
 /**
  * What a library coroutine's fast path returns when it cannot complete at once (the slow path,
@@ -106,6 +109,11 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
     this.#fast = fast;
     this.#waits = waits;
     this.#origin = trackCoroutine(this, Coroutine.#untracked);
+    // Debug mode: the task it was made in (the call graph uses its origin only there).
+    if (this.#origin !== null) {
+      const task = taskStorage.getStore();
+      if (task !== undefined) madeInTask.set(this, task);
+    }
   }
 
   /**
@@ -178,6 +186,12 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     let r: unknown;
+    if (this.#origin !== null) {
+      // Debug mode: made in the task that awaits it, where it was made is where that task now
+      // waits (the call graph's stack of a suspended task).
+      const task = taskStorage.getStore() as { [kSuspendedAt]?: string | null } | undefined;
+      if (task !== undefined && madeInTask.get(this) === task) task[kSuspendedAt] = this.#origin;
+    }
     try {
       this.#begin();
       const v = this.#tryFast();

@@ -10,6 +10,7 @@ import { callOutsideTasks, taskStorage } from "./internal/context.ts";
 import { inspectCustom, reprValue, callbackName } from "./internal/repr.ts";
 import {
   kAddWaiting,
+  kCallbackEntries,
   kBeginStep,
   kCancelFuture,
   kDeliverCancel,
@@ -374,6 +375,14 @@ export class Future<T = unknown> implements PromiseLike<T> {
       exception: this.#exception,
       future: this,
     });
+  }
+
+  /** @internal the callbacks registered and not yet scheduled (the awaited-by graph reads them) */
+  [kCallbackEntries](): readonly CallbackEntry[] {
+    const first = this.#cb0;
+    const rest = this.#cbs;
+    if (first === null) return rest ?? [];
+    return rest === null ? [first] : [first, ...rest];
   }
 
   #addEntry(entry: CallbackEntry): void {

@@ -113,6 +113,21 @@ export type {
   WaitInput,
   AsFuture,
 } from "./combinators.ts";
+// graph (CPython 3.14)
+export {
+  captureCallGraph,
+  formatCallGraph,
+  printCallGraph,
+  futureAddToAwaitedBy,
+  futureDiscardFromAwaitedBy,
+} from "./graph.ts";
+export type {
+  CallFrame,
+  CallGraphOptions,
+  FrameCallGraphEntry,
+  FutureCallGraph,
+  PrintCallGraphOptions,
+} from "./graph.ts";
 // task_groups, timeouts
 export { TaskGroup } from "./task-groups.ts";
 export { Timeout, timeout, timeoutAt } from "./timeouts.ts";

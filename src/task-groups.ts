@@ -10,6 +10,7 @@ import { getRunningLoop } from "./events.ts";
 import { CancelledError, ExceptionGroup, KeyboardInterrupt, RuntimeError } from "./exceptions.ts";
 import type { Future } from "./futures.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
+import { kAwaiter } from "./internal/symbols.ts";
 import { currentTask, type Task, type TaskBody, type TaskOptions } from "./tasks.ts";
 
 function isBaseError(exc: unknown): boolean {
@@ -65,6 +66,9 @@ export class TaskGroup {
       throw new RuntimeError(`TaskGroup ${this.toString()} cannot determine the parent task`);
     }
     this.#entered = true;
+    // The awaited-by graph (CPython 3.14): each task of the group is awaited by the parent task
+    // until it is done, through this callback.
+    (this.#onTaskDone as { [kAwaiter]?: Future })[kAwaiter] = this.#parentTask;
   }
 
   // CPython 3.13 taskgroups.py TaskGroup.__aexit__

@@ -27,6 +27,7 @@ import {
   kSetResult,
   kStart,
   kStepEnded,
+  kSuspendedAt,
   kTakeMustCancel,
   kUnregisterTask,
 } from "./internal/symbols.ts";
@@ -94,6 +95,8 @@ export class Task<T = unknown> extends Future<T> {
   [kPrevTask]: Task | null = null;
   /** @internal */
   [kNextTask]: Task | null = null;
+  /** @internal debug mode: the frames where the coroutine this task last awaited was made */
+  [kSuspendedAt]: string | null = null;
   // The message of the cancel() that took cancelling() from 0 to 1: the signal's abort reason.
   #abortMessage: unknown = undefined;
   // Debug mode: where the task was made (CPython's `created at` in the repr, _source_traceback).

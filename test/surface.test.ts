@@ -123,6 +123,11 @@ const ENTRY: Record<string, string> = {
 const SYNC = [
   // functions
   "allTasks",
+  "captureCallGraph",
+  "formatCallGraph",
+  "printCallGraph",
+  "futureAddToAwaitedBy",
+  "futureDiscardFromAwaitedBy",
   "asCompleted", // an iterator; its next() gives lazy coroutines (checked below)
   "coroutine",
   "createEagerTaskFactory",

@@ -48,3 +48,9 @@ export const kPrevTask = Symbol("asyncio-ts.prevTask");
 export const kNextTask = Symbol("asyncio-ts.nextTask");
 /** Loop: how many timers its heap holds, cancelled ones not purged yet included (for tests). */
 export const kScheduledTimers = Symbol("asyncio-ts.scheduledTimers");
+/** The awaited-by graph: a done callback (a function) tagged with the future that awaits through it. */
+export const kAwaiter = Symbol("asyncio-ts.awaiter");
+/** The awaited-by graph: a future's pending callback entries. */
+export const kCallbackEntries = Symbol("asyncio-ts.callbackEntries");
+/** Debug mode: where a task last awaited a coroutine (the frames where that coroutine was made). */
+export const kSuspendedAt = Symbol("asyncio-ts.suspendedAt");
