@@ -142,7 +142,7 @@ const main = asyncio.coroutine("main", async () => {
   console.log("server closed");
 
   console.log("toThread " + (await asyncio.toThread(square, 7)));
-  const pool = new asyncio.ProcessPoolExecutor({ maxWorkers: 1 });
+  const pool = new asyncio.ProcessPoolExecutor(1);
   console.log("process pool " + (await loop.runInExecutor(pool, square, 6)));
   await pool.shutdown();
 

@@ -71,7 +71,7 @@ function square(n) {
 }
 const main = asyncio.coroutine("main", async () => {
   const loop = asyncio.getRunningLoop();
-  const pool = new asyncio.ProcessPoolExecutor({ maxWorkers: 1 });
+  const pool = new asyncio.ProcessPoolExecutor(1);
   console.log("process pool " + (await loop.runInExecutor(pool, square, 6)));
   await pool.shutdown();
   return "main result";
@@ -86,7 +86,7 @@ console.log(await asyncio.run(main()));
     {
       // Nothing but the pool's (idle, unref'd) child is left when shutdown() waits for it to end.
       source: `import * as asyncio from ${JSON.stringify(indexUrl)};
-const pool = new asyncio.ProcessPoolExecutor({ maxWorkers: 1 });
+const pool = new asyncio.ProcessPoolExecutor(1);
 console.log("job " + (await asyncio.run(async () => await pool.submit((n) => n + 1, 41))));
 await pool.shutdown();
 console.log(String(pool));
