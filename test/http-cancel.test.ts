@@ -347,3 +347,25 @@ it("closing the session fails its requests in flight and closes their connection
     await srv.socketsClosed(1);
   });
 });
+
+it("total timeouts of different lengths in flight together each fire at their own deadline", async (t) => {
+  const srv = await startHttp(t, (req, res) => {
+    if (req.url === "/slow") void later(150).then(() => res.end("slow"));
+  });
+  await runHttp(async () => {
+    await new ClientSession().with(async (session) => {
+      const loop = asyncio.getRunningLoop();
+      const start = loop.time();
+      const long = asyncio.createTask(session.get(srv.url("/slow"), { timeout: 5 }));
+      const medium = asyncio.createTask(session.get(srv.url("/never"), { timeout: 0.3 }));
+      const short = asyncio.createTask(session.get(srv.url("/never"), { timeout: 0.05 }));
+      await assert.rejects(async () => short, asyncio.TimeoutError);
+      const shortAt = loop.time() - start;
+      await assert.rejects(async () => medium, asyncio.TimeoutError);
+      const mediumAt = loop.time() - start;
+      assert.ok(shortAt >= 0.045 && shortAt < 0.25, `short timed out after ${shortAt.toFixed(3)} s`);
+      assert.ok(mediumAt >= 0.29 && mediumAt < 1, `medium timed out after ${mediumAt.toFixed(3)} s`);
+      assert.equal(await (await long).text(), "slow");
+    });
+  });
+});

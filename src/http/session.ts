@@ -24,6 +24,7 @@ import {
   parseSetCookie,
 } from "./cookies.ts";
 import { InvalidURL, ServerTimeoutError, TooManyRedirects } from "./errors.ts";
+import { type Deadline, Deadlines } from "./deadlines.ts";
 import { Exchange } from "./exchange.ts";
 import { CIMultiDict, CIMultiDictProxy, type MultiDictInit } from "./multidict.ts";
 import { ClientResponse, type RequestInfo } from "./response.ts";
@@ -237,7 +238,7 @@ const METHOD_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  */
 class RequestTimers {
   readonly #loop: BaseEventLoop;
-  #total: TimerHandle | null = null;
+  #total: Deadline | null = null;
   #connect: TimerHandle | null = null;
   waiting: Future | null = null;
   exchange: Exchange | null = null;
@@ -246,11 +247,12 @@ class RequestTimers {
 
   constructor(loop: BaseEventLoop, total: number | null) {
     this.#loop = loop;
-    if (total !== null)
-      this.#total = loop.callLater(total, () => {
+    if (total !== null) {
+      this.#total = Deadlines.of(loop).add(total, () => {
         this.#total = null;
         this.#fire(new TimeoutError());
       });
+    }
   }
 
   #fire(error: Error): void {
@@ -293,7 +295,7 @@ class RequestTimers {
   finish(): void {
     this.connected();
     if (this.#total !== null) {
-      this.#total.cancel();
+      Deadlines.of(this.#loop).remove(this.#total);
       this.#total = null;
     }
   }
