@@ -2,7 +2,7 @@
 // driven through its stdin in a real child process. Piped input is no terminal, so Ctrl-C is sent
 // as SIGINT.
 import assert from "node:assert/strict";
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { describe, it, type TestContext } from "node:test";
 import { ROOT } from "./helpers/conformance.ts";
 
@@ -21,8 +21,22 @@ class Repl {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   #waiters = new Set<() => void>();
 
-  constructor(t: TestContext, args: string[] = []) {
-    this.child = spawn(process.execPath, ["src/cli.ts", ...args], { cwd: ROOT });
+  constructor(t: TestContext, args: string[] = [], options?: { terminal: boolean }) {
+    this.child =
+      options?.terminal === true
+        ? // script(1) runs it on a pseudo-terminal; its output is the terminal's (stdout only).
+          spawn(
+            "script",
+            [
+              "-qfec",
+              [process.execPath, "src/cli.ts", ...args].map((a) => JSON.stringify(a)).join(" "),
+              "/dev/null",
+            ],
+            {
+              cwd: ROOT,
+            },
+          )
+        : spawn(process.execPath, ["src/cli.ts", ...args], { cwd: ROOT });
     this.child.stdout.setEncoding("utf8");
     this.child.stderr.setEncoding("utf8");
     this.child.stdout.on("data", (d: string) => {
@@ -232,5 +246,30 @@ describe("asyncio REPL (npx asyncio-ts)", () => {
     const repl = new Repl(t, ["repl", "extra"]);
     assert.deepEqual(await repl.exit(), { code: 2, signal: null });
     assert.equal(repl.stderr, 'asyncio-ts: the REPL takes no arguments, got ["extra"]\n');
+  });
+});
+
+const noScript = spawnSync("script", ["--version"]).status !== 0;
+
+describe("asyncio REPL in a terminal", { skip: noScript && "script(1) is not installed" }, () => {
+  it("Ctrl-C (a key) cancels the input's await and the REPL answers; Ctrl-D exits 0", async (t) => {
+    const repl = new Repl(t, [], { terminal: true });
+    // Each key is sent once the REPL shows it is ready for it: the prompt (raw mode is on), or an
+    // input's first output (it is running).
+    const esc = String.fromCharCode(27);
+    const prompt = new RegExp(`${esc}\\[1G${esc}\\[0J> ${esc}\\[3G$`);
+    await repl.waitFor(prompt);
+    // Printed after a first await: the synchronous part is over, the terminal is raw again.
+    repl.child.stdin.write("await asyncio.sleep(0); console.log('wait' + 'ing'); await asyncio.sleep(100)\r");
+    await repl.waitFor(/\r\nwaiting\r\n/);
+    repl.child.stdin.write("\x03");
+    await repl.waitFor(/\r\nKeyboardInterrupt\r\n/);
+    await repl.waitFor(prompt);
+    repl.child.stdin.write("console.log('alive-' + 6 * 7)\r");
+    await repl.waitFor(/\r\nalive-42\r\n/);
+    await repl.waitFor(prompt);
+    repl.child.stdin.write("\x04");
+    assert.deepEqual(await repl.exit(), { code: 0, signal: null });
+    assert.match(repl.stdout, /exiting asyncio REPL\.\.\.\r\n$/);
   });
 });

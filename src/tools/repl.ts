@@ -223,6 +223,9 @@ export async function main(args: string[]): Promise<number> {
     current = input;
     const body = (): Promise<void> =>
       new Promise<void>((resolve, reject) => {
+        // Known from here on (not only once the eager first step is over): a Ctrl-C that comes
+        // while the input runs synchronously cancels it.
+        input.task = currentTask();
         input.end = (err) => {
           // Only a cancellation ends the task as the input ended; the REPL showed anything else.
           if (err instanceof CancelledError) reject(err);
