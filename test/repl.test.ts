@@ -252,7 +252,7 @@ describe("asyncio REPL (npx asyncio-ts)", () => {
 const noScript = spawnSync("script", ["--version"]).status !== 0;
 
 describe("asyncio REPL in a terminal", { skip: noScript && "script(1) is not installed" }, () => {
-  it("Ctrl-C (a key) cancels the input's await and the REPL answers; Ctrl-D exits 0", async (t) => {
+  it("Ctrl-C (a key) cancels the input's await, breaks a synchronous endless loop; Ctrl-D exits 0", async (t) => {
     const repl = new Repl(t, [], { terminal: true });
     // Each key is sent once the REPL shows it is ready for it: the prompt (raw mode is on), or an
     // input's first output (it is running).
@@ -264,6 +264,11 @@ describe("asyncio REPL in a terminal", { skip: noScript && "script(1) is not ins
     await repl.waitFor(/\r\nwaiting\r\n/);
     repl.child.stdin.write("\x03");
     await repl.waitFor(/\r\nKeyboardInterrupt\r\n/);
+    await repl.waitFor(prompt);
+    repl.child.stdin.write("console.log('spin' + 'ning'); while (true) {}\r");
+    await repl.waitFor(/\r\nspinning\r\n/);
+    repl.child.stdin.write("\x03");
+    await repl.waitFor(/Uncaught Error: Script execution was interrupted by `SIGINT`/);
     await repl.waitFor(prompt);
     repl.child.stdin.write("console.log('alive-' + 6 * 7)\r");
     await repl.waitFor(/\r\nalive-42\r\n/);
