@@ -1,16 +1,18 @@
-// WebSocket echo: n small text messages over 10 connections (each connection sends one, waits for
-// its echo, sends the next), server and clients in one process, on 127.0.0.1. asyncio-ts's
-// serve()/connect() against raw `ws` (event listeners, no asyncio) and Python's websockets 10.4 on
-// the system Python (/usr/bin/python3, the legacy asyncio API: websockets 14 is not installed
-// here). Compression is off everywhere: messages this small are never compressed anyway.
+// WebSocket echo: n small text messages over 10 connections, one round trip at a time per
+// connection (send, wait for the echo, send the next). The servers differ: asyncio-ts's serve(),
+// raw `ws` (listeners, no loop), and Python's websockets 10.4 on the system Python (its legacy
+// asyncio API; websockets 14 is not installed here). The client is the same for all: raw `ws` in a
+// Node process of its own, which times the run. Compression and keepalive pings are off: messages
+// this small are never compressed anyway.
 import { spawn } from "node:child_process";
-import { WebSocket, WebSocketServer } from "ws";
+import { WebSocketServer } from "ws";
 import * as asyncio from "../src/index.ts";
-import { connect, serve, type ServerConnection } from "../src/websockets/index.ts";
-import { benchMain, defineBench, msSince, now } from "./_harness.ts";
+import { serve, type ServerConnection } from "../src/websockets/index.ts";
+import { benchMain, defineBench, ROOT } from "./_harness.ts";
+import { cpuMsOf } from "./_proc.ts";
 
 const CONNS = 10;
-const MESSAGE = "x".repeat(32);
+const SIZE = 32;
 const SYSTEM_PYTHON = "/usr/bin/python3";
 
 type Sample = { time: number; cpu: number };
@@ -21,125 +23,33 @@ function cpuSince(since: NodeJS.CpuUsage): number {
   return (u.user + u.system) / 1000;
 }
 
-async function asyncioTs(n: number): Promise<Sample> {
-  const rounds = Math.round(n / CONNS);
-  let ms = 0;
-  let cpu = 0;
-  await asyncio.run(async () => {
-    const echo = async (ws: ServerConnection): Promise<void> => {
-      for await (const message of ws) await ws.send(message);
-    };
-    const options = { compression: null, pingInterval: null } as const;
-    await serve(echo, "127.0.0.1", 0, options).with(async (server) => {
-      const uri = `ws://127.0.0.1:${String(server.sockets[0]?.getsockname()[1])}`;
-      const clients = await asyncio.gather(...Array.from({ length: CONNS }, () => connect(uri, options)));
-      const t0 = now();
-      const c0 = process.cpuUsage();
-      await asyncio.gather(
-        ...clients.map(
-          asyncio.coroutine("client", async (ws: (typeof clients)[number]) => {
-            for (let i = 0; i < rounds; i++) {
-              await ws.send(MESSAGE);
-              await ws.recv();
-            }
-          }),
-        ),
-      );
-      ms = msSince(t0);
-      cpu = cpuSince(c0);
-      await asyncio.gather(...clients.map((ws) => ws.close()));
-    });
-  });
-  return { time: ms, cpu };
-}
-
-async function rawWs(n: number): Promise<Sample> {
-  const rounds = Math.round(n / CONNS);
-  const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, perMessageDeflate: false });
-  await new Promise<void>((resolve) => wss.once("listening", resolve));
-  wss.on("connection", (ws) => {
-    ws.on("message", (data, isBinary) => {
-      ws.send(isBinary ? data : (data as Buffer).toString());
-    });
-  });
-  const { port } = wss.address() as { port: number };
-  const clients = await Promise.all(
-    Array.from({ length: CONNS }, async () => {
-      const ws = new WebSocket(`ws://127.0.0.1:${String(port)}`, { perMessageDeflate: false });
-      await new Promise<void>((resolve) => ws.once("open", resolve));
-      return ws;
-    }),
-  );
-  const t0 = now();
-  const c0 = process.cpuUsage();
-  await Promise.all(
-    clients.map(
-      (ws) =>
-        new Promise<void>((resolve) => {
-          let left = rounds;
-          ws.on("message", (data) => {
-            (data as Buffer).toString();
-            if (--left === 0) resolve();
-            else ws.send(MESSAGE);
-          });
-          ws.send(MESSAGE);
-        }),
-    ),
-  );
-  const ms = msSince(t0);
-  const cpu = cpuSince(c0);
-  await Promise.all(
-    clients.map(
-      (ws) =>
-        new Promise<void>((resolve) => {
-          ws.once("close", () => {
-            resolve();
-          });
-          ws.close();
-        }),
-    ),
-  );
-  await new Promise<void>((resolve) => {
-    wss.close(() => {
-      resolve();
-    });
-  });
-  return { time: ms, cpu };
-}
-
-// The same program on Python's websockets (10.4's legacy API: serve, connect, send, recv).
-const PYTHON = `
-import asyncio, sys, time
-import websockets
-
-async def echo(ws):
-    async for message in ws:
-        await ws.send(message)
-
-async def client(ws, rounds, message):
-    for _ in range(rounds):
-        await ws.send(message)
-        await ws.recv()
-
-async def main(n, conns):
-    opts = dict(compression=None, ping_interval=None)
-    async with websockets.serve(echo, "127.0.0.1", 0, **opts) as server:
-        uri = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
-        clients = await asyncio.gather(*[websockets.connect(uri, **opts) for _ in range(conns)])
-        t0 = time.perf_counter()
-        c0 = time.process_time()
-        await asyncio.gather(*[client(ws, n // conns, "x" * 32) for ws in clients])
-        ms = (time.perf_counter() - t0) * 1000
-        cpu = (time.process_time() - c0) * 1000
-        await asyncio.gather(*[ws.close() for ws in clients])
-    print(ms, cpu)
-
-asyncio.run(main(int(sys.argv[1]), int(sys.argv[2])))
+// The client: raw ws in its own process; prints the milliseconds from the first send to the last echo.
+const CLIENT = `
+import { WebSocket } from "ws";
+const [port, conns, rounds, size] = process.argv.slice(1).map(Number);
+const message = "x".repeat(size);
+const clients = await Promise.all(Array.from({ length: conns }, () => new Promise((resolve, reject) => {
+  const ws = new WebSocket("ws://127.0.0.1:" + port, { perMessageDeflate: false });
+  ws.once("open", () => resolve(ws));
+  ws.once("error", reject);
+})));
+const t0 = process.hrtime.bigint();
+await Promise.all(clients.map((ws) => new Promise((resolve) => {
+  let left = rounds;
+  ws.on("message", () => { if (--left === 0) resolve(); else ws.send(message); });
+  ws.send(message);
+})));
+const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+await Promise.all(clients.map((ws) => new Promise((resolve) => { ws.once("close", resolve); ws.close(1000); })));
+console.log(ms);
 `;
 
-function pythonWebsockets(n: number): Promise<Sample> {
+/** Run the client against `port`: the time it measured, in ms. */
+function runClient(port: number, n: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(SYSTEM_PYTHON, ["-c", PYTHON, String(n), String(CONNS)], {
+    const args = [String(port), String(CONNS), String(Math.round(n / CONNS)), String(SIZE)];
+    const child = spawn(process.execPath, ["--input-type=module", "-e", CLIENT, ...args], {
+      cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
@@ -148,27 +58,113 @@ function pythonWebsockets(n: number): Promise<Sample> {
     child.stderr.on("data", (c: Buffer) => (err += c.toString()));
     child.on("error", reject);
     child.on("close", (code) => {
-      const [ms, cpu] = out.trim().split(" ").map(Number);
-      if (code === 0 && ms !== undefined && cpu !== undefined && Number.isFinite(ms + cpu))
-        resolve({ time: ms, cpu });
-      else
-        reject(
-          new Error(
-            `${SYSTEM_PYTHON} with websockets exited ${String(code)}: ${err.trim().split("\n").at(-1) ?? ""}`,
-          ),
-        );
+      const ms = Number(out.trim());
+      if (code === 0 && Number.isFinite(ms)) resolve(ms);
+      else reject(new Error(`the ws client exited ${String(code)}: ${err.trim()}`));
+    });
+  });
+}
+
+async function asyncioTs(n: number): Promise<Sample> {
+  let sample: Sample = { time: 0, cpu: 0 };
+  await asyncio.run(async () => {
+    const echo = async (ws: ServerConnection): Promise<void> => {
+      for await (const message of ws) await ws.send(message);
+    };
+    await serve(echo, "127.0.0.1", 0, { compression: null, pingInterval: null }).with(async (server) => {
+      const port = server.sockets[0]?.getsockname()[1] ?? 0;
+      const c0 = process.cpuUsage();
+      const time = await asyncio.ensureFuture(runClient(port, n));
+      sample = { time, cpu: cpuSince(c0) };
+    });
+  });
+  return sample;
+}
+
+async function rawWs(n: number): Promise<Sample> {
+  const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, perMessageDeflate: false });
+  await new Promise<void>((resolve) => wss.once("listening", resolve));
+  wss.on("connection", (ws) => {
+    ws.on("message", (data, isBinary) => {
+      ws.send(isBinary ? data : (data as Buffer).toString());
+    });
+  });
+  const { port } = wss.address() as { port: number };
+  const c0 = process.cpuUsage();
+  const time = await runClient(port, n);
+  const cpu = cpuSince(c0);
+  await new Promise<void>((resolve) => {
+    wss.close(() => {
+      resolve();
+    });
+  });
+  return { time, cpu };
+}
+
+// The same server on Python's websockets (10.4's legacy API); it exits once every client is done.
+const PYTHON = `
+import asyncio, sys
+import websockets
+
+async def main(conns):
+    finished = asyncio.get_running_loop().create_future()
+    done = 0
+
+    async def echo(ws):
+        nonlocal done
+        try:
+            async for message in ws:
+                await ws.send(message)
+        finally:
+            done += 1
+            if done == conns:
+                finished.set_result(None)
+
+    async with websockets.serve(echo, "127.0.0.1", 0, compression=None, ping_interval=None) as server:
+        print(server.sockets[0].getsockname()[1], flush=True)
+        await finished
+
+asyncio.run(main(int(sys.argv[1])))
+`;
+
+function pythonWebsockets(n: number): Promise<Sample> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(SYSTEM_PYTHON, ["-c", PYTHON, String(CONNS)], { stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    let started = false;
+    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (!started || code !== 0)
+        reject(new Error(`${SYSTEM_PYTHON} with websockets exited ${String(code)}: ${err.trim()}`));
+    });
+    child.stdout.once("data", (c: Buffer) => {
+      started = true;
+      const cpu0 = cpuMsOf(child.pid) ?? 0;
+      runClient(Number(c.toString().trim()), n).then(
+        (time) => {
+          const cpu = (cpuMsOf(child.pid) ?? 0) - cpu0;
+          child.once("close", () => {
+            resolve({ time, cpu });
+          });
+        },
+        (e: unknown) => {
+          child.kill();
+          reject(e instanceof Error ? e : new Error(String(e)));
+        },
+      );
     });
   });
 }
 
 export const bench = defineBench({
   name: "websockets",
-  title: `WebSocket echo: {n} messages of ${String(MESSAGE.length)} B over ${String(CONNS)} connections, one round trip at a time per connection`,
+  title: `WebSocket echo servers: {n} messages of ${String(SIZE)} B over ${String(CONNS)} connections, one round trip at a time per connection, from a raw ws client process`,
   n: 100_000,
   quickN: 10_000,
   metrics: [
     { key: "time", label: "time", unit: "ms" },
-    { key: "cpu", label: "CPU", unit: "ms" },
+    { key: "cpu", label: "server CPU", unit: "ms" },
   ],
   python: false,
   contenders: {
@@ -176,8 +172,8 @@ export const bench = defineBench({
     raw: rawWs,
     "websockets-10.4": pythonWebsockets,
   },
-  // CPython runs the same program about 3x slower than asyncio-ts: fewer messages, fewer repetitions.
-  limits: { "websockets-10.4": { warmup: 0, reps: 3, n: 20_000 } },
+  // CPython's server is about 3x slower: fewer messages, fewer repetitions.
+  limits: { "websockets-10.4": { warmup: 0, reps: 3, n: 30_000 } },
   targets: [
     {
       text: "WebSocket echo throughput ≥ 0.85x raw ws (time ≤ 1.18x)",
@@ -187,7 +183,7 @@ export const bench = defineBench({
       factor: 1 / 0.85,
     },
     {
-      text: "WebSocket echo CPU ≤ 1.18x raw ws's (steadier than time when the cores are shared)",
+      text: "WebSocket echo server CPU ≤ 1.18x raw ws's (steadier than time when the cores are shared)",
       metric: "cpu",
       kind: "within",
       vs: "raw",
@@ -202,12 +198,11 @@ export const bench = defineBench({
     },
   ],
   notes: [
-    "asyncio-ts: serve() with a handler `for await (const m of ws) await ws.send(m)`; clients `await ws.send(m); await ws.recv()`",
-    "raw: ws's WebSocketServer and WebSocket with 'message' listeners, no loop, no promises",
-    "websockets-10.4: the same program on Debian's /usr/bin/python3 (3.11) and python3-websockets 10.4, timed by " +
-      "the Python program itself; websockets 14 is not installed here",
-    "server and clients share one process and one loop; compression and keepalive pings are off",
-    "CPU: user + system time of that process during the timed run",
+    "asyncio-ts: serve() with the handler `for await (const m of ws) await ws.send(m)`",
+    "raw: ws's WebSocketServer with a 'message' listener that sends the message back, no loop, no promises",
+    "websockets-10.4: the same handler on Debian's /usr/bin/python3 (3.11) and python3-websockets 10.4",
+    "one raw ws client process per run times from the first send to the last echo; compression and keepalive off",
+    "server CPU: user + system time of the server's process during the timed run (Python's from /proc, 10 ms ticks)",
   ],
 });
 
