@@ -27,6 +27,7 @@ import {
   kRun,
   kScheduledTimers,
   kStepEnded,
+  kSuspendedAt,
   kTimerCancelled,
   kTimerFired,
   kUnregisterTask,
@@ -497,7 +498,11 @@ export class BaseEventLoop {
   /** @internal a ready-queue entry is resuming `task`: wait for its step to end. */
   [kBeginStep](task: Task): void {
     this.#stepping = task;
-    if (this.#debug) this.#stepStart = monotonic();
+    if (this.#debug) {
+      this.#stepStart = monotonic();
+      // Where it waited is history once it runs: the step's next await says where it waits next.
+      task[kSuspendedAt] = null;
+    }
   }
 
   /** @internal `task` suspended on a library awaitable, or finished. */

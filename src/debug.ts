@@ -152,13 +152,22 @@ export function creationSite(): string | null {
   Error.stackTraceLimit = limit;
   for (const frame of (holder.stack ?? "").split("\n").slice(1)) {
     if (frame.includes(LIBRARY_DIR) || frame.includes("(node:") || frame.includes("at node:")) continue;
-    // "    at fn (file:///x.ts:12:3)" or "    at file:///x.ts:12:3": keep the file and the line.
-    const m = /([^\s(]+):(\d+):\d+\)?$/.exec(frame);
-    if (m === null) continue;
-    const [, file = "", line = ""] = m;
-    return `${file.startsWith("file://") ? fileURLToPath(file) : file}:${line}`;
+    const site = frameSite(frame);
+    if (site !== null) return site;
   }
   return null;
+}
+
+/**
+ * `file:line` of one stack frame (`    at fn (file:///x.ts:12:3)` or `    at file:///x.ts:12:3`),
+ * as CPython's reprs name a place; null if it names none.
+ * @internal
+ */
+export function frameSite(frame: string): string | null {
+  const m = /([^\s(]+):(\d+):\d+\)?$/.exec(frame);
+  if (m === null) return null;
+  const [, file = "", line = ""] = m;
+  return `${file.startsWith("file://") ? fileURLToPath(file) : file}:${line}`;
 }
 
 /** This module's folder: every frame of the library's own code is under it. */

@@ -6,7 +6,7 @@
 import diagnosticsChannel from "node:diagnostics_channel";
 import type { BaseEventLoop, TaskFactoryOptions } from "./base-events.ts";
 import { Coroutine, libraryCoroutine } from "./coroutines.ts";
-import { creationSite } from "./debug.ts";
+import { creationSite, frameSite } from "./debug.ts";
 import { getRunningLoop } from "./events.ts";
 import { CancelledError, RuntimeError } from "./exceptions.ts";
 import { Future, Waiter } from "./futures.ts";
@@ -323,7 +323,15 @@ export class Task<T = unknown> extends Future<T> {
     if (this.#numCancels > 0 && !this.done()) info[0] = "cancelling";
     info.splice(1, 0, `name=${reprValue(this.getName())}`);
     const extra: string[] = [];
-    if (this.#body !== null) extra.push(`coro=${describeBody(this.#body)}`);
+    if (this.#body !== null) {
+      // Debug mode: where it waits, when the coroutine it awaits was made in it (CPython's
+      // `coro=<main() running at file:line>`: the task's own coroutine, the outermost frame).
+      const at = this.done() ? null : this[kSuspendedAt];
+      const frame = at?.split("\n").find((f) => !f.includes("(node:") && !f.includes("at node:"));
+      const site = frame === undefined ? null : frameSite(frame);
+      const coro = describeBody(this.#body);
+      extra.push(site === null ? `coro=${coro}` : `coro=<${coro} running at ${site}>`);
+    }
     if (this.#waiting !== null) extra.push(`wait_for=${reprValue(this.#waiting)}`);
     info.splice(2, 0, ...extra);
     // CPython 3.13 base_futures._future_repr_info: last, in debug mode.

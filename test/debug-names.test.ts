@@ -6,6 +6,8 @@
 //     cb=[Task.task_wakeup()] created at .../asyncio/tasks.py:410> took 0.151 seconds
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import * as asyncio from "../src/index.ts";
 import { ROOT } from "./helpers/conformance.ts";
@@ -34,9 +36,18 @@ async function captureStderr(body: () => Promise<void>): Promise<string[]> {
 }
 
 const HERE = /\S*\/test\/debug-names\.test\.ts:\d+/.source;
+const FILE = fileURLToPath(import.meta.url);
+const SOURCE = readFileSync(FILE, "utf8").split("\n");
+
+/** `file:line` of the line of this file that holds `marker`, as a RegExp source. */
+function at(marker: string): string {
+  const line = SOURCE.findIndex((l) => l.includes(marker) && !l.includes("at(")) + 1;
+  assert.ok(line > 0, marker);
+  return `${FILE}:${line}`.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
 
 describe("debug mode: slow-callback warnings name the task", () => {
-  it("a slow step is reported with the task's repr: name, coroutine, waiters, where it was created", async () => {
+  it("a slow step is reported with the task's repr: name, where it waits now, waiters, where it was created", async () => {
     const records = await captureStderr(() =>
       asyncio.run(
         async () => {
@@ -44,10 +55,10 @@ describe("debug mode: slow-callback warnings name the task", () => {
           const worker = asyncio.coroutine("worker", async () => {
             await asyncio.sleep(0);
             block(0.08);
-            await asyncio.sleep(0);
+            await asyncio.sleep(0); // [second step ends here]
             block(0.03);
           });
-          await asyncio.createTask(worker(), { name: "worker-3" });
+          await asyncio.createTask(worker(), { name: "worker-3" }); // [worker-3 created]
         },
         { debug: true },
       ),
@@ -55,10 +66,10 @@ describe("debug mode: slow-callback warnings name the task", () => {
     const slow = records.filter((r) => r.startsWith("Executing "));
     assert.equal(slow.length, 2, records.join(""));
     const pending = new RegExp(
-      `^Executing <Task pending name='worker-3' coro=worker\\(\\) cb=\\[Task\\.wakeup\\(Task-\\d+\\)\\] created at ${HERE}> took (\\d\\.\\d{3}) seconds\\n$`,
+      `^Executing <Task pending name='worker-3' coro=<worker\\(\\) running at ${at("[second step ends here]")}> cb=\\[Task\\.wakeup\\(Task-\\d+\\)\\] created at ${at("[worker-3 created]")}> took (\\d\\.\\d{3}) seconds\\n$`,
     );
     const finished = new RegExp(
-      `^Executing <Task finished name='worker-3' coro=worker\\(\\) result=None created at ${HERE}> took (\\d\\.\\d{3}) seconds\\n$`,
+      `^Executing <Task finished name='worker-3' coro=worker\\(\\) result=None created at ${at("[worker-3 created]")}> took (\\d\\.\\d{3}) seconds\\n$`,
     );
     const first = pending.exec(slow[0] ?? "");
     const second = finished.exec(slow[1] ?? "");
@@ -86,6 +97,39 @@ describe("debug mode: slow-callback warnings name the task", () => {
           .filter((t) => t !== asyncio.currentTask());
         assert.match(String(child), new RegExp(`created at ${HERE}>$`));
         await gathered;
+      },
+      { debug: true },
+    );
+  });
+
+  it("'running at' is the task's own coroutine's line, and only while known", async () => {
+    await asyncio.run(
+      async () => {
+        const loop = asyncio.getRunningLoop();
+        const fut = loop.createFuture<number>();
+        const helper = async () => {
+          await asyncio.sleep(0.01);
+        };
+        const t = asyncio.createTask(
+          async () => {
+            await helper(); // [awaits the helper]
+            await fut;
+          },
+          { name: "nested" },
+        );
+        await asyncio.sleep(0);
+        // CPython names the frame of the task's coroutine, not the helper's.
+        assert.match(
+          String(t),
+          new RegExp(`^<Task pending name='nested' coro=<\\S+ running at ${at("[awaits the helper]")}> `),
+        );
+        await asyncio.sleep(0.05);
+        // Now it waits on a Future it did not make: where is not known, and not the old place.
+        assert.match(String(t), /^<Task pending name='nested' coro=\S+\(\) wait_for=<Future pending/);
+        assert.doesNotMatch(String(t), /running at/);
+        fut.setResult(1);
+        await t;
+        assert.doesNotMatch(String(t), /running at/);
       },
       { debug: true },
     );
