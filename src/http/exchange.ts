@@ -99,7 +99,32 @@ export class HttpContent extends StreamReader {
 export interface ResponseHead {
   status: number;
   reason: string;
-  rawHeaders: [string, string][];
+  /** The headers as received: `[name, value, name, value, ...]` (names in their case). */
+  raw: readonly (Buffer | string)[] | Record<string, string | string[] | undefined>;
+  /** undici's parse: lowercased names, repeated ones as arrays. */
+  parsed: Record<string, string | string[] | undefined>;
+}
+
+/** The `[name, value]` pairs of a response head, names in the case they were sent. @internal */
+export function headPairs(head: ResponseHead): [string, string][] {
+  const raw = head.raw;
+  const pairs: [string, string][] = [];
+  if (Array.isArray(raw)) {
+    const flat = raw as readonly (Buffer | string)[];
+    for (let i = 0; i + 1 < flat.length; i += 2) pairs.push([String(flat[i]), String(flat[i + 1])]);
+    return pairs;
+  }
+  for (const [k, v] of Object.entries(raw as Record<string, string | string[] | undefined>)) {
+    if (Array.isArray(v)) for (const item of v) pairs.push([k, item]);
+    else if (v !== undefined) pairs.push([k, v]);
+  }
+  return pairs;
+}
+
+/** The values of a header in undici's parse (lowercased name). @internal */
+export function parsedValues(head: ResponseHead, name: string): readonly string[] {
+  const v = head.parsed[name];
+  return v === undefined ? [] : typeof v === "string" ? [v] : v;
 }
 
 /** What an exchange needs to know. @internal */
@@ -273,31 +298,25 @@ export class Exchange implements Dispatcher.DispatchHandler {
   onResponseStart(
     controller: Dispatcher.DispatchController,
     statusCode: number,
-    _headers: unknown,
+    headers: Record<string, string | string[] | undefined>,
     statusMessage?: string,
   ): void {
     if (this.#state !== HEAD) return;
     this.#controller = controller;
-    const raw = controller.rawHeaders;
-    const pairs: [string, string][] = [];
-    if (Array.isArray(raw)) {
-      for (let i = 0; i + 1 < raw.length; i += 2) {
-        pairs.push([String(raw[i]), String(raw[i + 1])]);
-      }
-    } else if (raw !== null && raw !== undefined) {
-      for (const [k, v] of Object.entries(raw)) {
-        if (Array.isArray(v)) for (const item of v) pairs.push([k, item]);
-        else if (v !== undefined) pairs.push([k, v]);
-      }
-    }
+    const head: ResponseHead = {
+      status: statusCode,
+      reason: statusMessage ?? "",
+      raw: controller.rawHeaders ?? headers,
+      parsed: headers,
+    };
     if (this.#p.decompress) {
-      let enc: string | null = null;
-      for (const [k, v] of pairs) if (k.toLowerCase() === "content-encoding") enc = v.trim().toLowerCase();
+      const encodings = parsedValues(head, "content-encoding");
+      const enc = encodings[encodings.length - 1]?.trim().toLowerCase();
       if (enc === "gzip" || enc === "x-gzip" || enc === "deflate" || enc === "br") this.#encoding = enc;
     }
     this.#state = BODY;
     this.#touch();
-    this.head.setResult({ status: statusCode, reason: statusMessage ?? "", rawHeaders: pairs });
+    this.head.setResult(head);
     if (this.#paused) controller.pause();
   }
 

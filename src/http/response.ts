@@ -10,7 +10,7 @@ import { inspect, TextDecoder } from "node:util";
 import { type Coroutine, libraryCoroutine } from "../coroutines.ts";
 import type { Morsel } from "./cookies.ts";
 import { ClientConnectionError, ClientResponseError, ContentTypeError } from "./errors.ts";
-import type { Exchange, HttpContent, ResponseHead } from "./exchange.ts";
+import { type Exchange, type HttpContent, headPairs, type ResponseHead } from "./exchange.ts";
 import { CIMultiDictProxy } from "./multidict.ts";
 
 /** The request a response answers: what `ClientResponseError.requestInfo` carries. */
@@ -61,13 +61,13 @@ export class ClientResponse {
   readonly status: number;
   /** The reason phrase (`"OK"`, `"Not Found"`). */
   readonly reason: string;
-  /** The headers, case-insensitive and multi-valued. */
-  readonly headers: CIMultiDictProxy;
   /** The request this response answers. */
   readonly requestInfo: RequestInfo;
   /** The cookies this response set (its `Set-Cookie` headers), by name. */
   readonly cookies: ReadonlyMap<string, Morsel>;
   readonly #exchange: Exchange;
+  readonly #head: ResponseHead;
+  #headers: CIMultiDictProxy | null = null;
   #history: readonly ClientResponse[] = [];
   #body: Buffer | null = null;
   #closed = false;
@@ -85,10 +85,17 @@ export class ClientResponse {
     this.url = url;
     this.status = head.status;
     this.reason = head.reason;
-    this.headers = new CIMultiDictProxy(head.rawHeaders);
+    this.#head = head;
     this.requestInfo = requestInfo;
     this.#exchange = exchange;
     this.cookies = cookies;
+  }
+
+  /** The headers, case-insensitive and multi-valued, in the case the server sent them. */
+  get headers(): CIMultiDictProxy {
+    // Made on first use: a response read for its body alone never converts its header bytes.
+    this.#headers ??= new CIMultiDictProxy(headPairs(this.#head));
+    return this.#headers;
   }
 
   /** The body, as a stream: `read(n)`, `readline()`, `readexactly(n)`, `iterChunked(n)`, `for await` by line. */

@@ -25,7 +25,7 @@ import {
 } from "./cookies.ts";
 import { InvalidURL, ServerTimeoutError, TooManyRedirects } from "./errors.ts";
 import { type Deadline, Deadlines } from "./deadlines.ts";
-import { Exchange } from "./exchange.ts";
+import { Exchange, parsedValues } from "./exchange.ts";
 import { CIMultiDict, CIMultiDictProxy, type MultiDictInit } from "./multidict.ts";
 import { ClientResponse, type RequestInfo } from "./response.ts";
 
@@ -624,8 +624,7 @@ export class ClientSession {
         timers.connected();
         const setCookies = new Map<string, Morsel>();
         const now = Date.now();
-        for (const [k, v] of head.rawHeaders) {
-          if (k.toLowerCase() !== "set-cookie") continue;
+        for (const v of parsedValues(head, "set-cookie")) {
           const morsel = parseSetCookie(v, now);
           if (morsel !== null) setCookies.set(morsel.key, morsel);
         }
