@@ -181,7 +181,7 @@ it("ClientTimeout connect: waiting for a pool slot counts, and raises ServerTime
 
 it("limit: 200 concurrent requests, the server never sees more than `limit` at once", async (t) => {
   const srv = await startHttp(t, (_req, res) => {
-    void later(3).then(() => res.end("ok"));
+    void later(10).then(() => res.end("ok"));
   });
   await runHttp(async () => {
     await new ClientSession({ connector: new TCPConnector({ limit: 10 }) }).with(async (session) => {
@@ -202,7 +202,7 @@ it("limitPerHost under a total limit: each host sees at most limitPerHost, both 
   const handler = (_req: unknown, res: { end(s: string): void }): void => {
     active++;
     maxActive = Math.max(maxActive, active);
-    void later(3).then(() => {
+    void later(10).then(() => {
       active--;
       res.end("ok");
     });
