@@ -193,6 +193,9 @@ export class Connection {
   #paused = false;
   #recvWaiter: Future<null> | null = null;
   #recvBusy = false;
+  #recvSettle: Settle<Data> | null = null;
+  #recvDecode: boolean | null = null;
+  #recvTask: object | undefined = undefined;
   readonly #lost: Future<null>;
   #rcvd: Close | null = null;
   #sent: Close | null = null;
@@ -336,36 +339,45 @@ export class Connection {
       settle.fail(recvConcurrency());
       return;
     }
+    // One recv() at a time: its state lives here, and its reactions are bound once.
     this.#recvBusy = true;
-    const task = taskStorage.getStore();
-    const wait = (): void => {
-      if (this.#queue.length > 0) {
-        this.#recvBusy = false;
-        settle.succeed(this.#take(decode));
-        return;
-      }
-      if (this.#state === State.CLOSED) {
-        this.#recvBusy = false;
-        settle.fail(this.#closeExc());
-        return;
-      }
-      const waiter = this.#loop.createFuture<null>();
-      this.#recvWaiter = waiter;
-      awaitAs(
-        task,
-        waiter,
-        () => {
-          this.#recvWaiter = null;
-          wait();
-        },
-        (e: unknown) => {
-          this.#recvWaiter = null;
-          this.#recvBusy = false;
-          settle.fail(e);
-        },
-      );
-    };
-    wait();
+    this.#recvSettle = settle;
+    this.#recvDecode = decode;
+    this.#recvTask = taskStorage.getStore();
+    this.#recvNext();
+  }
+
+  #recvNext(): void {
+    if (this.#queue.length > 0) {
+      this.#recvDone().succeed(this.#take(this.#recvDecode));
+      return;
+    }
+    if (this.#state === State.CLOSED) {
+      this.#recvDone().fail(this.#closeExc());
+      return;
+    }
+    const waiter = this.#loop.createFuture<null>();
+    this.#recvWaiter = waiter;
+    awaitAs(this.#recvTask, waiter, this.#recvWoken, this.#recvFailed);
+  }
+
+  readonly #recvWoken = (): void => {
+    this.#recvWaiter = null;
+    this.#recvNext();
+  };
+
+  readonly #recvFailed = (e: unknown): void => {
+    this.#recvWaiter = null;
+    this.#recvDone().fail(e);
+  };
+
+  /** End the recv() in progress: its settle, once. */
+  #recvDone(): Settle<Data> {
+    const settle = this.#recvSettle as Settle<Data>;
+    this.#recvSettle = null;
+    this.#recvTask = undefined;
+    this.#recvBusy = false;
+    return settle;
   }
 
   #take(decode: boolean | null): Data {
@@ -387,14 +399,7 @@ export class Connection {
   [Symbol.asyncIterator](): AsyncIterableIterator<Data> {
     // websockets' __aiter__ (recv() until ConnectionClosedOK), as a plain iterator: each next()
     // is one recv(), with no async generator frame between the loop and the message.
-    const next = (): Promise<IteratorResult<Data>> =>
-      this.recv().then(
-        (value) => ({ value, done: false }),
-        (e: unknown) => {
-          if (e instanceof ConnectionClosedOK) return { value: undefined, done: true };
-          throw e;
-        },
-      );
+    const next = (): Promise<IteratorResult<Data>> => this.recv().then(iterValue, iterEnd);
     const iterator: AsyncIterableIterator<Data> = {
       next,
       [Symbol.asyncIterator]: () => iterator,
@@ -821,6 +826,15 @@ export class Connection {
     const state = ["CONNECTING", "OPEN", "CLOSING", "CLOSED"][this.state] ?? "?";
     return `<${this.constructor.name} id=${this.id} state=${state}>`;
   }
+}
+
+function iterValue(value: Data): IteratorResult<Data> {
+  return { value, done: false };
+}
+
+function iterEnd(e: unknown): IteratorResult<Data> {
+  if (e instanceof ConnectionClosedOK) return { value: undefined, done: true };
+  throw e;
 }
 
 function recvConcurrency(): ConcurrencyError {
