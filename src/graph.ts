@@ -92,8 +92,11 @@ export function futureDiscardFromAwaitedBy(fut: unknown, waiter: unknown): void 
   explicitEdges.get(fut)?.delete(waiter);
 }
 
-/** The futures and tasks that await `fut` now (CPython 3.14's `fut._asyncio_awaited_by`). */
-function awaitersOf(fut: Future): Future[] {
+/**
+ * The futures and tasks that await `fut` now (CPython 3.14's `fut._asyncio_awaited_by`).
+ * @internal
+ */
+export function awaitersOf(fut: Future): Future[] {
   const found = new Set<Future>();
   for (const entry of fut[kCallbackEntries]()) {
     const by = entry instanceof Waiter ? entry.task : (entry as { [kAwaiter]?: unknown })[kAwaiter];
@@ -111,8 +114,11 @@ const LIBRARY_PATH = LIBRARY_DIR.startsWith("file://") ? new URL(LIBRARY_DIR).pa
 // "    at async name (file:line:col)", "    at name (file:line:col)" or "    at file:line:col".
 const FRAME_LINE = /^\s*at (async )?(?:(.*?) \((.+):(\d+):(\d+)\)|(.+):(\d+):(\d+))$/;
 
-/** The frames of V8 stack lines that belong to the program: not the library's, not the runtime's. */
-function parseFrames(lines: readonly string[]): CallFrame[] {
+/**
+ * The frames of V8 stack lines that belong to the program: not the library's, not the runtime's.
+ * @internal
+ */
+export function parseFrames(lines: readonly string[]): CallFrame[] {
   const frames: CallFrame[] = [];
   for (const line of lines) {
     const m = FRAME_LINE.exec(line);

@@ -128,6 +128,13 @@ export type {
   FutureCallGraph,
   PrintCallGraphOptions,
 } from "./graph.ts";
+// introspection for `npx asyncio-ts ps` / `pstree` (CPython 3.14's python -m asyncio ps)
+import { enableIntrospection } from "./introspect.ts";
+export { enableIntrospection, disableIntrospection } from "./introspect.ts";
+export type { IntrospectionOptions, TaskSnapshot, SnapshotTask, SnapshotFrame } from "./introspect.ts";
 // task_groups, timeouts
 export { TaskGroup } from "./task-groups.ts";
 export { Timeout, timeout, timeoutAt } from "./timeouts.ts";
+
+// ASYNCIO_TS_INSPECT=1: answer `npx asyncio-ts ps PID` from the start (src/introspect.ts).
+if (typeof process !== "undefined" && process.env.ASYNCIO_TS_INSPECT === "1") enableIntrospection();

@@ -71,6 +71,8 @@ const expected = [
   "ensureFuture",
   "gather",
   "captureCallGraph",
+  "enableIntrospection",
+  "disableIntrospection",
   "formatCallGraph",
   "printCallGraph",
   "futureAddToAwaitedBy",

@@ -124,6 +124,8 @@ const SYNC = [
   // functions
   "allTasks",
   "captureCallGraph",
+  "enableIntrospection",
+  "disableIntrospection",
   "formatCallGraph",
   "printCallGraph",
   "futureAddToAwaitedBy",
