@@ -26,6 +26,14 @@ const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> 
     usage: "asyncio-ts [repl]          a REPL whose inputs run as tasks on one running loop",
     load: async () => (await import("./tools/repl.ts")).main,
   },
+  ps: {
+    usage: "asyncio-ts ps PID          the tasks of a live process, a row per task and awaiter",
+    load: async () => (await import("./tools/ps.ts")).ps,
+  },
+  pstree: {
+    usage: "asyncio-ts pstree PID      the same as a tree of who awaits whom",
+    load: async () => (await import("./tools/ps.ts")).pstree,
+  },
 };
 
 /** The usage text: one line per command. */
