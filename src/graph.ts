@@ -12,6 +12,7 @@
  * @see https://docs.python.org/3.14/library/asyncio-graph.html
  * @module
  */
+import { fileURLToPath } from "node:url";
 import { peekRunningLoop } from "./events.ts";
 import { RuntimeError } from "./exceptions.ts";
 import { Future, Waiter } from "./futures.ts";
@@ -237,6 +238,16 @@ export function futureId(future: object): number {
   return id;
 }
 
+/** A `file:` URL as the path it names (what CPython's File '...' lines show). */
+function displayName(scriptName: string): string {
+  if (!scriptName.startsWith("file://")) return scriptName;
+  try {
+    return fileURLToPath(scriptName);
+  } catch {
+    return scriptName;
+  }
+}
+
 function render(graph: FutureCallGraph, lines: string[], level: number): void {
   const add = (line: string): void => {
     lines.push("    ".repeat(level) + line);
@@ -248,7 +259,7 @@ function render(graph: FutureCallGraph, lines: string[], level: number): void {
     add("  + Call stack:");
     for (const { frame } of graph.callStack) {
       add(
-        `  |   File ${reprValue(frame.scriptName)}, line ${String(frame.lineNumber)}, in ` +
+        `  |   File ${reprValue(displayName(frame.scriptName))}, line ${String(frame.lineNumber)}, in ` +
           `${frame.isAsync ? "async " : ""}${frame.functionName}()`,
       );
     }
