@@ -14,6 +14,8 @@ import { Deque } from "./internal/deque.ts";
 import { Heap } from "./internal/heap.ts";
 import { monotonic, nowMs } from "./internal/clock.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
+import { kGetTracer, kSetTracer, type LoopTracer } from "./internal/trace-hooks.ts";
+import { tracerFromEnv } from "./trace.ts";
 import {
   kArmTimer,
   kBeginStep,
@@ -131,6 +133,10 @@ export class BaseEventLoop {
   #iterations = 0;
   #sliceEnd = 0;
   #debug = debugFromEnv();
+  // A trace timeline's hooks (src/trace.ts), or null: one well-predicted test per step begin/end.
+  #tracer: LoopTracer | null = tracerFromEnv(this);
+  // Callbacks are timed in debug mode or when traced: one flag, one test per callback.
+  #timed = this.#debug || this.#tracer !== null;
   #exceptionHandler: ExceptionHandler | null = null;
   #taskFactory: TaskFactory | null = null;
   // Pending tasks in creation order, linked through the tasks themselves (a Set costs a hash
@@ -485,6 +491,18 @@ export class BaseEventLoop {
   /** Set the debug mode of the loop (slow-callback warnings, callback type checks). */
   setDebug(enabled: boolean): void {
     this.#debug = enabled;
+    this.#timed = enabled || this.#tracer !== null;
+  }
+
+  /** @internal install or remove a trace timeline's hooks (src/trace.ts) */
+  [kSetTracer](tracer: LoopTracer | null): void {
+    this.#tracer = tracer;
+    this.#timed = this.#debug || tracer !== null;
+  }
+
+  /** @internal */
+  [kGetTracer](): LoopTracer | null {
+    return this.#tracer;
   }
 
   // ---- internals used by futures and tasks ----------------------------------------------------
@@ -498,6 +516,7 @@ export class BaseEventLoop {
   /** @internal a ready-queue entry is resuming `task`: wait for its step to end. */
   [kBeginStep](task: Task): void {
     this.#stepping = task;
+    if (this.#tracer !== null) this.#tracer.begin(task);
     if (this.#debug) {
       this.#stepStart = monotonic();
       // Where it waited is history once it runs: the step's next await says where it waits next.
@@ -509,6 +528,8 @@ export class BaseEventLoop {
   [kStepEnded](task: Task, finished = false): void {
     if (this.#stepping !== task) return;
     this.#stepping = null;
+    // The trace first: writing a slow-step report to stderr is not part of the step.
+    if (this.#tracer !== null) this.#tracer.end(task, finished, false);
     if (this.#debug) this.#checkSlow(task, monotonic() - this.#stepStart);
     if (this.#phase === STEP) {
       this.#phase = WAKING;
@@ -644,7 +665,7 @@ export class BaseEventLoop {
         }
         this.#ntodo--;
         const handle = ready.shift();
-        if (this.#debug) this.#runTimed(handle);
+        if (this.#timed) this.#runTimed(handle);
         else {
           try {
             handle[kRun]();
@@ -714,7 +735,9 @@ export class BaseEventLoop {
     this.#fallbackArmed = false;
     this.#sliceEnd = 0;
     if (this.#phase === STEP) {
+      const task = this.#stepping;
       this.#stepping = null;
+      if (task !== null) this.#tracer?.end(task, false, true);
       this.#phase = WAKING;
       this.#drain();
     }
@@ -739,7 +762,10 @@ export class BaseEventLoop {
     } catch (exc) {
       this.#reportCallbackError(handle, exc);
     }
-    if (this.#stepping === null) this.#checkSlow(handle, monotonic() - t0);
+    if (this.#stepping !== null) return;
+    const dt = monotonic() - t0;
+    if (this.#debug) this.#checkSlow(handle, dt);
+    if (this.#tracer !== null && dt >= this.slowCallbackDuration) this.#tracer.slowCallback(handle, t0, dt);
   }
 
   #checkSlow(what: unknown, dt: number): void {

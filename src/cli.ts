@@ -34,6 +34,10 @@ const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> 
     usage: "asyncio-ts pstree PID      the same as a tree of who awaits whom",
     load: async () => (await import("./tools/ps.ts")).pstree,
   },
+  trace: {
+    usage: "asyncio-ts trace summary FILE  the busiest tasks, longest steps and waits of a trace timeline",
+    load: async () => (await import("./tools/trace-summary.ts")).main,
+  },
 };
 
 /** The usage text: one line per command. */

@@ -11,6 +11,7 @@ import { CancelledError, KeyboardInterrupt, RuntimeError } from "./exceptions.ts
 import { exitBySigintIfUncaught, runExitHooks } from "./internal/exit-hooks.ts";
 import { reprValue } from "./internal/repr.ts";
 import type { Task } from "./tasks.ts";
+import { parseTraceSpec, traceLoop } from "./trace.ts";
 
 /** Options of {@link run} and {@link Runner}. */
 export interface RunnerOptions {
@@ -18,6 +19,12 @@ export interface RunnerOptions {
   debug?: boolean;
   /** Creates the loop (default: `new EventLoop()`). */
   loopFactory?: () => BaseEventLoop;
+  /**
+   * Record a trace timeline of the loop's tasks (Chrome's trace-event format, which Perfetto
+   * opens) into this file, written when the loop closes; `{ file, maxEvents }` also bounds the
+   * records kept (the last 100 000 by default). See docs/debugging.md#trace-timeline. @extension
+   */
+  trace?: string | { file: string; maxEvents?: number };
 }
 
 /** What `run()` runs as the main task: a coroutine, or a function returning an awaitable. */
@@ -34,11 +41,13 @@ export class Runner {
   #loop: BaseEventLoop | null = null;
   readonly #debug: boolean | undefined;
   readonly #loopFactory: (() => BaseEventLoop) | undefined;
+  readonly #trace: { file: string; maxEvents: number } | undefined;
   #interruptCount = 0;
 
   constructor(options?: RunnerOptions) {
     this.#debug = options?.debug;
     this.#loopFactory = options?.loopFactory;
+    this.#trace = options?.trace === undefined ? undefined : parseTraceSpec(options.trace);
   }
 
   /** Return the loop the runner owns (created on first use). */
@@ -131,6 +140,7 @@ export class Runner {
     if (this.#state === "initialized") return;
     this.#loop = this.#loopFactory === undefined ? new EventLoop() : this.#loopFactory();
     if (this.#debug !== undefined) this.#loop.setDebug(this.#debug);
+    if (this.#trace !== undefined) traceLoop(this.#loop, this.#trace);
     this.#state = "initialized";
   }
 }
