@@ -197,7 +197,7 @@ function awaitedByGraphs(future: Future, limit: number | null, path: Set<Future>
 /**
  * Capture the call graph of the current task, or of `future` (CPython 3.14
  * `asyncio.capture_call_graph`). Returns null when no future is given and no task is running.
- * @throws {RuntimeError} outside a running loop without a `future`; {@link TypeError} if
+ * @throws {RuntimeError} outside a running loop without a `future`; TypeError if
  *   `future` is not a Future.
  */
 export function captureCallGraph(future?: Future | null, options?: CallGraphOptions): FutureCallGraph | null {

@@ -99,10 +99,10 @@ function isOSError(exc: unknown): boolean {
  * change them, as in websockets.
  */
 export function* backoff(
-  initialDelay = envNumber("WEBSOCKETS_BACKOFF_INITIAL_DELAY", 5),
-  minDelay = envNumber("WEBSOCKETS_BACKOFF_MIN_DELAY", 3.1),
-  maxDelay = envNumber("WEBSOCKETS_BACKOFF_MAX_DELAY", 90),
-  factor = envNumber("WEBSOCKETS_BACKOFF_FACTOR", 1.618),
+  initialDelay: number = envNumber("WEBSOCKETS_BACKOFF_INITIAL_DELAY", 5),
+  minDelay: number = envNumber("WEBSOCKETS_BACKOFF_MIN_DELAY", 3.1),
+  maxDelay: number = envNumber("WEBSOCKETS_BACKOFF_MAX_DELAY", 90),
+  factor: number = envNumber("WEBSOCKETS_BACKOFF_FACTOR", 1.618),
 ): Generator<number, never, undefined> {
   // RFC 6455 7.2.3, Recovering from Abnormal Closure: a random first delay.
   yield Math.random() * initialDelay;
@@ -131,7 +131,7 @@ function envNumber(name: string, fallback: number): number {
 }
 
 /** A parsed WebSocket URI (websockets' `WebSocketURI`). */
-interface WebSocketURI {
+export interface WebSocketURI {
   secure: boolean;
   host: string;
   port: number;

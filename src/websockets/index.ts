@@ -25,7 +25,7 @@ export { serve, Server, ServerConnection } from "./server.ts";
 export type { Serve, ServeOptions, Handler, ProcessRequestResult } from "./server.ts";
 // client
 export { connect, ClientConnection, processException, backoff, parseUri, USER_AGENT } from "./client.ts";
-export type { Connect, ConnectOptions } from "./client.ts";
+export type { Connect, ConnectOptions, WebSocketURI } from "./client.ts";
 // connection
 export { Connection, State, broadcast } from "./connection.ts";
 export type { ConnectionOptions, Data, DataLike, SendOptions, BroadcastOptions } from "./connection.ts";
