@@ -72,8 +72,8 @@ export class ClientResponse {
   #body: Buffer | null = null;
   #closed = false;
 
-  /** @internal made by the session */
-  constructor(
+  /** Made by the session (`newClientResponse`): the constructor is private, so the published types offer none. */
+  private constructor(
     method: string,
     url: URL,
     head: ResponseHead,
@@ -314,3 +314,17 @@ function decoderFor(encoding: string): (data: Buffer) => string {
   }
   return (data) => decoder.decode(data);
 }
+
+/**
+ * `new ClientResponse(...)` for the session: the constructor is private, so that the published types
+ * offer none.
+ * @internal
+ */
+export const newClientResponse = ClientResponse as unknown as new (
+  method: string,
+  url: URL,
+  head: ResponseHead,
+  requestInfo: RequestInfo,
+  exchange: Exchange,
+  cookies: ReadonlyMap<string, Morsel>,
+) => ClientResponse;

@@ -27,7 +27,7 @@ import { InvalidURL, ServerTimeoutError, TooManyRedirects } from "./errors.ts";
 import { type Deadline, Deadlines } from "./deadlines.ts";
 import { Exchange, parsedValues } from "./exchange.ts";
 import { CIMultiDict, CIMultiDictProxy, type MultiDictInit } from "./multidict.ts";
-import { ClientResponse, type RequestInfo } from "./response.ts";
+import { ClientResponse, newClientResponse, type RequestInfo } from "./response.ts";
 
 /** The options of {@link ClientTimeout}: seconds, or null (or 0) for no limit. */
 export interface ClientTimeoutOptions {
@@ -628,7 +628,7 @@ export class ClientSession {
           const morsel = parseSetCookie(v, now);
           if (morsel !== null) setCookies.set(morsel.key, morsel);
         }
-        resp = new ClientResponse(method, reqUrl, head, requestInfo, exchange, setCookies);
+        resp = new newClientResponse(method, reqUrl, head, requestInfo, exchange, setCookies);
         if (setCookies.size > 0) this.#cookieJar.updateCookies(setCookies.values(), reqUrl);
 
         if (allowRedirects && REDIRECTS.has(resp.status)) {
