@@ -4,7 +4,8 @@
  * bench/http.bench.ts); requests with the same timeout expire in the order they started, so each
  * timeout length keeps a linked list in deadline order, and one timer is armed for the earliest
  * head. A finished request unlinks itself in O(1); the timer, armed no later than any deadline, is
- * re-armed only when it fires (or when a request needs an earlier one).
+ * re-armed only when it fires (or when a request needs an earlier one), and cancelled when no
+ * request is left.
  * @internal
  * @module
  */
@@ -33,6 +34,7 @@ export class Deadlines {
   readonly #lists = new Map<number, DeadlineList>();
   #timer: TimerHandle | null = null;
   #timerAt = Infinity;
+  #count = 0;
 
   private constructor(loop: BaseEventLoop) {
     this.#loop = loop;
@@ -60,6 +62,7 @@ export class Deadlines {
     if (list.tail === null) list.head = entry;
     else list.tail.next = entry;
     list.tail = entry;
+    this.#count++;
     if (at < this.#timerAt) this.#arm(at);
     return entry;
   }
@@ -74,6 +77,15 @@ export class Deadlines {
     else entry.next.prev = entry.prev;
     entry.prev = entry.next = null;
     entry.list = null;
+    // Nothing left to time: leave no timer behind in the loop.
+    if (--this.#count === 0) {
+      this.#lists.clear();
+      if (this.#timer !== null) {
+        this.#timer.cancel();
+        this.#timer = null;
+        this.#timerAt = Infinity;
+      }
+    }
   }
 
   #arm(at: number): void {
