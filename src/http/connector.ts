@@ -7,7 +7,9 @@
  * @module
  */
 import { inspect } from "node:util";
-import { Agent } from "undici";
+// The package's own file, not the bare name: Bun answers `import "undici"` with a partial built-in
+// of its own (an Agent without dispatch()), and the real package works there.
+import { Agent } from "undici/index.js";
 import type { Coroutine } from "../coroutines.ts";
 import { libraryCoroutine } from "../coroutines.ts";
 import type { Future } from "../futures.ts";
