@@ -4,8 +4,9 @@
  * bench/http.bench.ts); requests with the same timeout expire in the order they started, so each
  * timeout length keeps a linked list in deadline order, and one timer is armed for the earliest
  * head. A finished request unlinks itself in O(1); the timer, armed no later than any deadline, is
- * re-armed only when it fires (or when a request needs an earlier one), and cancelled when no
- * request is left.
+ * re-armed only when it fires (or when a request needs an earlier one). It is not cancelled when
+ * the last request finishes (arming it again for the next one would cost what this saves): it fires
+ * once, finds nothing due, and is not re-armed.
  * @internal
  * @module
  */
@@ -34,7 +35,6 @@ export class Deadlines {
   readonly #lists = new Map<number, DeadlineList>();
   #timer: TimerHandle | null = null;
   #timerAt = Infinity;
-  #count = 0;
 
   private constructor(loop: BaseEventLoop) {
     this.#loop = loop;
@@ -62,7 +62,6 @@ export class Deadlines {
     if (list.tail === null) list.head = entry;
     else list.tail.next = entry;
     list.tail = entry;
-    this.#count++;
     if (at < this.#timerAt) this.#arm(at);
     return entry;
   }
@@ -77,15 +76,6 @@ export class Deadlines {
     else entry.next.prev = entry.prev;
     entry.prev = entry.next = null;
     entry.list = null;
-    // Nothing left to time: leave no timer behind in the loop.
-    if (--this.#count === 0) {
-      this.#lists.clear();
-      if (this.#timer !== null) {
-        this.#timer.cancel();
-        this.#timer = null;
-        this.#timerAt = Infinity;
-      }
-    }
   }
 
   #arm(at: number): void {
