@@ -133,9 +133,10 @@ export class BaseEventLoop {
   #iterations = 0;
   #sliceEnd = 0;
   #debug = debugFromEnv();
-  // A trace timeline's hooks (src/trace.ts), or null: one well-predicted test per step begin/end.
+  // A trace timeline's hooks (src/trace.ts), or null.
   #tracer: LoopTracer | null = tracerFromEnv(this);
-  // Callbacks are timed in debug mode or when traced: one flag, one test per callback.
+  // Steps and callbacks are timed in debug mode or when traced: one flag, so that the hot paths
+  // test one field (as they tested #debug alone before traces existed).
   #timed = this.#debug || this.#tracer !== null;
   #exceptionHandler: ExceptionHandler | null = null;
   #taskFactory: TaskFactory | null = null;
@@ -516,6 +517,11 @@ export class BaseEventLoop {
   /** @internal a ready-queue entry is resuming `task`: wait for its step to end. */
   [kBeginStep](task: Task): void {
     this.#stepping = task;
+    if (this.#timed) this.#beginTimed(task);
+  }
+
+  // Debug mode or a trace: off, the two hooks cost one test of one field, as debug mode alone did.
+  #beginTimed(task: Task): void {
     if (this.#tracer !== null) this.#tracer.begin(task);
     if (this.#debug) {
       this.#stepStart = monotonic();
@@ -524,13 +530,17 @@ export class BaseEventLoop {
     }
   }
 
+  #endTimed(task: Task, finished: boolean): void {
+    // The trace first: writing a slow-step report to stderr is not part of the step.
+    if (this.#tracer !== null) this.#tracer.end(task, finished, false);
+    if (this.#debug) this.#checkSlow(task, monotonic() - this.#stepStart);
+  }
+
   /** @internal `task` suspended on a library awaitable, or finished. */
   [kStepEnded](task: Task, finished = false): void {
     if (this.#stepping !== task) return;
     this.#stepping = null;
-    // The trace first: writing a slow-step report to stderr is not part of the step.
-    if (this.#tracer !== null) this.#tracer.end(task, finished, false);
-    if (this.#debug) this.#checkSlow(task, monotonic() - this.#stepStart);
+    if (this.#timed) this.#endTimed(task, finished);
     if (this.#phase === STEP) {
       this.#phase = WAKING;
       // A finished task reports from the loop's own promise reaction: nothing else is on the

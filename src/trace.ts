@@ -58,9 +58,12 @@ const OUTCOMES = ["pending", "result", "cancelled", "exception"] as const;
 class TaskInfo {
   readonly tid: number;
   readonly id: string;
-  name: string;
+  name = "";
   readonly coro: string;
-  readonly parent: TaskInfo | null;
+  // The parent's name and id, not the parent: a chain of tasks each creating the next must not
+  // keep every ancestor's record alive.
+  readonly parentName: string | null;
+  readonly parentId: string | null;
   readonly created: number;
   steps = 0;
   /** The seq of its last step's record, or -1. */
@@ -72,12 +75,12 @@ class TaskInfo {
   flowedFrom = -1;
   flowedMore: Set<number> | null = null;
 
-  constructor(tid: number, task: Task, parent: TaskInfo | null, created: number) {
+  constructor(tid: number, task: Task, parentName: string | null, parentId: string | null, created: number) {
     this.tid = tid;
     this.id = `0x${futureId(task).toString(16)}`;
-    this.name = task.getName();
-    this.coro = coroLabel(task.getCoro());
-    this.parent = parent;
+    this.coro = coroName(task.getCoro());
+    this.parentName = parentName;
+    this.parentId = parentId;
     this.created = created;
   }
 
@@ -99,10 +102,15 @@ interface CallbackRecord {
 
 type RecordObj = TaskInfo | CallbackRecord;
 
-function coroLabel(body: unknown): string {
-  if (body instanceof Coroutine) return `${body.name}()`;
-  if (typeof body === "function") return `${body.name === "" ? "<anonymous>" : body.name}()`;
-  return "step";
+/** The name of what a task runs (its label is made when the file is written). */
+function coroName(body: unknown): string {
+  if (body instanceof Coroutine) return body.name;
+  if (typeof body === "function") return body.name === "" ? "<anonymous>" : body.name;
+  return "";
+}
+
+function coroLabel(name: string): string {
+  return name === "" ? "step" : `${name}()`;
 }
 
 /** Microseconds on the loop's monotonic clock (the trace's `ts` unit). */
@@ -242,8 +250,17 @@ export class TraceSession {
 
   #adopt(task: Task): TaskInfo {
     const store = taskStorage.getStore();
-    const parent = store instanceof Task ? (this.#infos.get(store) ?? null) : null;
-    const info = new TaskInfo(this.#nextTid++, task, parent, nowUs());
+    let parentName: string | null = null;
+    let parentId: string | null = null;
+    if (store instanceof Task) {
+      const parent = this.#infos.get(store);
+      if (parent !== undefined) {
+        // Not named yet if it runs an eager first step, which is not traced.
+        parentName = parent.name !== "" ? parent.name : store.getName();
+        parentId = parent.id;
+      }
+    }
+    const info = new TaskInfo(this.#nextTid++, task, parentName, parentId, nowUs());
     this.#infos.set(task, info);
     return info;
   }
@@ -260,7 +277,7 @@ export class TraceSession {
     const info = this.#infos.get(task) ?? this.#adopt(task);
     this.#cur = task;
     this.#curInfo = info;
-    // A name given after creation (a task factory's setName) is known by the first step.
+    // Named at its first step, once a task factory's setName() has run (and again when done).
     if (info.steps === 0) info.name = task.getName();
     // The awaited-by edges, from the sources captureCallGraph() reads: the tasks whose wake-up
     // is among this task's callbacks, and the callbacks gather/shield/wait/TaskGroup tagged with
@@ -340,10 +357,10 @@ export class TraceSession {
     const names = new Map<number, string>();
     const taskArgs = (info: TaskInfo): Record<string, unknown> => {
       names.set(info.tid, info.name);
-      const args: Record<string, unknown> = { task: info.name, id: info.id, coro: info.coro };
-      if (info.parent !== null) {
-        args.parent = info.parent.name;
-        args.parentId = info.parent.id;
+      const args: Record<string, unknown> = { task: info.name, id: info.id, coro: coroLabel(info.coro) };
+      if (info.parentName !== null) {
+        args.parent = info.parentName;
+        args.parentId = info.parentId;
       }
       return args;
     };
@@ -368,7 +385,7 @@ export class TraceSession {
             args.outcome = OUTCOMES[info.outcome];
             if (info.outcome === OUTCOME_EXCEPTION) args.exception = info.exception;
           }
-          out.push({ name: info.coro, cat: "step", ph: "X", pid, tid: info.tid, ts, dur, args });
+          out.push({ name: coroLabel(info.coro), cat: "step", ph: "X", pid, tid: info.tid, ts, dur, args });
           if ((flags & F_SLOW) !== 0) {
             const mark = { task: info.name, id: info.id, ms: us(dur / 1000) };
             out.push({ name: "slow step", cat: "slow", ph: "i", s: "t", pid, tid: info.tid, ts, args: mark });
@@ -415,6 +432,7 @@ export class TraceSession {
       for (const task of loop._allTasks()) {
         const info = this.#infos.get(task);
         if (info === undefined || info.lifeRecorded) continue;
+        info.name = task.getName();
         const args = taskArgs(info);
         args.outcome = OUTCOMES[OUTCOME_PENDING];
         args.steps = info.steps;
