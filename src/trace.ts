@@ -124,7 +124,12 @@ function us(x: number): number {
 }
 
 function describeError(error: unknown): string {
-  return reprValue(error);
+  try {
+    return reprValue(error);
+  } catch {
+    // A value whose inspection throws (a revoked proxy, say) must not break the task's ending.
+    return Object.prototype.toString.call(error);
+  }
 }
 
 const createChannel = diagnosticsChannel.channel("asyncio-ts:task:create");
