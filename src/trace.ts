@@ -56,6 +56,7 @@ const OUTCOMES = ["pending", "result", "cancelled", "exception"] as const;
 
 /** One task as the trace knows it. Records point at it, so it lives as long as they do. */
 class TaskInfo {
+  readonly session: TraceSession;
   readonly tid: number;
   readonly id: string;
   name = "";
@@ -75,7 +76,15 @@ class TaskInfo {
   flowedFrom = -1;
   flowedMore: Set<number> | null = null;
 
-  constructor(tid: number, task: Task, parentName: string | null, parentId: string | null, created: number) {
+  constructor(
+    session: TraceSession,
+    tid: number,
+    task: Task,
+    parentName: string | null,
+    parentId: string | null,
+    created: number,
+  ) {
+    this.session = session;
     this.tid = tid;
     this.id = `0x${futureId(task).toString(16)}`;
     this.coro = coroName(task.getCoro());
@@ -92,6 +101,13 @@ class TaskInfo {
     return false;
   }
 }
+
+/**
+ * A traced task carries its record under this key (a property costs less than a WeakMap entry,
+ * whose ephemeron the collector must visit); only traced tasks get it.
+ */
+const kTraceInfo = Symbol("asyncio-ts.traceInfo");
+type Traced = Task & { [kTraceInfo]?: TaskInfo };
 
 /** A slow plain callback: what ran, on which loop's track. */
 interface CallbackRecord {
@@ -157,13 +173,13 @@ export interface TraceEvent {
 export class TraceSession {
   readonly file: string;
   readonly ring: TraceRing<RecordObj>;
-  readonly #infos = new WeakMap<Task, TaskInfo>();
   readonly #loops = new Map<BaseEventLoop, LoopHooks>();
   #nextTid = 1;
   #subscribed = false;
   #removeExitHook: (() => void) | null = null;
   /** Records were pushed since the file was last written. */
   #dirty = true;
+  #writeFailed = false;
   // The step in progress (one loop runs at a time in a thread).
   #cur: Task | null = null;
   #curInfo: TaskInfo | null = null;
@@ -235,7 +251,7 @@ export class TraceSession {
 
   readonly #onDone = (message: unknown): void => {
     const task = (message as { task: Task }).task;
-    const info = this.#infos.get(task);
+    const info = this.#info(task);
     if (info === undefined) return;
     info.name = task.getName();
     if (task.cancelled()) info.outcome = OUTCOME_CANCELLED;
@@ -253,20 +269,26 @@ export class TraceSession {
     if (this.#cur !== task) this.#recordLife(info, nowUs());
   };
 
+  /** The record of `task` in this session, if it has one. */
+  #info(task: Task): TaskInfo | undefined {
+    const info = (task as Traced)[kTraceInfo];
+    return info?.session === this ? info : undefined;
+  }
+
   #adopt(task: Task): TaskInfo {
     const store = taskStorage.getStore();
     let parentName: string | null = null;
     let parentId: string | null = null;
     if (store instanceof Task) {
-      const parent = this.#infos.get(store);
+      const parent = this.#info(store);
       if (parent !== undefined) {
         // Not named yet if it runs an eager first step, which is not traced.
         parentName = parent.name !== "" ? parent.name : store.getName();
         parentId = parent.id;
       }
     }
-    const info = new TaskInfo(this.#nextTid++, task, parentName, parentId, nowUs());
-    this.#infos.set(task, info);
+    const info = new TaskInfo(this, this.#nextTid++, task, parentName, parentId, nowUs());
+    (task as Traced)[kTraceInfo] = info;
     return info;
   }
 
@@ -279,7 +301,7 @@ export class TraceSession {
 
   /** @internal LoopHooks.begin */
   begin(task: Task): void {
-    const info = this.#infos.get(task) ?? this.#adopt(task);
+    const info = this.#info(task) ?? this.#adopt(task);
     this.#cur = task;
     this.#curInfo = info;
     // Named at its first step, once a task factory's setName() has run (and again when done).
@@ -291,7 +313,7 @@ export class TraceSession {
     for (const entry of task[kCallbackEntries]()) {
       const by = entry instanceof Waiter ? entry.task : (entry as { [kAwaiter]?: unknown })[kAwaiter];
       if (!(by instanceof Task)) continue;
-      const from = this.#infos.get(by)?.lastStep ?? -1;
+      const from = this.#info(by)?.lastStep ?? -1;
       if (from < 0 || info.linkFrom(from)) continue;
       this.#from[n++] = from;
     }
@@ -331,10 +353,13 @@ export class TraceSession {
   /** Write the file now (the records kept, and the lifetimes of the tasks still pending). */
   write(): void {
     const text = this.serialize();
+    this.#dirty = false;
     try {
       writeFileSync(this.file, text);
-      this.#dirty = false;
     } catch (e) {
+      // Said once: the loop closing and the process exiting would say it twice.
+      if (this.#writeFailed) return;
+      this.#writeFailed = true;
       logger.error(`asyncio-ts: cannot write the trace to ${this.file}: ${(e as Error).message}`);
     }
   }
@@ -435,7 +460,7 @@ export class TraceSession {
     const now = nowUs();
     for (const loop of this.#loops.keys()) {
       for (const task of loop._allTasks()) {
-        const info = this.#infos.get(task);
+        const info = this.#info(task);
         if (info === undefined || info.lifeRecorded) continue;
         info.name = task.getName();
         const args = taskArgs(info);

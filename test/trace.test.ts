@@ -339,6 +339,45 @@ describe("trace timeline: on and off", () => {
     assert.equal(process.listenerCount("exit"), exitListeners);
   });
 
+  it("a file that cannot be written: one line on stderr, the program goes on", async () => {
+    const file = join(TMP, "no-such-dir", "trace.json");
+    const ran = await runNode([FIXTURE, "env"], { ASYNCIO_TS_TRACE: file });
+    assert.equal(ran.code, 0);
+    assert.equal(ran.stdout, "[ 3, 5 ]\ncaught TypeError\ncancelled\ndone\n");
+    assert.match(
+      ran.stderr,
+      /^asyncio-ts: cannot write the trace to \S+no-such-dir\/trace\.json: ENOENT[^\n]*\n$/,
+    );
+  });
+
+  it("eager tasks: the first step runs inside its creator's and is not a slice; the rest are", async () => {
+    const loop = asyncio.newEventLoop();
+    loop.setTaskFactory(asyncio.eagerTaskFactory);
+    const session = traceLoop(loop, { file: tmpFile("eager.json"), maxEvents: 1000 });
+    await loop.runUntilComplete(async () => {
+      await asyncio.createTask(
+        async () => {
+          await asyncio.sleep(0);
+          await asyncio.sleep(0);
+        },
+        { name: "eager" },
+      );
+      await asyncio.createTask(async () => "at once", { name: "done-at-once" });
+    });
+    const { steps, lives } = validate(session.events());
+    loop.close();
+    assert.deepEqual(
+      steps.filter((s) => s.args?.task === "eager").map((s) => s.args?.step),
+      [1, 2],
+    );
+    const eager = lives.find((l) => l.args?.task === "eager");
+    assert.equal(eager?.args?.outcome, "result");
+    assert.equal(eager.args.steps, 2);
+    const atOnce = lives.find((l) => l.args?.task === "done-at-once");
+    assert.equal(atOnce?.args?.outcome, "result");
+    assert.equal(atOnce.args.steps, 0);
+  });
+
   it("off in a child: no file appears", async () => {
     const dir = mkdtempSync(join(TMP, "off-"));
     const ran = await runNode([FIXTURE, "env"], { ASYNCIO_TS_TRACE: undefined }, dir);
