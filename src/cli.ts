@@ -4,7 +4,8 @@
  *
  * - no command: a REPL whose inputs run as tasks on one running loop;
  * - `ps PID`, `pstree PID`: the tasks of a live process that opted in;
- * - `trace summary FILE`: what a trace timeline says.
+ * - `trace summary FILE`: what a trace timeline says;
+ * - `worker --redis URL --queue NAME`: a worker for `asyncio-ts/bullmq`'s BullMQExecutor.
  *
  * Each command lives in its own module under tools/, loaded only when it is asked for.
  *
@@ -37,6 +38,11 @@ const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> 
   trace: {
     usage: "asyncio-ts trace summary FILE  the busiest tasks, longest steps and waits of a trace timeline",
     load: async () => (await import("./tools/trace-summary.ts")).main,
+  },
+  worker: {
+    usage:
+      "asyncio-ts worker --redis URL --queue NAME [--concurrency N] [--root DIR]  run BullMQExecutor jobs",
+    load: async () => (await import("./tools/worker.ts")).main,
   },
 };
 

@@ -13,3 +13,6 @@ import { requirePeers } from "../internal/peers.ts";
 export const PEER_DEPENDENCIES = ["bullmq", "ioredis"] as const;
 
 requirePeers("bullmq", PEER_DEPENDENCIES);
+
+export { BullMQExecutor, type BullMQExecutorOptions } from "./executor.ts";
+export { runWorker, type WorkerCounts, type WorkerHandle, type WorkerOptions } from "./worker.ts";

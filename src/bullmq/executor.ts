@@ -1,0 +1,410 @@
+/**
+ * `BullMQExecutor`: the executors' interface (`submit`, `map`, `shutdown`) on a BullMQ queue, so
+ * that `loop.runInExecutor(executor, fnRef, ...args)` runs a job on any worker process of any
+ * machine connected to the same Redis (see worker.ts and docs/bullmq.md).
+ * @module
+ */
+import { randomUUID } from "node:crypto";
+import { isAbsolute, win32 } from "node:path";
+import type { ConnectionOptions, DefaultJobOptions, Queue, QueueEvents } from "bullmq";
+import type { Redis } from "ioredis";
+import type { BaseEventLoop } from "../base-events.ts";
+import { getRunningLoop } from "../events.ts";
+import { RuntimeError, TimeoutError } from "../exceptions.ts";
+import type { ArgsOf, Executor, FunctionRef, ResultOf, ShutdownOptions } from "../executors.ts";
+import type { Future } from "../futures.ts";
+import { bindOutsideTasks } from "../internal/context.ts";
+import { loadPeer } from "../internal/peers.ts";
+import { rebuildThrown } from "../internal/pool.ts";
+import { inspectCustom } from "../internal/repr.ts";
+import type { ThrownPayload } from "../internal/run-job.ts";
+import { cancelChannel, decode, encode, type JobData } from "./wire.ts";
+
+/** The options of {@link BullMQExecutor}. */
+export interface BullMQExecutorOptions {
+  /** BullMQ's connection options (ioredis options: `{ host, port }`); BullMQ opens its connections. */
+  connection: ConnectionOptions;
+  /** The queue's name: workers started with the same name run the jobs. */
+  queueName: string;
+  /** BullMQ's options of every job (`attempts`, `backoff`, `removeOnComplete`, ...). */
+  defaultJobOptions?: DefaultJobOptions;
+  /**
+   * Seconds a Future waits for its job to finish before it fails with a TimeoutError that says
+   * the job's state (default: no limit).
+   */
+  timeout?: number | null;
+}
+
+interface Pending {
+  readonly id: string;
+  readonly what: string;
+  readonly future: Future;
+  readonly loop: BaseEventLoop;
+  /** Resolves once the job is in Redis (or adding it failed). */
+  added: Promise<void>;
+  /** The job is over as far as this executor is concerned: finished, removed, or timed out. */
+  over: boolean;
+  timer: { cancel(): void } | null;
+}
+
+/** The place `rebuildThrown` names in its messages. */
+const WHERE = "BullMQ worker";
+
+/** `{ module, name }` checked: a module that means the same on another machine. */
+function checkRef(fn: unknown): { module: string; name: string } {
+  if (typeof fn === "function") {
+    throw new TypeError(
+      "a BullMQExecutor sends functions by reference only: pass { module, name }, where module is a " +
+        'package specifier or a path relative to the workers\' --root ({ module: "./jobs.ts", name: "add" })',
+    );
+  }
+  if (typeof fn !== "object" || fn === null || !("module" in fn) || !("name" in fn)) {
+    throw new TypeError(`expected { module, name }, got ${String(fn)}`);
+  }
+  const { module, name } = fn as FunctionRef;
+  if (typeof name !== "string" || name === "") {
+    throw new TypeError("a function reference needs its export's name as a non-empty string");
+  }
+  const text = String(module);
+  if (module instanceof URL || text.startsWith("file:") || isAbsolute(text) || win32.isAbsolute(text)) {
+    throw new TypeError(
+      `a BullMQExecutor cannot send ${JSON.stringify(text)}: it names a file of the submitting machine, ` +
+        "which a worker on another machine does not have; pass a package specifier or a path relative " +
+        'to the workers\' --root ({ module: "./jobs.ts", name: ' +
+        `${JSON.stringify(name)} })`,
+    );
+  }
+  if (typeof module !== "string" || module === "") {
+    throw new TypeError("a function reference needs its module as a non-empty string");
+  }
+  return { module, name };
+}
+
+/**
+ * An executor whose jobs run on BullMQ workers (`npx asyncio-ts worker`, or {@link runWorker}),
+ * on this machine or others, through Redis: the executors' interface of
+ * {@link ThreadPoolExecutor}, for `loop.runInExecutor`, `submit` and `map`.
+ *
+ * Functions travel by reference only, `{ module, name }`, where `module` is a package specifier
+ * or a path relative to the workers' `--root` (`"./jobs.ts"`); arguments and results travel as
+ * `v8.serialize` (a structured clone). What a job throws reaches the caller with its name,
+ * message, stack and own properties. Cancelling a Future removes its job if it is waiting, and
+ * cancels the job's task in the worker if it runs (the job then fails without retry).
+ *
+ * Delivery is BullMQ's: at least once (a job whose worker died is run again).
+ * @extension
+ */
+export class BullMQExecutor implements Executor {
+  readonly #queueName: string;
+  readonly #queue: Queue;
+  #events: QueueEvents | null = null;
+  readonly #ready: Promise<void>;
+  readonly #timeout: number | null;
+  readonly #jobs = new Map<string, Pending>();
+  #shutdown = false;
+  #closing: Promise<void> | null = null;
+  #idle: (() => void) | null = null;
+
+  /**
+   * Open the queue and its event stream.
+   * @throws {TypeError} without a `queueName` or a `connection`.
+   */
+  constructor(options: BullMQExecutorOptions) {
+    const { connection, queueName, defaultJobOptions, timeout = null } = options;
+    if (typeof queueName !== "string" || queueName === "") {
+      throw new TypeError("BullMQExecutor needs a queueName: new BullMQExecutor({ connection, queueName })");
+    }
+    const given: unknown = connection;
+    if (typeof given !== "object" || given === null) {
+      throw new TypeError(
+        'BullMQExecutor needs a connection: new BullMQExecutor({ connection: { host: "127.0.0.1", port: 6379 }, queueName })',
+      );
+    }
+    if (timeout !== null && !(typeof timeout === "number" && timeout > 0)) {
+      throw new RangeError(`timeout must be a positive number of seconds or null, got ${String(timeout)}`);
+    }
+    const bullmq = loadPeer("bullmq") as typeof import("bullmq");
+    this.#queueName = queueName;
+    this.#timeout = timeout;
+    this.#queue = new bullmq.Queue(queueName, {
+      connection,
+      ...(defaultJobOptions === undefined ? {} : { defaultJobOptions }),
+    });
+    this.#ready = this.#listen(bullmq, connection);
+    this.#ready.catch(() => {});
+  }
+
+  /**
+   * Read the queue's events from now on. The event stream is read from the Redis server's time
+   * when this executor started (not from whenever the first read happens to be sent, BullMQ's
+   * default): a job that finishes at once is not missed.
+   */
+  async #listen(bullmq: typeof import("bullmq"), connection: ConnectionOptions): Promise<void> {
+    await this.#queue.waitUntilReady();
+    const client = (await this.#queue.backend.client) as unknown as Redis;
+    const [seconds, micros] = await client.time();
+    const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    // XREAD returns what follows the id: every event of this millisecond on.
+    const events = new bullmq.QueueEvents(this.#queueName, {
+      connection,
+      lastEventId: `${now - 1}-18446744073709551615`,
+    });
+    this.#events = events;
+    events.on(
+      "completed",
+      bindOutsideTasks(({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => {
+        this.#completed(jobId, returnvalue);
+      }),
+    );
+    events.on(
+      "failed",
+      bindOutsideTasks(({ jobId, failedReason }: { jobId: string; failedReason: string }) => {
+        void this.#failed(jobId, failedReason);
+      }),
+    );
+  }
+
+  /** The queue's name. */
+  get queueName(): string {
+    return this.#queueName;
+  }
+
+  /**
+   * Add a job running `fn(...args)` on a worker; return a Future of the running loop for its
+   * result.
+   * @throws {TypeError} if `fn` is not `{ module, name }` with a module a worker can import (a
+   * `file:` URL or an absolute path names a file of this machine).
+   * @throws {DOMException} a `DataCloneError` if an argument does not survive `v8.serialize`.
+   * @throws {RuntimeError} `cannot schedule new futures after shutdown`.
+   */
+  submit<F extends (...args: never[]) => unknown>(fn: F, ...args: ArgsOf<F>): Future<ResultOf<F>>;
+  submit<R = unknown>(fn: FunctionRef, ...args: unknown[]): Future<R>;
+  submit(fn: unknown, ...args: unknown[]): Future {
+    if (this.#shutdown) throw new RuntimeError("cannot schedule new futures after shutdown");
+    const { module, name } = checkRef(fn);
+    const data: JobData = { module, name, args: encode(args, `an argument of ${name}`) };
+    const loop = getRunningLoop();
+    const id = randomUUID();
+    const job: Pending = {
+      id,
+      what: `${module}#${name}`,
+      future: loop.createFuture(),
+      loop,
+      added: Promise.resolve(),
+      over: false,
+      timer: null,
+    };
+    this.#jobs.set(id, job);
+    job.added = this.#ready
+      .then(() => this.#queue.add(name, data, { jobId: id }))
+      .then(
+        () => {},
+        (e: unknown) => {
+          this.#settle(job, false, e);
+        },
+      );
+    job.future.addDoneCallback(() => {
+      if (!job.future.cancelled()) return;
+      this.#cancel(job).catch((e: unknown) => {
+        // The job may run on: nobody waits for it.
+        this.#finish(job);
+        if (!loop.isClosed()) {
+          loop.callExceptionHandler({
+            message: `BullMQExecutor: cancelling job ${id} (${job.what}) of queue ${JSON.stringify(this.#queueName)} failed`,
+            exception: e,
+          });
+        }
+      });
+    });
+    if (this.#timeout !== null) {
+      const timeout = this.#timeout;
+      job.timer = loop.callLater(timeout, () => {
+        void this.#timedOut(job, timeout);
+      });
+    }
+    return job.future;
+  }
+
+  /**
+   * Run `fn` on the items of the iterables (zipped, up to the shortest); resolve with the results
+   * in order, as the pools' `map`. If one fails, the jobs not yet done are cancelled and it
+   * rejects.
+   */
+  async map<F extends (...args: never[]) => unknown>(
+    fn: F | FunctionRef,
+    ...iterables: Iterable<unknown>[]
+  ): Promise<ResultOf<F>[]> {
+    const iterators = iterables.map((it) => it[Symbol.iterator]());
+    const futures: Future[] = [];
+    try {
+      if (iterators.length > 0) {
+        for (;;) {
+          const args: unknown[] = [];
+          for (const it of iterators) {
+            const step = it.next();
+            if (step.done === true) break;
+            args.push(step.value);
+          }
+          if (args.length < iterators.length) break;
+          futures.push(this.submit(fn as FunctionRef, ...args));
+        }
+      }
+      const results: unknown[] = [];
+      for (const f of futures) results.push(await f);
+      return results as ResultOf<F>[];
+    } finally {
+      for (const f of futures) f.cancel();
+    }
+  }
+
+  /**
+   * Refuse new work; with `cancelFutures`, cancel every job not finished (a waiting one is
+   * removed, a running one cancelled in its worker). With `wait` (the default) resolve once every
+   * job submitted is over and the connections are closed.
+   */
+  shutdown(options?: ShutdownOptions): Promise<void> {
+    this.#shutdown = true;
+    if (options?.cancelFutures === true) {
+      for (const job of [...this.#jobs.values()]) job.future.cancel();
+    }
+    this.#closing ??= this.#close();
+    if (options?.wait ?? true) return this.#closing;
+    this.#closing.catch((e: unknown) => {
+      process.emitWarning(`BullMQExecutor ${this.#queueName}: closing failed: ${String(e)}`);
+    });
+    return Promise.resolve();
+  }
+
+  /** `await using executor = new BullMQExecutor(...)`: shuts it down, waiting. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+
+  toString(): string {
+    const state = this.#shutdown ? "shutdown" : "running";
+    return `<BullMQExecutor ${state} queue=${JSON.stringify(this.#queueName)} jobs=${this.#jobs.size}>`;
+  }
+
+  [inspectCustom](): string {
+    return this.toString();
+  }
+
+  async #close(): Promise<void> {
+    if (this.#jobs.size > 0) {
+      await new Promise<void>((resolve) => {
+        this.#idle = resolve;
+      });
+    }
+    await this.#ready.catch(() => {});
+    await Promise.all([this.#events?.close(), this.#queue.close()]);
+  }
+
+  #completed(jobId: string, returnvalue: unknown): void {
+    const job = this.#jobs.get(jobId);
+    if (job === undefined) return;
+    if (typeof returnvalue !== "string") {
+      this.#settle(
+        job,
+        false,
+        new TypeError(
+          `job ${jobId} of queue ${this.#queueName} returned ${JSON.stringify(returnvalue)}, not a result ` +
+            "encoded by an asyncio-ts worker: is a worker of another kind consuming this queue?",
+        ),
+      );
+      return;
+    }
+    let value: unknown;
+    try {
+      value = decode(returnvalue);
+    } catch (e) {
+      this.#settle(job, false, e);
+      return;
+    }
+    this.#settle(job, true, value);
+  }
+
+  async #failed(jobId: string, failedReason: string): Promise<void> {
+    const job = this.#jobs.get(jobId);
+    if (job === undefined) return;
+    if (job.future.done()) {
+      this.#settle(job, false, null);
+      return;
+    }
+    let error: unknown = new Error(failedReason);
+    try {
+      const stored = await this.#queue.getJob(jobId);
+      const data = stored?.data as JobData | undefined;
+      if (data?.error !== undefined) error = rebuildThrown(decode(data.error) as ThrownPayload, null, WHERE);
+    } catch (e) {
+      error = new Error(`${failedReason} (its error could not be read back: ${String(e)})`, { cause: e });
+    }
+    if (error instanceof Error && error.name === "CancelledError") {
+      // Cancelled in the worker (by another client, or the worker's shutdown): so is the Future.
+      this.#finish(job);
+      if (!job.loop.isClosed()) job.loop.callSoon(() => job.future.cancel());
+      return;
+    }
+    this.#settle(job, false, error);
+  }
+
+  /** The Future was cancelled: remove the job if it waits, else ask its worker to cancel it. */
+  async #cancel(job: Pending): Promise<void> {
+    await job.added;
+    if (job.over) return;
+    // 1: removed (waiting, delayed, or already finished); 0: locked by the worker running it.
+    const removed = await this.#queue.remove(job.id);
+    if (removed === 1) {
+      this.#finish(job);
+      return;
+    }
+    // BullMQ's Redis backend's client is an ioredis client (its type names only what BullMQ uses).
+    const client = (await this.#queue.backend.client) as unknown as Redis;
+    await client.publish(cancelChannel(this.#queueName), job.id);
+    // The job's 'failed' (or 'completed', when the cancel came too late) event ends it.
+  }
+
+  async #timedOut(job: Pending, timeout: number): Promise<void> {
+    if (job.over) return;
+    let state: string;
+    try {
+      state = await this.#queue.getJobState(job.id);
+    } catch (e) {
+      state = `unknown (${String(e)})`;
+    }
+    const hint =
+      state === "waiting" || state === "prioritized"
+        ? `: no worker took it; is one running for queue ${JSON.stringify(this.#queueName)}?`
+        : "";
+    this.#settle(
+      job,
+      false,
+      new TimeoutError(
+        `job ${job.id} (${job.what}) of queue ${JSON.stringify(this.#queueName)} did not finish within ${timeout} seconds: it is ${state}${hint}`,
+      ),
+    );
+  }
+
+  /** The job is over: forget it, and apply its outcome to a Future not yet done. */
+  #settle(job: Pending, ok: boolean, value: unknown): void {
+    if (job.over) return;
+    this.#finish(job);
+    const { loop, future } = job;
+    if (future.done() || loop.isClosed()) return;
+    loop.callSoon(() => {
+      if (future.done()) return;
+      if (ok) future.setResult(value);
+      else future.setException(value ?? new Error(String(value)));
+    });
+  }
+
+  #finish(job: Pending): void {
+    if (job.over) return;
+    job.over = true;
+    job.timer?.cancel();
+    this.#jobs.delete(job.id);
+    if (this.#jobs.size === 0 && this.#idle !== null) {
+      this.#idle();
+      this.#idle = null;
+    }
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * What the BullMQ executor and its workers exchange through Redis: a job's data, the encoding of
+ * arguments, results and errors (`v8.serialize`, a structured clone, as base64 text), the cancel
+ * channel, and the connection options read from a `redis://` URL.
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import { deserialize, serialize } from "node:v8";
+import { asDataCloneError } from "../internal/run-job.ts";
+
+/** A job's data in Redis: the function by reference and its arguments. */
+export interface JobData {
+  /** A package specifier, or a path relative to the worker's `--root` (`./jobs.ts`). */
+  module: string;
+  /** The export's name. */
+  name: string;
+  /** `v8.serialize(args)` as base64. */
+  args: string;
+  /** Set by the worker when the function threw: `v8.serialize(errorPayload(e))` as base64. */
+  error?: string;
+}
+
+/**
+ * Encode `value` as base64 of `v8.serialize` (what a structured clone keeps).
+ * @throws {DOMException} a `DataCloneError` naming what cannot travel and saying what `what` was.
+ */
+export function encode(value: unknown, what: string): string {
+  try {
+    return serialize(value).toString("base64");
+  } catch (e) {
+    const error = asDataCloneError(e);
+    if (error instanceof Error) {
+      throw new DOMException(
+        `${what} cannot travel to a BullMQ worker: ${error.message} (only what a structured clone keeps travels: no functions, symbols or class instances' methods)`,
+        "DataCloneError",
+      );
+    }
+    throw error;
+  }
+}
+
+/** Decode what {@link encode} made. */
+export function decode(text: string): unknown {
+  return deserialize(Buffer.from(text, "base64"));
+}
+
+/** The Redis pub/sub channel on which an executor asks the workers of `queueName` to cancel a job. */
+export function cancelChannel(queueName: string): string {
+  return `asyncio-ts:${queueName}:cancel`;
+}
+
+/** The Redis connection options of a `redis://[user:password@]host[:port][/db]` (or `rediss://`) URL. */
+export function connectionFromUrl(url: string): {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  db?: number;
+  tls?: object;
+} {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new TypeError(`expected a Redis URL such as redis://127.0.0.1:6379, got ${JSON.stringify(url)}`);
+  }
+  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
+    throw new TypeError(`expected a redis:// or rediss:// URL, got ${JSON.stringify(url)}`);
+  }
+  const options: ReturnType<typeof connectionFromUrl> = {
+    host: parsed.hostname || "127.0.0.1",
+    port: parsed.port === "" ? 6379 : Number(parsed.port),
+  };
+  if (parsed.username !== "") options.username = decodeURIComponent(parsed.username);
+  if (parsed.password !== "") options.password = decodeURIComponent(parsed.password);
+  const db = parsed.pathname.replace(/^\//, "");
+  if (db !== "") options.db = Number(db);
+  if (parsed.protocol === "rediss:") options.tls = {};
+  return options;
+}

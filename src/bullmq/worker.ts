@@ -1,0 +1,206 @@
+/**
+ * `runWorker`: a BullMQ worker that runs the jobs of a {@link BullMQExecutor}. Each job's function
+ * is imported by reference (a package specifier, or a path relative to `root`) and runs as a Task
+ * on one asyncio loop that runs for the worker's life; cancelling the job (its Future's cancel, or
+ * BullMQ's `worker.cancelJob`) cancels that task, and the job fails without retry.
+ * @module
+ */
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ConnectionOptions, Job, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { CancelledError } from "../exceptions.ts";
+import { loadPeer } from "../internal/peers.ts";
+import { errorPayload } from "../internal/run-job.ts";
+import { Runner } from "../runners.ts";
+import { Task } from "../tasks.ts";
+import { cancelChannel, decode, encode, type JobData } from "./wire.ts";
+
+/** The options of {@link runWorker}. */
+export interface WorkerOptions {
+  /** BullMQ's connection options (ioredis options: `{ host, port }`). */
+  connection: ConnectionOptions;
+  /** The queue's name, as the executor's. */
+  queueName: string;
+  /** How many jobs run at once (default 1). */
+  concurrency?: number;
+  /** The directory that relative module paths of jobs start from (default: the current one). */
+  root?: string;
+  /** BullMQ's lock duration, in seconds (default BullMQ's, 30). */
+  lockDuration?: number;
+  /** How often BullMQ looks for stalled jobs, in seconds (default BullMQ's, 30). */
+  stalledInterval?: number;
+}
+
+/** The jobs a worker has run, and runs. */
+export interface WorkerCounts {
+  done: number;
+  failed: number;
+  running: number;
+}
+
+/** A running worker: {@link runWorker}'s result. */
+export interface WorkerHandle {
+  /** The BullMQ worker. */
+  readonly worker: Worker;
+  /** Jobs done, failed and running so far. */
+  readonly counts: Readonly<WorkerCounts>;
+  /** Stop taking jobs, wait for the running ones, close the connections and the loop. */
+  close(): Promise<void>;
+}
+
+type AnyFn = (...args: unknown[]) => unknown;
+
+/** How many ids of jobs cancelled before their worker started them are remembered. */
+const REMEMBERED_CANCELS = 10_000;
+
+/** A job's module as a specifier to import: a path (`./x.ts`, `x.js`) starts from `root`. */
+function specifier(module: string, root: string): string {
+  if (module.startsWith(".") || /\.[cm]?[jt]s$/.test(module))
+    return pathToFileURL(resolve(root, module)).href;
+  return module;
+}
+
+/**
+ * Start a BullMQ worker for `queueName` whose jobs run as tasks on an asyncio loop of this process.
+ * Resolves once it is connected and listens for cancels.
+ * @extension
+ */
+export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
+  const { connection, queueName, concurrency = 1, root = process.cwd() } = options;
+  if (typeof queueName !== "string" || queueName === "") {
+    throw new TypeError("runWorker needs a queueName: runWorker({ connection, queueName })");
+  }
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(`concurrency must be a positive integer, got ${String(concurrency)}`);
+  }
+  const bullmq = loadPeer("bullmq") as typeof import("bullmq");
+  const IORedis = (loadPeer("ioredis") as { Redis: new (options: object) => Redis }).Redis;
+
+  const runner = new Runner();
+  const loop = runner.getLoop();
+  const loopDone = loop.runForever();
+
+  const counts: WorkerCounts = { done: 0, failed: 0, running: 0 };
+  const functions = new Map<string, AnyFn>();
+  // Cancels that came before their job started here (it had just become active).
+  const cancelled = new Set<string>();
+
+  const importFn = async (module: string, name: string): Promise<AnyFn> => {
+    const key = `${name}\0${module}`;
+    const known = functions.get(key);
+    if (known !== undefined) return known;
+    const mod = (await import(specifier(module, root))) as Record<string, unknown>;
+    const fn = mod[name];
+    if (typeof fn !== "function") {
+      throw new TypeError(`${module} (from ${root}) has no exported function named ${JSON.stringify(name)}`);
+    }
+    functions.set(key, fn as AnyFn);
+    return fn as AnyFn;
+  };
+
+  const runTask = (fn: AnyFn, args: unknown[], label: string, signal: AbortSignal): Promise<unknown> =>
+    new Promise((resolveTask, reject) => {
+      const task = new Task(() => fn(...args), { loop, name: label });
+      const onAbort = (): void => {
+        task.cancel();
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      task.addDoneCallback(() => {
+        signal.removeEventListener("abort", onAbort);
+        if (task.cancelled()) reject(new CancelledError());
+        else {
+          const e = task.exception();
+          if (e === null) resolveTask(task.result());
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as is
+          else reject(e);
+        }
+      });
+    });
+
+  const processor = async (
+    job: Job,
+    _token: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<string> => {
+    const data = job.data as JobData;
+    const id = job.id ?? "";
+    counts.running++;
+    try {
+      let result: unknown;
+      try {
+        if (cancelled.delete(id)) throw new CancelledError();
+        const fn = await importFn(data.module, data.name);
+        const args = decode(data.args) as unknown[];
+        result = await runTask(
+          fn,
+          args,
+          `${data.module}#${data.name} (job ${id})`,
+          signal ?? new AbortController().signal,
+        );
+      } catch (e) {
+        await job.updateData({ ...data, error: encode(errorPayload(e), "the error") });
+        if (e instanceof CancelledError) throw new bullmq.UnrecoverableError(`job ${id} was cancelled`);
+        throw e;
+      }
+      try {
+        return encode(result, `the result of ${data.name}`);
+      } catch (e) {
+        await job.updateData({ ...data, error: encode(errorPayload(e), "the error") });
+        // Running it again would make the same result.
+        throw new bullmq.UnrecoverableError(e instanceof Error ? e.message : String(e));
+      }
+    } finally {
+      counts.running--;
+    }
+  };
+
+  const worker = new bullmq.Worker(queueName, processor, {
+    connection,
+    concurrency,
+    autorun: false,
+    ...(options.lockDuration === undefined ? {} : { lockDuration: options.lockDuration * 1000 }),
+    ...(options.stalledInterval === undefined ? {} : { stalledInterval: options.stalledInterval * 1000 }),
+  });
+  worker.on("completed", () => {
+    counts.done++;
+  });
+  worker.on("failed", () => {
+    counts.failed++;
+  });
+
+  const subscriber = new IORedis({ ...(connection as object), maxRetriesPerRequest: null });
+  subscriber.on("message", (_channel: string, jobId: string) => {
+    if (worker.cancelJob(jobId, "cancelled by its submitter")) return;
+    // Not running here (yet): remember it, in case this worker is about to start it.
+    cancelled.add(jobId);
+    if (cancelled.size > REMEMBERED_CANCELS) cancelled.delete(cancelled.values().next().value ?? "");
+  });
+  try {
+    await subscriber.subscribe(cancelChannel(queueName));
+    await worker.waitUntilReady();
+  } catch (e) {
+    subscriber.disconnect();
+    await worker.close();
+    loop.stop();
+    await loopDone;
+    await runner.close();
+    throw e;
+  }
+  const running = worker.run();
+
+  let closing: Promise<void> | null = null;
+  const close = async (): Promise<void> => {
+    await worker.close();
+    await running;
+    await subscriber.quit();
+    loop.stop();
+    await loopDone;
+    await runner.close();
+  };
+  return {
+    worker,
+    counts,
+    close: () => (closing ??= close()),
+  };
+}

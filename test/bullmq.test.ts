@@ -1,0 +1,262 @@
+// BullMQExecutor and `asyncio-ts worker` on a real redis-server and two real worker processes
+// (no mocks): results, map, errors, cancellation of waiting and running jobs, refused references
+// and arguments, shutdown. The fault tests (a worker killed, Redis restarted) are to come.
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import * as asyncio from "../src/index.ts";
+import { BullMQExecutor } from "../src/bullmq/index.ts";
+import { type RedisServer, startRedis } from "./helpers/redis.ts";
+
+const TIMEOUT = { timeout: 30_000 };
+const QUEUE = "bullmq-test";
+const ref = (name: string) => ({ module: "./bullmq-jobs.ts", name });
+
+let redis: RedisServer;
+let workers: { child: ChildProcess; stdout: string }[] = [];
+let dir: string;
+
+/** A worker process started with the CLI; resolves once it printed its start line. */
+async function startWorker(): Promise<{ child: ChildProcess; stdout: string }> {
+  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+  const child = spawn(
+    process.execPath,
+    ["src/cli.ts", "worker", "--redis", redis.url, "--queue", QUEUE, "--root", "test/fixtures"],
+    { env, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const worker = { child, stdout: "" };
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`the worker did not start within 10 s: ${worker.stdout}`));
+    }, 10_000);
+    child.stdout.on("data", (chunk: Buffer) => {
+      worker.stdout += chunk.toString();
+      if (worker.stdout.includes("\n")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the worker exited with ${code ?? "a signal"} before it started: ${worker.stdout}`));
+    });
+  });
+  return worker;
+}
+
+async function stopWorkers(): Promise<(number | null)[]> {
+  const codes = await Promise.all(
+    workers.map(async ({ child }) => {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      const [code] = (await exited) as [number | null];
+      clearTimeout(timer);
+      return code;
+    }),
+  );
+  return codes;
+}
+
+/** Run `body` on a fresh loop with an executor, shut down (waiting) when it ends. */
+function withExecutor(
+  body: (executor: BullMQExecutor) => Promise<void>,
+  options: Partial<ConstructorParameters<typeof BullMQExecutor>[0]> = {},
+): Promise<void> {
+  return asyncio.run(async () => {
+    const executor = new BullMQExecutor({
+      connection: { host: "127.0.0.1", port: redis.port },
+      queueName: QUEUE,
+      ...options,
+    });
+    try {
+      await body(executor);
+    } finally {
+      await executor.shutdown({ wait: true, cancelFutures: true });
+    }
+  });
+}
+
+/** Wait until `cond()` holds, polling for at most `seconds`. */
+async function until(cond: () => boolean, seconds = 10): Promise<void> {
+  for (let waited = 0; !cond(); waited += 0.05) {
+    if (waited > seconds) throw new Error(`not true within ${seconds} s: ${cond.toString()}`);
+    await asyncio.sleep(0.05);
+  }
+}
+
+/** The lines a sleepy job wrote to `log`. */
+function lines(log: string): string[] {
+  try {
+    return readFileSync(log, "utf8").split("\n").filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+let logs = 0;
+function newLog(): string {
+  const log = join(dir, `log-${++logs}`);
+  writeFileSync(log, "");
+  return log;
+}
+
+describe("BullMQExecutor", () => {
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "asyncio-ts-bullmq-"));
+    redis = await startRedis();
+    workers = await Promise.all([startWorker(), startWorker()]);
+  });
+  after(async () => {
+    await stopWorkers();
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("submit and loop.runInExecutor resolve with the job's result, a Map as a Map", TIMEOUT, async () => {
+    await withExecutor(async (executor) => {
+      assert.equal(await executor.submit(ref("add"), 2, 3), 5);
+      const loop = asyncio.getRunningLoop();
+      assert.equal(await loop.runInExecutor(executor, ref("add"), 40, 2), 42);
+      const map = await executor.submit(ref("toMap"), [
+        ["a", 1],
+        ["b", 2],
+      ]);
+      assert.ok(map instanceof Map);
+      assert.deepEqual(
+        [...(map as Map<string, number>)],
+        [
+          ["a", 1],
+          ["b", 2],
+        ],
+      );
+    });
+  });
+
+  it("map resolves with the results in order; an error rejects it", TIMEOUT, async () => {
+    await withExecutor(async (executor) => {
+      const xs = Array.from({ length: 20 }, (_, i) => i);
+      assert.deepEqual(
+        await executor.map(ref("add"), xs, xs),
+        xs.map((x) => 2 * x),
+      );
+      await assert.rejects(executor.map(ref("thrower"), [1, 2]), { name: "QuotaError" });
+    });
+  });
+
+  it("a job's error reaches the caller: name, message, stack and own properties", TIMEOUT, async () => {
+    await withExecutor(async (executor) => {
+      const error = await executor.submit(ref("thrower"), 7).then(
+        () => assert.fail("no error"),
+        (e: unknown) => e as Error & { quota?: number },
+      );
+      assert.ok(error instanceof Error);
+      assert.equal(error.name, "QuotaError");
+      assert.equal(error.message, "over quota 7");
+      assert.match(error.stack ?? "", /bullmq-jobs\.ts/);
+      assert.equal(error.quota, 7);
+    });
+  });
+
+  it("cancelling the Future of a waiting job removes it: it never runs", TIMEOUT, async () => {
+    await withExecutor(async (executor) => {
+      // Both workers (concurrency 1) busy, so the third job waits.
+      const busy = [newLog(), newLog()];
+      const running = busy.map((log) => executor.submit(ref("sleepy"), 1, log));
+      await until(() => busy.every((log) => lines(log).includes("start")));
+      const log = newLog();
+      const waiting = executor.submit(ref("sleepy"), 0, log);
+      await asyncio.sleep(0.2);
+      waiting.cancel();
+      assert.deepEqual(await Promise.all(running), ["slept", "slept"]);
+      await asyncio.sleep(0.3);
+      assert.ok(waiting.cancelled());
+      assert.deepEqual(lines(log), []);
+    });
+  });
+
+  it("cancelling the Future of a running job cancels its task; it is not retried", TIMEOUT, async () => {
+    const log = newLog();
+    await withExecutor(
+      async (executor) => {
+        const future = executor.submit(ref("sleepy"), 20, log);
+        await until(() => lines(log).includes("start"));
+        future.cancel();
+        await until(() => lines(log).includes("cancelled"));
+        assert.ok(future.cancelled());
+      },
+      { defaultJobOptions: { attempts: 3 } },
+    );
+    // shutdown() waited for the job's end: a retry would have started it again by now.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(lines(log), ["start", "cancelled"]);
+  });
+
+  it("refuses a file: URL or an absolute path, saying what to pass", TIMEOUT, async () => {
+    await withExecutor(async (executor) => {
+      const refused =
+        /^a BullMQExecutor cannot send ".*": it names a file of the submitting machine, which a worker on another machine does not have; pass a package specifier or a path relative to the workers' --root \(\{ module: "\.\/jobs\.ts", name: "add" \}\)$/;
+      assert.throws(() => executor.submit({ module: import.meta.url, name: "add" }), {
+        name: "TypeError",
+        message: refused,
+      });
+      assert.throws(() => executor.submit({ module: new URL(import.meta.url), name: "add" }), {
+        message: refused,
+      });
+      assert.throws(() => executor.submit({ module: "/srv/jobs.ts", name: "add" }), { message: refused });
+      assert.throws(() => executor.submit((a: number) => a, 1), {
+        name: "TypeError",
+        message: /^a BullMQExecutor sends functions by reference only: pass \{ module, name \}/,
+      });
+    });
+  });
+
+  it("an argument that cannot be serialised fails the submit with a DataCloneError", TIMEOUT, async () => {
+    await withExecutor(async (executor) => {
+      assert.throws(() => executor.submit(ref("add"), () => 1, 2), {
+        name: "DataCloneError",
+        message: /^an argument of add cannot travel to a BullMQ worker: .*could not be cloned/,
+      });
+    });
+  });
+
+  it(
+    "shutdown({ cancelFutures: true }) cancels running and waiting jobs and waits for them",
+    TIMEOUT,
+    async () => {
+      const logs3 = [newLog(), newLog(), newLog()];
+      await asyncio.run(async () => {
+        const executor = new BullMQExecutor({
+          connection: { host: "127.0.0.1", port: redis.port },
+          queueName: QUEUE,
+        });
+        const futures = logs3.map((log) => executor.submit(ref("sleepy"), 20, log));
+        await until(() => logs3.filter((log) => lines(log).includes("start")).length === 2);
+        await executor.shutdown({ wait: true, cancelFutures: true });
+        assert.ok(futures.every((f) => f.cancelled()));
+        assert.throws(() => executor.submit(ref("add"), 1, 2), {
+          name: "RuntimeError",
+          message: "cannot schedule new futures after shutdown",
+        });
+      });
+      const seen = logs3.map(lines).sort((a, b) => b.length - a.length);
+      assert.deepEqual(seen, [["start", "cancelled"], ["start", "cancelled"], []]);
+    },
+  );
+
+  it("the worker command exits 0 on SIGTERM, after its closing line", TIMEOUT, async () => {
+    assert.deepEqual(await stopWorkers(), [0, 0]);
+    for (const { stdout } of workers) {
+      assert.match(
+        stdout,
+        /^asyncio-ts worker: queue "bullmq-test" on redis:\/\/127\.0\.0\.1:\d+, concurrency 1, root .*test\/fixtures, pid \d+\n/,
+      );
+      assert.match(stdout, /asyncio-ts worker: closed \(done \d+, failed \d+\)\n$/);
+    }
+  });
+});

@@ -1,0 +1,75 @@
+// A real redis-server for the BullMQ tests: on a free port of 127.0.0.1, no persistence, stopped
+// by the test file. Without redis-server the set-up fails with one line naming the install command.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import net from "node:net";
+
+export interface RedisServer {
+  readonly port: number;
+  /** `redis://127.0.0.1:PORT`. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** A port nobody listens on now: bound by a server on port 0, then freed. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as net.AddressInfo;
+  server.close();
+  await once(server, "close");
+  return port;
+}
+
+/** How long redis-server may take to say it is ready (seconds). */
+const START_TIMEOUT = 10;
+
+/** Start redis-server; resolves once it accepts connections. */
+export async function startRedis(): Promise<RedisServer> {
+  const probe = spawnSync("redis-server", ["--version"], { encoding: "utf8" });
+  if (probe.error !== undefined) {
+    throw new Error("redis-server is not installed: run `apt-get install redis-server`");
+  }
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`redis-server did not start within ${START_TIMEOUT} s:\n${output}`));
+    }, START_TIMEOUT * 1000);
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Ready to accept connections")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited (${signal ?? code ?? "?"}) before it was ready:\n${output}`));
+    });
+  });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, "exit");
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    await ready;
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { port, url: `redis://127.0.0.1:${port}`, stop };
+}
