@@ -12,14 +12,14 @@ from aiohttp import web
 
 async def start_server():
     async def slow(request):
-        await asyncio.sleep(1)
+        await asyncio.sleep(2)
         return web.Response(text="late")
 
     async def drip(request):
         resp = web.StreamResponse()
         await resp.prepare(request)
         await resp.write(b"first\n")
-        await asyncio.sleep(1)
+        await asyncio.sleep(2)
         try:
             await resp.write(b"second\n")
         except ConnectionResetError:
@@ -45,7 +45,7 @@ async def main():
     async with aiohttp.ClientSession() as session:
         print("default total:", session.timeout.total, "connect:", session.timeout.connect)
 
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=0.2)) as session:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=0.5)) as session:
         try:
             await session.get(base + "/slow")
         except asyncio.TimeoutError as exc:
@@ -59,7 +59,7 @@ async def main():
         async with session.get(base + "/slow", timeout=aiohttp.ClientTimeout(total=5)) as resp:
             print("a request's own timeout:", await resp.text())
 
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(sock_read=0.2)) as session:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(sock_read=0.5)) as session:
         async with session.get(base + "/drip") as resp:
             print("sock_read, first line:", await resp.content.readline())
             try:

@@ -18,10 +18,10 @@ async function startServer(): Promise<[http.Server, string]> {
       });
     };
     if (req.url === "/slow") {
-      later(1000, () => res.end("late"));
+      later(2000, () => res.end("late"));
     } else if (req.url === "/drip") {
       res.write("first\n");
-      later(1000, () => res.end("second\n"));
+      later(2000, () => res.end("second\n"));
     } else res.end("quick");
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -34,7 +34,7 @@ const main = asyncio.coroutine("main", async () => {
     print("default total:", session.timeout.total, "connect:", session.timeout.connect);
   });
 
-  await new ClientSession({ timeout: new ClientTimeout({ total: 0.2 }) }).with(async (session) => {
+  await new ClientSession({ timeout: new ClientTimeout({ total: 0.5 }) }).with(async (session) => {
     try {
       await session.get(base + "/slow");
     } catch (exc) {
@@ -55,7 +55,7 @@ const main = asyncio.coroutine("main", async () => {
     });
   });
 
-  await new ClientSession({ timeout: new ClientTimeout({ sockRead: 0.2 }) }).with(async (session) => {
+  await new ClientSession({ timeout: new ClientTimeout({ sockRead: 0.5 }) }).with(async (session) => {
     await session.get(base + "/drip").with(async (resp) => {
       print("sock_read, first line:", await resp.content.readline());
       try {
