@@ -106,6 +106,27 @@ function newLog(): string {
   return log;
 }
 
+describe("asyncio-ts worker", () => {
+  it("without --redis or --queue: one line and the usage on stderr, exit status 2", TIMEOUT, async () => {
+    const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+    const child = spawn(process.execPath, ["src/cli.ts", "worker", "--queue", "q"], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const [code] = (await once(child, "exit")) as [number | null];
+    assert.equal(code, 2);
+    assert.equal(
+      stderr,
+      "asyncio-ts worker: --redis and --queue are required\n" +
+        "usage: asyncio-ts worker --redis URL --queue NAME [--concurrency N] [--root DIR]\n",
+    );
+  });
+});
+
 describe("BullMQExecutor", () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "asyncio-ts-bullmq-"));
@@ -223,6 +244,37 @@ describe("BullMQExecutor", () => {
         message: /^an argument of add cannot travel to a BullMQ worker: .*could not be cloned/,
       });
     });
+  });
+
+  it(
+    "a result that cannot be serialised fails the job with a DataCloneError, not retried",
+    TIMEOUT,
+    async () => {
+      const log = newLog();
+      await withExecutor(
+        async (executor) => {
+          await assert.rejects(async () => await executor.submit(ref("unsendable"), log), {
+            name: "DataCloneError",
+            message: /^the result of unsendable cannot travel to a BullMQ worker: .*could not be cloned/,
+          });
+        },
+        { defaultJobOptions: { attempts: 3 } },
+      );
+      assert.deepEqual(lines(log), ["run"]);
+    },
+  );
+
+  it("timeout: a Future whose job no worker takes fails with a TimeoutError saying so", TIMEOUT, async () => {
+    await withExecutor(
+      async (executor) => {
+        await assert.rejects(async () => await executor.submit(ref("add"), 1, 2), {
+          name: "TimeoutError",
+          message:
+            /^job [0-9a-f-]+ \(\.\/bullmq-jobs\.ts#add\) of queue "bullmq-test-idle" did not finish within 0\.3 seconds: it is waiting: no worker took it; is one running for queue "bullmq-test-idle"\?$/,
+        });
+      },
+      { queueName: "bullmq-test-idle", timeout: 0.3 },
+    );
   });
 
   it(

@@ -83,7 +83,7 @@ function checkRef(fn: unknown): { module: string; name: string } {
 /**
  * An executor whose jobs run on BullMQ workers (`npx asyncio-ts worker`, or {@link runWorker}),
  * on this machine or others, through Redis: the executors' interface of
- * {@link ThreadPoolExecutor}, for `loop.runInExecutor`, `submit` and `map`.
+ * `ThreadPoolExecutor`, for `loop.runInExecutor`, `submit` and `map`.
  *
  * Functions travel by reference only, `{ module, name }`, where `module` is a package specifier
  * or a path relative to the workers' `--root` (`"./jobs.ts"`); arguments and results travel as
