@@ -2,12 +2,17 @@
 // (`run(main, { trace })`, the default ring of 100 000 records) against the same without it.
 // The file is written when the loop closes, outside the timed part. That tracing off costs
 // nothing is shown by bench/switches and bench/spawn, before and after the hooks went in.
+import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as asyncio from "../src/index.ts";
 import { benchMain, defineBench, msSince, now, type Metrics } from "./_harness.ts";
 
 const FILE = join(tmpdir(), `asyncio-ts-trace-bench-${String(process.pid)}.json`);
+// Each traced repetition rewrites it; none is left behind.
+process.on("exit", () => {
+  rmSync(FILE, { force: true });
+});
 
 /**
  * Milliseconds of this thread's CPU since `t0` (a threadCpuUsage() reading): steadier than wall
