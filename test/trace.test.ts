@@ -2,8 +2,9 @@
 // `asyncio-ts trace summary` reads it. Real programs (examples/ and test/fixtures/trace-program.ts)
 // run in child processes with ASYNCIO_TS_TRACE, and their files are checked event by event.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import diagnosticsChannel from "node:diagnostics_channel";
+import { once } from "node:events";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -283,6 +284,34 @@ describe("trace timeline: ASYNCIO_TS_TRACE on real programs", () => {
     const { lives } = validate(readTrace(file).traceEvents);
     const pending = lives.filter((l) => l.args?.outcome === "pending").map((l) => l.args?.task);
     assert.deepEqual(pending.sort(), ["Task-1", "left-pending"]);
+  });
+
+  it("SIGTERM: the process ends by the signal and the trace is written first", async () => {
+    const file = tmpFile("sigterm.json");
+    const child = spawn(process.execPath, [FIXTURE, "wait"], {
+      cwd: ROOT,
+      env: { ...process.env, ASYNCIO_TS_TRACE: file },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const ended = once(child, "exit");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    try {
+      let stdout = "";
+      for await (const chunk of child.stdout) {
+        stdout += (chunk as Buffer).toString();
+        if (stdout.includes("ready\n")) break;
+      }
+      child.kill("SIGTERM");
+      const [code, signal] = (await ended) as [number | null, NodeJS.Signals | null];
+      assert.equal(signal, "SIGTERM", `code ${String(code)}: ${stderr}`);
+    } finally {
+      clearTimeout(timer);
+    }
+    const { lives } = validate(readTrace(file).traceEvents);
+    const pending = lives.filter((l) => l.args?.outcome === "pending").map((l) => l.args?.task);
+    assert.deepEqual(pending.sort(), ["Task-1", "waiting"]);
   });
 
   it("the ring keeps at most maxEvents records and leaves no flow without its ends", async () => {
