@@ -21,11 +21,14 @@ let workers: { child: ChildProcess; stdout: string }[] = [];
 let dir: string;
 
 /** A worker process started with the CLI; resolves once it printed its start line. */
-async function startWorker(): Promise<{ child: ChildProcess; stdout: string }> {
+async function startWorker(
+  queue = QUEUE,
+  extra: string[] = [],
+): Promise<{ child: ChildProcess; stdout: string }> {
   const { NODE_TEST_CONTEXT: _, ...env } = process.env;
   const child = spawn(
     process.execPath,
-    ["src/cli.ts", "worker", "--redis", redis.url, "--queue", QUEUE, "--root", "test/fixtures"],
+    ["src/cli.ts", "worker", "--redis", redis.url, "--queue", queue, "--root", "test/fixtures", ...extra],
     { env, stdio: ["ignore", "pipe", "inherit"] },
   );
   const worker = { child, stdout: "" };
@@ -48,9 +51,9 @@ async function startWorker(): Promise<{ child: ChildProcess; stdout: string }> {
   return worker;
 }
 
-async function stopWorkers(): Promise<(number | null)[]> {
+async function stopWorkers(list = workers): Promise<(number | null)[]> {
   const codes = await Promise.all(
-    workers.map(async ({ child }) => {
+    list.map(async ({ child }) => {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = once(child, "exit");
       child.kill("SIGTERM");
@@ -106,6 +109,15 @@ function newLog(): string {
   return log;
 }
 
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), "asyncio-ts-bullmq-"));
+  redis = await startRedis();
+});
+after(async () => {
+  await redis.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
 describe("asyncio-ts worker", () => {
   it("without --redis or --queue: one line and the usage on stderr, exit status 2", TIMEOUT, async () => {
     const { NODE_TEST_CONTEXT: _, ...env } = process.env;
@@ -122,21 +134,18 @@ describe("asyncio-ts worker", () => {
     assert.equal(
       stderr,
       "asyncio-ts worker: --redis and --queue are required\n" +
-        "usage: asyncio-ts worker --redis URL --queue NAME [--concurrency N] [--root DIR]\n",
+        "usage: asyncio-ts worker --redis URL --queue NAME [--concurrency N] [--root DIR] " +
+        "[--lock-duration SECONDS] [--stalled-interval SECONDS]\n",
     );
   });
 });
 
 describe("BullMQExecutor", () => {
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "asyncio-ts-bullmq-"));
-    redis = await startRedis();
     workers = await Promise.all([startWorker(), startWorker()]);
   });
   after(async () => {
     await stopWorkers();
-    await redis.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it("submit and loop.runInExecutor resolve with the job's result, a Map as a Map", TIMEOUT, async () => {
@@ -311,4 +320,48 @@ describe("BullMQExecutor", () => {
       assert.match(stdout, /asyncio-ts worker: closed \(done \d+, failed \d+\)\n$/);
     }
   });
+});
+
+describe("BullMQExecutor faults", () => {
+  const FAULT_QUEUE = "bullmq-fault";
+  // Short locks: a dead worker's job is found stalled within about two seconds.
+  const SHORT_LOCKS = ["--lock-duration", "1", "--stalled-interval", "0.5"];
+  let faultWorkers: { child: ChildProcess; stdout: string }[] = [];
+  before(async () => {
+    faultWorkers = await Promise.all([
+      startWorker(FAULT_QUEUE, SHORT_LOCKS),
+      startWorker(FAULT_QUEUE, SHORT_LOCKS),
+    ]);
+  });
+  after(async () => {
+    await stopWorkers(faultWorkers);
+  });
+
+  it(
+    "a worker killed mid-job: the other one runs the job again, and the Future gets one result",
+    TIMEOUT,
+    async () => {
+      const log = newLog();
+      await withExecutor(
+        async (executor) => {
+          const future = executor.submit(ref("sleepyPid"), 1, log);
+          await until(() => lines(log).length > 0);
+          const pid = Number(lines(log)[0]?.split(" ")[1]);
+          const victim = faultWorkers.find((w) => w.child.pid === pid);
+          assert.ok(victim !== undefined, `no worker has pid ${pid}`);
+          victim.child.kill("SIGKILL");
+          await asyncio.timeout(20).with(async () => {
+            assert.equal(await future, "slept");
+          });
+          const seen = lines(log).map((line) => line.split(" "));
+          assert.deepEqual(
+            seen.map(([what]) => what),
+            ["start", "start", "end"],
+          );
+          assert.notEqual(Number(seen[1]?.[1]), pid);
+        },
+        { queueName: FAULT_QUEUE },
+      );
+    },
+  );
 });

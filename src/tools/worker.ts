@@ -1,6 +1,7 @@
 /**
- * `npx asyncio-ts worker --redis URL --queue NAME [--concurrency N] [--root DIR]`: a BullMQ worker
- * for the jobs of a `BullMQExecutor` (asyncio-ts/bullmq). It prints a start line, then, when
+ * `npx asyncio-ts worker --redis URL --queue NAME [--concurrency N] [--root DIR]
+ * [--lock-duration SECONDS] [--stalled-interval SECONDS]`: a BullMQ worker for the jobs of a
+ * `BullMQExecutor` (asyncio-ts/bullmq). It prints a start line, then, when
  * stdout is a terminal, the jobs done, failed and running, at most once a second when they change.
  * SIGINT or SIGTERM closes it (the running jobs finish) and it exits with status 0.
  * @module
@@ -8,14 +9,16 @@
 import { resolve } from "node:path";
 import { clearTimeout, setTimeout } from "../internal/clock.ts";
 
-const USAGE = "usage: asyncio-ts worker --redis URL --queue NAME [--concurrency N] [--root DIR]";
+const USAGE =
+  "usage: asyncio-ts worker --redis URL --queue NAME [--concurrency N] [--root DIR] " +
+  "[--lock-duration SECONDS] [--stalled-interval SECONDS]";
 
 /** Run the worker until SIGINT or SIGTERM; resolves with the exit status. */
 export async function main(args: string[]): Promise<number> {
   const given: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? "";
-    const m = /^--(redis|queue|concurrency|root)(?:=(.*))?$/.exec(arg);
+    const m = /^--(redis|queue|concurrency|root|lock-duration|stalled-interval)(?:=(.*))?$/.exec(arg);
     const value = m?.[2] ?? args[i + 1];
     if (m === null || value === undefined) {
       process.stderr.write(`asyncio-ts worker: unexpected ${JSON.stringify(arg)}\n${USAGE}\n`);
@@ -37,6 +40,22 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
   const root = resolve(given.root ?? ".");
+  // BullMQ's lock of a running job, and how often a worker looks for jobs whose lock expired
+  // (their worker died): shorter finds a dead worker's job sooner, at more Redis traffic.
+  const seconds: { lockDuration?: number; stalledInterval?: number } = {};
+  for (const [flag, key] of [
+    ["lock-duration", "lockDuration"],
+    ["stalled-interval", "stalledInterval"],
+  ] as const) {
+    const text = given[flag];
+    if (text === undefined) continue;
+    const value = Number(text);
+    if (!(value > 0)) {
+      process.stderr.write(`asyncio-ts worker: --${flag} takes a positive number of seconds, got ${text}\n`);
+      return 2;
+    }
+    seconds[key] = value;
+  }
   // Registered first: a signal during the start closes the worker once it has started.
   const signalled = new Promise<void>((resolveSignal) => {
     const onSignal = (): void => {
@@ -55,6 +74,7 @@ export async function main(args: string[]): Promise<number> {
     queueName: queue,
     concurrency,
     root,
+    ...seconds,
   });
   process.stdout.write(
     `asyncio-ts worker: queue ${JSON.stringify(queue)} on ${redis}, concurrency ${concurrency}, root ${root}, pid ${process.pid}\n`,
