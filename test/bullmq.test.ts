@@ -179,6 +179,23 @@ describe("BullMQExecutor", () => {
     });
   });
 
+  it("map(fnRef, items, { onProgress }) reports jobs done and failed as they end", TIMEOUT, async () => {
+    await withExecutor(async (executor) => {
+      const seen: { done: number; failed: number; total: number }[] = [];
+      const onProgress = (p: { done: number; failed: number; total: number }): void => {
+        seen.push(p);
+      };
+      assert.deepEqual(await executor.map(ref("square"), [1, 2, 3, 4, 5], { onProgress }), [1, 4, 9, 16, 25]);
+      assert.deepEqual(
+        seen.map((p) => [p.done, p.failed, p.total]),
+        [1, 2, 3, 4, 5].map((done) => [done, 0, 5]),
+      );
+      seen.length = 0;
+      await assert.rejects(executor.map(ref("thrower"), [1], { onProgress }), { name: "QuotaError" });
+      assert.deepEqual(seen, [{ done: 0, failed: 1, total: 1 }]);
+    });
+  });
+
   it("a job's error reaches the caller: name, message, stack and own properties", TIMEOUT, async () => {
     await withExecutor(async (executor) => {
       const error = await executor.submit(ref("thrower"), 7).then(

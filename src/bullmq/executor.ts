@@ -35,6 +35,22 @@ export interface BullMQExecutorOptions {
   timeout?: number | null;
 }
 
+/** What {@link BullMQExecutor.map}'s `onProgress` is told. */
+export interface MapProgress {
+  /** Jobs that succeeded. */
+  done: number;
+  /** Jobs that failed. */
+  failed: number;
+  /** Jobs submitted. */
+  total: number;
+}
+
+/** The options of {@link BullMQExecutor.map}, its last argument. */
+export interface MapOptions {
+  /** Called on the loop each time a job succeeds or fails. */
+  onProgress?: (progress: MapProgress) => void;
+}
+
 interface Pending {
   readonly id: string;
   readonly what: string;
@@ -228,14 +244,39 @@ export class BullMQExecutor implements Executor {
   /**
    * Run `fn` on the items of the iterables (zipped, up to the shortest); resolve with the results
    * in order, as the pools' `map`. If one fails, the jobs not yet done are cancelled and it
-   * rejects.
+   * rejects. With a final `{ onProgress }` argument (one iterable only, as
+   * `map(fnRef, items, { onProgress })`), `onProgress({ done, failed, total })` is called on the
+   * loop each time a job succeeds or fails (`total` counts the jobs submitted).
    */
-  async map<F extends (...args: never[]) => unknown>(
+  map<F extends (...args: never[]) => unknown>(
     fn: F | FunctionRef,
     ...iterables: Iterable<unknown>[]
+  ): Promise<ResultOf<F>[]>;
+  map<F extends (...args: never[]) => unknown>(
+    fn: F | FunctionRef,
+    iterable: Iterable<unknown>,
+    options: MapOptions,
+  ): Promise<ResultOf<F>[]>;
+  async map<F extends (...args: never[]) => unknown>(
+    fn: F | FunctionRef,
+    ...rest: (Iterable<unknown> | MapOptions)[]
   ): Promise<ResultOf<F>[]> {
-    const iterators = iterables.map((it) => it[Symbol.iterator]());
+    const last = rest.at(-1);
+    const options =
+      typeof last === "object" && !(Symbol.iterator in last) ? (rest.pop() as MapOptions) : undefined;
+    const onProgress = options?.onProgress;
+    if (onProgress !== undefined && typeof onProgress !== "function") {
+      throw new TypeError("onProgress must be a function: map(fnRef, items, { onProgress: (p) => ... })");
+    }
+    const iterators = (rest as Iterable<unknown>[]).map((it) => it[Symbol.iterator]());
     const futures: Future[] = [];
+    const progress: MapProgress = { done: 0, failed: 0, total: 0 };
+    const count = (f: Future): void => {
+      if (f.cancelled()) return;
+      if (f.exception() === null) progress.done++;
+      else progress.failed++;
+      onProgress?.({ ...progress });
+    };
     try {
       if (iterators.length > 0) {
         for (;;) {
@@ -246,7 +287,10 @@ export class BullMQExecutor implements Executor {
             args.push(step.value);
           }
           if (args.length < iterators.length) break;
-          futures.push(this.submit(fn as FunctionRef, ...args));
+          const future = this.submit(fn as FunctionRef, ...args);
+          futures.push(future);
+          progress.total++;
+          if (onProgress !== undefined) future.addDoneCallback(count);
         }
       }
       const results: unknown[] = [];

@@ -14,5 +14,5 @@ export const PEER_DEPENDENCIES = ["bullmq", "ioredis"] as const;
 
 requirePeers("bullmq", PEER_DEPENDENCIES);
 
-export { BullMQExecutor, type BullMQExecutorOptions } from "./executor.ts";
+export { BullMQExecutor, type BullMQExecutorOptions, type MapOptions, type MapProgress } from "./executor.ts";
 export { runWorker, type WorkerCounts, type WorkerHandle, type WorkerOptions } from "./worker.ts";
