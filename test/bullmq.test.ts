@@ -1,6 +1,7 @@
 // BullMQExecutor and `asyncio-ts worker` on a real redis-server and two real worker processes
 // (no mocks): results, map, errors, cancellation of waiting and running jobs, refused references
-// and arguments, shutdown. The fault tests (a worker killed, Redis restarted) are to come.
+// and arguments, shutdown, map's progress; faults: a worker killed mid-job, Redis restarted with
+// appendonly yes.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -379,6 +380,60 @@ describe("BullMQExecutor faults", () => {
         },
         { queueName: FAULT_QUEUE },
       );
+    },
+  );
+});
+
+describe("BullMQExecutor: Redis restarted", () => {
+  const QUEUE_R = "bullmq-restart";
+  let persistent: RedisServer;
+  let restartWorkers: { child: ChildProcess; stdout: string }[] = [];
+  before(async () => {
+    persistent = await startRedis({ appendonly: true, dir });
+    const start = async (): Promise<{ child: ChildProcess; stdout: string }> => {
+      const saved = redis;
+      redis = persistent;
+      try {
+        return await startWorker(QUEUE_R, ["--lock-duration", "1", "--stalled-interval", "0.5"]);
+      } finally {
+        redis = saved;
+      }
+    };
+    restartWorkers = [await start(), await start()];
+  });
+  after(async () => {
+    await stopWorkers(restartWorkers);
+    await persistent.stop();
+  });
+
+  it(
+    "with appendonly yes: clients reconnect, the jobs survive and every Future completes",
+    TIMEOUT,
+    async () => {
+      const jobLogs = [newLog(), newLog(), newLog(), newLog()];
+      await asyncio.run(async () => {
+        const executor = new BullMQExecutor({
+          connection: { host: "127.0.0.1", port: persistent.port },
+          queueName: QUEUE_R,
+          timeout: 20,
+        });
+        try {
+          const futures = jobLogs.map((log) => executor.submit(ref("sleepyPid"), 0.5, log));
+          await until(() => jobLogs.some((log) => lines(log).length > 0));
+          await persistent.restart(0.5);
+          await asyncio.timeout(25).with(async () => {
+            assert.deepEqual(await asyncio.gather(...futures), ["slept", "slept", "slept", "slept"]);
+            assert.equal(await executor.submit(ref("add"), 1, 2), 3);
+          });
+        } finally {
+          await executor.shutdown({ wait: true, cancelFutures: true });
+        }
+      });
+      for (const log of jobLogs)
+        assert.ok(
+          lines(log).some((line) => line.startsWith("end ")),
+          lines(log).join(),
+        );
     },
   );
 });

@@ -61,6 +61,8 @@ interface Pending {
   /** The job is over as far as this executor is concerned: finished, removed, or timed out. */
   over: boolean;
   timer: { cancel(): void } | null;
+  /** Called right after the Future gets its outcome (map's progress), before anyone awaiting it resumes. */
+  readonly onSettled: ((ok: boolean) => void) | null;
 }
 
 /** The place `rebuildThrown` names in its messages. */
@@ -120,6 +122,8 @@ export class BullMQExecutor implements Executor {
   #shutdown = false;
   #closing: Promise<void> | null = null;
   #idle: (() => void) | null = null;
+  /** The last connection error (ioredis reconnects by itself): timeouts name it. */
+  #lastError: Error | null = null;
 
   /**
    * Open the queue and its event stream.
@@ -146,6 +150,9 @@ export class BullMQExecutor implements Executor {
       connection,
       ...(defaultJobOptions === undefined ? {} : { defaultJobOptions }),
     });
+    this.#queue.on("error", (e: Error) => {
+      this.#lastError = e;
+    });
     this.#ready = this.#listen(bullmq, connection);
     this.#ready.catch(() => {});
   }
@@ -166,6 +173,9 @@ export class BullMQExecutor implements Executor {
       lastEventId: `${now - 1}-18446744073709551615`,
     });
     this.#events = events;
+    events.on("error", (e: Error) => {
+      this.#lastError = e;
+    });
     events.on(
       "completed",
       bindOutsideTasks(({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => {
@@ -196,6 +206,10 @@ export class BullMQExecutor implements Executor {
   submit<F extends (...args: never[]) => unknown>(fn: F, ...args: ArgsOf<F>): Future<ResultOf<F>>;
   submit<R = unknown>(fn: FunctionRef, ...args: unknown[]): Future<R>;
   submit(fn: unknown, ...args: unknown[]): Future {
+    return this.#submit(fn, args, null);
+  }
+
+  #submit(fn: unknown, args: unknown[], onSettled: ((ok: boolean) => void) | null): Future {
     if (this.#shutdown) throw new RuntimeError("cannot schedule new futures after shutdown");
     const { module, name } = checkRef(fn);
     const data: JobData = { module, name, args: encode(args, `an argument of ${name}`) };
@@ -209,6 +223,7 @@ export class BullMQExecutor implements Executor {
       added: Promise.resolve(),
       over: false,
       timer: null,
+      onSettled,
     };
     this.#jobs.set(id, job);
     job.added = this.#ready
@@ -271,12 +286,14 @@ export class BullMQExecutor implements Executor {
     const iterators = (rest as Iterable<unknown>[]).map((it) => it[Symbol.iterator]());
     const futures: Future[] = [];
     const progress: MapProgress = { done: 0, failed: 0, total: 0 };
-    const count = (f: Future): void => {
-      if (f.cancelled()) return;
-      if (f.exception() === null) progress.done++;
-      else progress.failed++;
-      onProgress?.({ ...progress });
-    };
+    const count =
+      onProgress === undefined
+        ? null
+        : (ok: boolean): void => {
+            if (ok) progress.done++;
+            else progress.failed++;
+            onProgress({ ...progress });
+          };
     try {
       if (iterators.length > 0) {
         for (;;) {
@@ -287,10 +304,8 @@ export class BullMQExecutor implements Executor {
             args.push(step.value);
           }
           if (args.length < iterators.length) break;
-          const future = this.submit(fn as FunctionRef, ...args);
-          futures.push(future);
+          futures.push(this.#submit(fn, args, count));
           progress.total++;
-          if (onProgress !== undefined) future.addDoneCallback(count);
         }
       }
       const results: unknown[] = [];
@@ -419,11 +434,12 @@ export class BullMQExecutor implements Executor {
       state === "waiting" || state === "prioritized"
         ? `: no worker took it; is one running for queue ${JSON.stringify(this.#queueName)}?`
         : "";
+    const lastError = this.#lastError === null ? "" : ` (the last Redis error: ${this.#lastError.message})`;
     this.#settle(
       job,
       false,
       new TimeoutError(
-        `job ${job.id} (${job.what}) of queue ${JSON.stringify(this.#queueName)} did not finish within ${timeout} seconds: it is ${state}${hint}`,
+        `job ${job.id} (${job.what}) of queue ${JSON.stringify(this.#queueName)} did not finish within ${timeout} seconds: it is ${state}${hint}${lastError}`,
       ),
     );
   }
@@ -438,6 +454,7 @@ export class BullMQExecutor implements Executor {
       if (future.done()) return;
       if (ok) future.setResult(value);
       else future.setException(value ?? new Error(String(value)));
+      job.onSettled?.(ok);
     });
   }
 

@@ -30,6 +30,11 @@ export interface WorkerOptions {
   lockDuration?: number;
   /** How often BullMQ looks for stalled jobs, in seconds (default BullMQ's, 30). */
   stalledInterval?: number;
+  /**
+   * Called with each error of the worker's connections (ioredis reconnects by itself); by default
+   * one line on stderr, when it differs from the previous one.
+   */
+  onError?: (error: unknown) => void;
 }
 
 /** The jobs a worker has run, and runs. */
@@ -162,6 +167,16 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
     ...(options.lockDuration === undefined ? {} : { lockDuration: options.lockDuration * 1000 }),
     ...(options.stalledInterval === undefined ? {} : { stalledInterval: options.stalledInterval * 1000 }),
   });
+  let lastError = "";
+  const onError =
+    options.onError ??
+    ((error: unknown) => {
+      const line = `asyncio-ts worker: ${String(error)}`;
+      if (line === lastError) return;
+      lastError = line;
+      process.stderr.write(`${line}\n`);
+    });
+  worker.on("error", onError);
   worker.on("completed", () => {
     counts.done++;
   });
@@ -170,6 +185,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
   });
 
   const subscriber = new IORedis({ ...(connection as object), maxRetriesPerRequest: null });
+  subscriber.on("error", onError);
   subscriber.on("message", (_channel: string, jobId: string) => {
     if (worker.cancelJob(jobId, "cancelled by its submitter")) return;
     // Not running here (yet): remember it, in case this worker is about to start it.

@@ -9,6 +9,16 @@ export interface RedisServer {
   /** `redis://127.0.0.1:PORT`. */
   readonly url: string;
   stop(): Promise<void>;
+  /** Stop it (SIGTERM: it writes its append-only file), wait `pause` seconds, start it again on the same port. */
+  restart(pause?: number): Promise<void>;
+}
+
+/** The options of {@link startRedis}. */
+export interface RedisOptions {
+  /** Persist every write in an append-only file in `dir` (`appendonly yes`), so a restart keeps the data. */
+  appendonly?: boolean;
+  /** The working directory (the append-only file's); required with `appendonly`. */
+  dir?: string;
 }
 
 /** A port nobody listens on now: bound by a server on port 0, then freed. */
@@ -26,17 +36,31 @@ export async function freePort(): Promise<number> {
 const START_TIMEOUT = 10;
 
 /** Start redis-server; resolves once it accepts connections. */
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis(options: RedisOptions = {}): Promise<RedisServer> {
   const probe = spawnSync("redis-server", ["--version"], { encoding: "utf8" });
   if (probe.error !== undefined) {
     throw new Error("redis-server is not installed: run `apt-get install redis-server`");
   }
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", ""];
+  args.push("--appendonly", options.appendonly === true ? "yes" : "no");
+  if (options.dir !== undefined) args.push("--dir", options.dir);
+  let server = await launch(args);
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    stop: () => server.stop(),
+    restart: async (pause = 0) => {
+      await server.stop();
+      await new Promise((resolve) => setTimeout(resolve, pause * 1000));
+      server = await launch(args);
+    },
+  };
+}
+
+/** One redis-server process, ready. */
+async function launch(args: string[]): Promise<{ stop(): Promise<void> }> {
+  const child: ChildProcess = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -71,5 +95,5 @@ export async function startRedis(): Promise<RedisServer> {
     await stop();
     throw e;
   }
-  return { port, url: `redis://127.0.0.1:${port}`, stop };
+  return { stop };
 }
