@@ -1,7 +1,7 @@
 // BullMQExecutor and `asyncio-ts worker` on a real redis-server and two real worker processes
 // (no mocks): results, map, errors, cancellation of waiting and running jobs, refused references
 // and arguments, shutdown, map's progress; faults: a worker killed mid-job, Redis restarted with
-// appendonly yes.
+// appendonly yes, a job whose worker keeps dying.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -436,4 +436,34 @@ describe("BullMQExecutor: Redis restarted", () => {
         );
     },
   );
+});
+
+describe("BullMQExecutor: a job whose worker keeps dying", () => {
+  const QUEUE_D = "bullmq-dying";
+  const SHORT_LOCKS = ["--lock-duration", "1", "--stalled-interval", "0.5"];
+  let dyingWorkers: { child: ChildProcess; stdout: string }[] = [];
+  before(async () => {
+    dyingWorkers = await Promise.all([1, 2, 3].map(() => startWorker(QUEUE_D, SHORT_LOCKS)));
+  });
+  after(async () => {
+    await stopWorkers(dyingWorkers);
+  });
+
+  it("fails once it stalled more than BullMQ allows (maxStalledCount 1: two runs)", TIMEOUT, async () => {
+    const log = newLog();
+    await withExecutor(
+      async (executor) => {
+        await asyncio.timeout(20).with(async () => {
+          await assert.rejects(async () => await executor.submit(ref("killWorker"), log), {
+            name: "Error",
+            message: "job stalled more than allowable limit",
+          });
+        });
+      },
+      { queueName: QUEUE_D },
+    );
+    const pids = lines(log).map((line) => line.split(" ")[1]);
+    assert.equal(pids.length, 2, lines(log).join());
+    assert.notEqual(pids[0], pids[1]);
+  });
 });
