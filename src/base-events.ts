@@ -29,7 +29,6 @@ import {
   kRun,
   kScheduledTimers,
   kStepEnded,
-  kSuspendedAt,
   kTimerCancelled,
   kTimerFired,
   kUnregisterTask,
@@ -37,6 +36,7 @@ import {
 } from "./internal/symbols.ts";
 import { ensureFuture, Task, type TaskBody } from "./tasks.ts";
 import { formatException, debugFromEnv, logger } from "./debug.ts";
+import { suspendedAt } from "./internal/suspended.ts";
 import {
   defaultExecutorFor,
   setDefaultExecutorFor,
@@ -526,7 +526,7 @@ export class BaseEventLoop {
     if (this.#debug) {
       this.#stepStart = monotonic();
       // Where it waited is history once it runs: the step's next await says where it waits next.
-      task[kSuspendedAt] = null;
+      suspendedAt.delete(task);
     }
   }
 

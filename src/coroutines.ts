@@ -8,7 +8,8 @@ import { RuntimeError } from "./exceptions.ts";
 import { type Future, Waiter } from "./futures.ts";
 import { taskStorage } from "./internal/context.ts";
 import { inspectCustom } from "./internal/repr.ts";
-import { kStart, kSuspendedAt } from "./internal/symbols.ts";
+import { suspendedAt } from "./internal/suspended.ts";
+import { kStart } from "./internal/symbols.ts";
 import { trackCoroutine } from "./debug.ts";
 
 const CREATED = 0;
@@ -189,8 +190,8 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
     if (this.#origin !== null) {
       // Debug mode: made in the task that awaits it, where it was made is where that task now
       // waits (the call graph's stack of a suspended task).
-      const task = taskStorage.getStore() as { [kSuspendedAt]?: string | null } | undefined;
-      if (task !== undefined && madeInTask.get(this) === task) task[kSuspendedAt] = this.#origin;
+      const task = taskStorage.getStore();
+      if (task !== undefined && madeInTask.get(this) === task) suspendedAt.set(task, this.#origin);
     }
     try {
       this.#begin();

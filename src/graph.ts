@@ -17,7 +17,8 @@ import { peekRunningLoop } from "./events.ts";
 import { RuntimeError } from "./exceptions.ts";
 import { Future, Waiter } from "./futures.ts";
 import { reprValue } from "./internal/repr.ts";
-import { kAwaiter, kCallbackEntries, kSuspendedAt } from "./internal/symbols.ts";
+import { suspendedAt } from "./internal/suspended.ts";
+import { kAwaiter, kCallbackEntries } from "./internal/symbols.ts";
 import { currentTask, Task } from "./tasks.ts";
 
 /** One frame of a call stack, as V8 reports it (`util.getCallSites()`'s names). */
@@ -173,8 +174,8 @@ function buildGraph(future: Future, limit: number | null, path: Set<Future>): Fu
   // Where a suspended task waits, outermost frame first (debug mode only).
   let stack: CallFrame[] = [];
   if (future instanceof Task && limit !== 0) {
-    const at = (future as unknown as { [kSuspendedAt]: string | null })[kSuspendedAt];
-    if (at !== null && !future.done()) stack = parseFrames(at.split("\n"));
+    const at = suspendedAt.get(future);
+    if (at !== undefined && !future.done()) stack = parseFrames(at.split("\n"));
   }
   if (limit !== null) {
     if (limit > 0) stack = stack.slice(0, limit);

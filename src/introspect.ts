@@ -21,7 +21,7 @@ import { peekRunningLoop } from "./events.ts";
 import { awaitersOf, futureId, parseFrames } from "./graph.ts";
 import { Coroutine } from "./coroutines.ts";
 import { addExitHook } from "./internal/exit-hooks.ts";
-import { kSuspendedAt } from "./internal/symbols.ts";
+import { suspendedAt } from "./internal/suspended.ts";
 import { Task } from "./tasks.ts";
 
 /** One frame of a task's stack in a snapshot (CPython's `FrameInfo`). */
@@ -64,8 +64,8 @@ function bodyName(task: Task): string {
 }
 
 function stackOf(task: Task): SnapshotFrame[] {
-  const at = (task as unknown as { [kSuspendedAt]: string | null })[kSuspendedAt];
-  if (at !== null) {
+  const at = suspendedAt.get(task);
+  if (at !== undefined) {
     // Debug mode: the frames where the coroutine it waits on was made, innermost first.
     const frames = parseFrames(at.split("\n")).reverse();
     if (frames.length > 0) {

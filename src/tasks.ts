@@ -11,6 +11,7 @@ import { getRunningLoop } from "./events.ts";
 import { CancelledError, RuntimeError } from "./exceptions.ts";
 import { Future, Waiter } from "./futures.ts";
 import { taskStorage } from "./internal/context.ts";
+import { suspendedAt } from "./internal/suspended.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
 import {
   kAddWaiting,
@@ -27,7 +28,6 @@ import {
   kSetResult,
   kStart,
   kStepEnded,
-  kSuspendedAt,
   kTakeMustCancel,
   kUnregisterTask,
 } from "./internal/symbols.ts";
@@ -95,8 +95,6 @@ export class Task<T = unknown> extends Future<T> {
   [kPrevTask]: Task | null = null;
   /** @internal */
   [kNextTask]: Task | null = null;
-  /** @internal debug mode: the frames where the coroutine this task last awaited was made */
-  [kSuspendedAt]: string | null = null;
   // The message of the cancel() that took cancelling() from 0 to 1: the signal's abort reason.
   #abortMessage: unknown = undefined;
   // Debug mode: where the task was made (CPython's `created at` in the repr, _source_traceback).
@@ -326,7 +324,7 @@ export class Task<T = unknown> extends Future<T> {
     if (this.#body !== null) {
       // Debug mode: where it waits, when the coroutine it awaits was made in it (CPython's
       // `coro=<main() running at file:line>`: the task's own coroutine, the outermost frame).
-      const at = this.done() ? null : this[kSuspendedAt];
+      const at = this.done() ? undefined : suspendedAt.get(this);
       const frame = at?.split("\n").find((f) => !f.includes("(node:") && !f.includes("at node:"));
       const site = frame === undefined ? null : frameSite(frame);
       const coro = describeBody(this.#body);

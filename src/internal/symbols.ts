@@ -52,5 +52,3 @@ export const kScheduledTimers = Symbol("asyncio-ts.scheduledTimers");
 export const kAwaiter = Symbol("asyncio-ts.awaiter");
 /** The awaited-by graph: a future's pending callback entries. */
 export const kCallbackEntries = Symbol("asyncio-ts.callbackEntries");
-/** Debug mode: where a task last awaited a coroutine (the frames where that coroutine was made). */
-export const kSuspendedAt = Symbol("asyncio-ts.suspendedAt");
