@@ -197,6 +197,21 @@ describe("BullMQExecutor", () => {
     });
   });
 
+  it(
+    "a job that throws is retried up to its attempts: the Future gets the last outcome",
+    TIMEOUT,
+    async () => {
+      const log = newLog();
+      await withExecutor(
+        async (executor) => {
+          assert.equal(await executor.submit(ref("flaky"), log), "second");
+        },
+        { defaultJobOptions: { attempts: 2 } },
+      );
+      assert.deepEqual(lines(log), ["fail", "ok"]);
+    },
+  );
+
   it("a job's error reaches the caller: name, message, stack and own properties", TIMEOUT, async () => {
     await withExecutor(async (executor) => {
       const error = await executor.submit(ref("thrower"), 7).then(

@@ -393,7 +393,9 @@ export class BullMQExecutor implements Executor {
     try {
       const stored = await this.#queue.getJob(jobId);
       const data = stored?.data as JobData | undefined;
-      if (data?.error !== undefined) error = rebuildThrown(decode(data.error) as ThrownPayload, null, WHERE);
+      // The payload of an earlier attempt does not explain a later failure (a stall).
+      if (data?.error !== undefined && data.reason === failedReason)
+        error = rebuildThrown(decode(data.error) as ThrownPayload, null, WHERE);
     } catch (e) {
       error = new Error(`${failedReason} (its error could not be read back: ${String(e)})`, { cause: e });
     }

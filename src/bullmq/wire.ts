@@ -18,6 +18,8 @@ export interface JobData {
   args: string;
   /** Set by the worker when the function threw: `v8.serialize(errorPayload(e))` as base64. */
   error?: string;
+  /** With `error`: the message of the Error the job failed with (BullMQ's `failedReason`). */
+  reason?: string;
 }
 
 /**

@@ -59,6 +59,16 @@ type AnyFn = (...args: unknown[]) => unknown;
 /** How many ids of jobs cancelled before their worker started them are remembered. */
 const REMEMBERED_CANCELS = 10_000;
 
+/**
+ * Store what the job threw in its data, for the executor to rebuild, and return the Error BullMQ
+ * is to fail the job with: its message is kept beside the payload, so that the executor uses the
+ * payload only for the failure it belongs to (not for a later attempt that stalled).
+ */
+async function failWith(job: Job, data: JobData, error: unknown, thrown: Error): Promise<Error> {
+  await job.updateData({ ...data, error: encode(errorPayload(error), "the error"), reason: thrown.message });
+  return thrown;
+}
+
 /** A job's module as a specifier to import: a path (`./x.ts`, `x.js`) starts from `root`. */
 function specifier(module: string, root: string): string {
   if (module.startsWith(".") || /\.[cm]?[jt]s$/.test(module))
@@ -144,16 +154,20 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
           signal ?? new AbortController().signal,
         );
       } catch (e) {
-        await job.updateData({ ...data, error: encode(errorPayload(e), "the error") });
-        if (e instanceof CancelledError) throw new bullmq.UnrecoverableError(`job ${id} was cancelled`);
-        throw e;
+        const thrown =
+          e instanceof CancelledError
+            ? new bullmq.UnrecoverableError(`job ${id} was cancelled`)
+            : e instanceof Error
+              ? e
+              : new Error(String(e));
+        throw await failWith(job, data, e, thrown);
       }
       try {
         return encode(result, `the result of ${data.name}`);
       } catch (e) {
-        await job.updateData({ ...data, error: encode(errorPayload(e), "the error") });
         // Running it again would make the same result.
-        throw new bullmq.UnrecoverableError(e instanceof Error ? e.message : String(e));
+        const message = e instanceof Error ? e.message : String(e);
+        throw await failWith(job, data, e, new bullmq.UnrecoverableError(message));
       }
     } finally {
       counts.running--;
