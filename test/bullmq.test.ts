@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as asyncio from "../src/index.ts";
-import { BullMQExecutor } from "../src/bullmq/index.ts";
+import { BullMQExecutor, runWorker } from "../src/bullmq/index.ts";
 import { type RedisServer, startRedis } from "./helpers/redis.ts";
 
 const TIMEOUT = { timeout: 30_000 };
@@ -482,3 +482,50 @@ describe("BullMQExecutor: a job whose worker keeps dying", () => {
     assert.notEqual(pids[0], pids[1]);
   });
 });
+
+describe("runWorker", () => {
+  it(
+    "called from a running loop, runs the jobs as tasks of that loop, and close() ends it",
+    TIMEOUT,
+    async () => {
+      const log = newLog();
+      await asyncio.run(async () => {
+        const handle = await runWorker({
+          connection: { host: "127.0.0.1", port: redis.port },
+          queueName: "bullmq-inprocess",
+          root: "test/fixtures",
+          concurrency: 2,
+        });
+        try {
+          await withinLoop(handle, log);
+        } finally {
+          await handle.close();
+        }
+        assert.deepEqual({ ...handle.counts }, { done: 1, failed: 1, running: 0 });
+      });
+      assert.deepEqual(lines(log), ["start", "cancelled"]);
+    },
+  );
+});
+
+async function withinLoop(handle: { counts: { running: number } }, log: string): Promise<void> {
+  const executor = new BullMQExecutor({
+    connection: { host: "127.0.0.1", port: redis.port },
+    queueName: "bullmq-inprocess",
+  });
+  try {
+    assert.equal(await executor.submit(ref("add"), 1, 2), 3);
+    const sleeping = executor.submit(ref("sleepy"), 20, log);
+    await until(() => lines(log).includes("start"));
+    // The job's task is one of this loop's tasks.
+    const names = [...asyncio.allTasks()].map((t) => t.getName());
+    assert.ok(
+      names.some((name) => name.includes("bullmq-jobs.ts#sleepy")),
+      names.join(),
+    );
+    assert.equal(handle.counts.running, 1);
+    sleeping.cancel();
+  } finally {
+    await executor.shutdown({ wait: true, cancelFutures: true });
+  }
+}

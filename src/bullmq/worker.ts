@@ -1,7 +1,8 @@
 /**
  * `runWorker`: a BullMQ worker that runs the jobs of a {@link BullMQExecutor}. Each job's function
  * is imported by reference (a package specifier, or a path relative to `root`) and runs as a Task
- * on one asyncio loop that runs for the worker's life; cancelling the job (its Future's cancel, or
+ * on one asyncio loop: the running loop when `runWorker` is called from one, else a loop of its
+ * own that runs until `close()`; cancelling the job (its Future's cancel, or
  * BullMQ's `worker.cancelJob`) cancels that task, and the job fails without retry.
  * @module
  */
@@ -9,6 +10,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ConnectionOptions, Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { peekRunningLoop } from "../events.ts";
 import { CancelledError } from "../exceptions.ts";
 import { loadPeer } from "../internal/peers.ts";
 import { errorPayload } from "../internal/run-job.ts";
@@ -92,9 +94,18 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
   const bullmq = loadPeer("bullmq") as typeof import("bullmq");
   const IORedis = (loadPeer("ioredis") as { Redis: new (options: object) => Redis }).Redis;
 
-  const runner = new Runner();
-  const loop = runner.getLoop();
-  const loopDone = loop.runForever();
+  // Called from a running loop (a program's asyncio.run), the jobs run on it; else on a loop of
+  // the worker's own, running until close().
+  const outer = peekRunningLoop();
+  const runner = outer === null ? new Runner() : null;
+  const loop = outer ?? (runner as Runner).getLoop();
+  const loopDone = runner === null ? null : loop.runForever();
+  const endLoop = async (): Promise<void> => {
+    if (runner === null) return;
+    loop.stop();
+    await loopDone;
+    await runner.close();
+  };
 
   const counts: WorkerCounts = { done: 0, failed: 0, running: 0 };
   const functions = new Map<string, AnyFn>();
@@ -212,9 +223,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
   } catch (e) {
     subscriber.disconnect();
     await worker.close();
-    loop.stop();
-    await loopDone;
-    await runner.close();
+    await endLoop();
     throw e;
   }
   const running = worker.run();
@@ -224,9 +233,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
     await worker.close();
     await running;
     await subscriber.quit();
-    loop.stop();
-    await loopDone;
-    await runner.close();
+    await endLoop();
   };
   return {
     worker,
