@@ -3,7 +3,7 @@
 // and arguments, shutdown, map's progress; faults: a worker killed mid-job, Redis restarted with
 // appendonly yes, a job whose worker keeps dying.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -529,3 +529,59 @@ async function withinLoop(handle: { counts: { running: number } }, log: string):
     await executor.shutdown({ wait: true, cancelFutures: true });
   }
 }
+
+describe("asyncio-ts worker in a terminal", () => {
+  // util-linux's script(1) gives the worker a pseudo-terminal as stdout.
+  const hasScript = spawnSync("script", ["--version"]).error === undefined;
+
+  it(
+    "shows the jobs done, failed and running, and exits 0 on SIGTERM",
+    { ...TIMEOUT, skip: !hasScript && "no script(1)" },
+    async () => {
+      const queue = "bullmq-tty";
+      const command = [
+        process.execPath,
+        "src/cli.ts",
+        "worker",
+        "--redis",
+        redis.url,
+        "--queue",
+        queue,
+        "--root",
+        "test/fixtures",
+      ]
+        .map((arg) => `'${arg}'`)
+        .join(" ");
+      const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+      const child = spawn("script", ["-qfec", command, "/dev/null"], {
+        env,
+        stdio: ["pipe", "pipe", "inherit"],
+      });
+      let stdout = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      const exited = once(child, "exit");
+      try {
+        await withExecutor(
+          async (executor) => {
+            await until(() => /pid (\d+)/.test(stdout));
+            assert.deepEqual(await executor.map(ref("add"), [1, 2], [3, 4]), [4, 6]);
+            await assert.rejects(async () => await executor.submit(ref("thrower"), 1), {
+              name: "QuotaError",
+            });
+            await until(() => stdout.includes("done 2, failed 1, running 0"), 5);
+          },
+          { queueName: queue },
+        );
+      } finally {
+        const pid = Number(/pid (\d+)/.exec(stdout)?.[1]);
+        if (pid > 0) process.kill(pid, "SIGTERM");
+        else child.kill("SIGKILL");
+        await exited;
+      }
+      assert.equal(child.exitCode, 0);
+      assert.match(stdout, /asyncio-ts worker: closed \(done 2, failed 1\)/);
+    },
+  );
+});
