@@ -154,6 +154,12 @@ describe("BullMQExecutor", () => {
       assert.equal(await executor.submit(ref("add"), 2, 3), 5);
       const loop = asyncio.getRunningLoop();
       assert.equal(await loop.runInExecutor(executor, ref("add"), 40, 2), 42);
+      const byUrl = new BullMQExecutor({ connection: redis.url, queueName: QUEUE });
+      try {
+        assert.equal(await byUrl.submit(ref("add"), 1, 1), 2);
+      } finally {
+        await byUrl.shutdown();
+      }
       const map = await executor.submit(ref("toMap"), [
         ["a", 1],
         ["b", 2],

@@ -18,12 +18,15 @@ import { loadPeer } from "../internal/peers.ts";
 import { rebuildThrown } from "../internal/pool.ts";
 import { inspectCustom } from "../internal/repr.ts";
 import type { ThrownPayload } from "../internal/run-job.ts";
-import { cancelChannel, decode, encode, type JobData } from "./wire.ts";
+import { cancelChannel, connectionFromUrl, decode, encode, type JobData } from "./wire.ts";
 
 /** The options of {@link BullMQExecutor}. */
 export interface BullMQExecutorOptions {
-  /** BullMQ's connection options (ioredis options: `{ host, port }`); BullMQ opens its connections. */
-  connection: ConnectionOptions;
+  /**
+   * A `redis://[user:password@]host[:port][/db]` URL, or BullMQ's connection options (ioredis
+   * options: `{ host, port }`); BullMQ opens its connections.
+   */
+  connection: ConnectionOptions | string;
   /** The queue's name: workers started with the same name run the jobs. */
   queueName: string;
   /** BullMQ's options of every job (`attempts`, `backoff`, `removeOnComplete`, ...). */
@@ -130,14 +133,16 @@ export class BullMQExecutor implements Executor {
    * @throws {TypeError} without a `queueName` or a `connection`.
    */
   constructor(options: BullMQExecutorOptions) {
-    const { connection, queueName, defaultJobOptions, timeout = null } = options;
+    const { queueName, defaultJobOptions, timeout = null } = options;
+    const connection =
+      typeof options.connection === "string" ? connectionFromUrl(options.connection) : options.connection;
     if (typeof queueName !== "string" || queueName === "") {
       throw new TypeError("BullMQExecutor needs a queueName: new BullMQExecutor({ connection, queueName })");
     }
     const given: unknown = connection;
     if (typeof given !== "object" || given === null) {
       throw new TypeError(
-        'BullMQExecutor needs a connection: new BullMQExecutor({ connection: { host: "127.0.0.1", port: 6379 }, queueName })',
+        'BullMQExecutor needs a connection: new BullMQExecutor({ connection: "redis://127.0.0.1:6379", queueName }), or ioredis options as connection',
       );
     }
     if (timeout !== null && !(typeof timeout === "number" && timeout > 0)) {

@@ -16,12 +16,12 @@ import { loadPeer } from "../internal/peers.ts";
 import { errorPayload } from "../internal/run-job.ts";
 import { Runner } from "../runners.ts";
 import { Task } from "../tasks.ts";
-import { cancelChannel, decode, encode, type JobData } from "./wire.ts";
+import { cancelChannel, connectionFromUrl, decode, encode, type JobData } from "./wire.ts";
 
 /** The options of {@link runWorker}. */
 export interface WorkerOptions {
-  /** BullMQ's connection options (ioredis options: `{ host, port }`). */
-  connection: ConnectionOptions;
+  /** A `redis://` URL, or BullMQ's connection options (ioredis options: `{ host, port }`). */
+  connection: ConnectionOptions | string;
   /** The queue's name, as the executor's. */
   queueName: string;
   /** How many jobs run at once (default 1). */
@@ -84,7 +84,9 @@ function specifier(module: string, root: string): string {
  * @extension
  */
 export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
-  const { connection, queueName, concurrency = 1, root = process.cwd() } = options;
+  const { queueName, concurrency = 1, root = process.cwd() } = options;
+  const connection =
+    typeof options.connection === "string" ? connectionFromUrl(options.connection) : options.connection;
   if (typeof queueName !== "string" || queueName === "") {
     throw new TypeError("runWorker needs a queueName: runWorker({ connection, queueName })");
   }

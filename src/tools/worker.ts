@@ -68,9 +68,8 @@ export async function main(args: string[]): Promise<number> {
   });
   // The subpath checks its peers when imported: without them, one line says what to install.
   const { runWorker } = await import("../bullmq/index.ts");
-  const { connectionFromUrl } = await import("../bullmq/wire.ts");
   const handle = await runWorker({
-    connection: connectionFromUrl(redis),
+    connection: redis,
     queueName: queue,
     concurrency,
     root,
