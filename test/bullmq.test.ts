@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as asyncio from "../src/index.ts";
 import { BullMQExecutor, runWorker } from "../src/bullmq/index.ts";
+import { connectionFromUrl } from "../src/bullmq/wire.ts";
 import { type RedisServer, startRedis } from "./helpers/redis.ts";
 
 const TIMEOUT = { timeout: 30_000 };
@@ -590,4 +591,27 @@ describe("asyncio-ts worker in a terminal", () => {
       assert.match(stdout, /asyncio-ts worker: closed \(done 2, failed 1\)/);
     },
   );
+});
+
+describe("connectionFromUrl", () => {
+  it("reads host, port, user, password, db and TLS from a redis:// or rediss:// URL", () => {
+    assert.deepEqual(connectionFromUrl("redis://127.0.0.1"), { host: "127.0.0.1", port: 6379 });
+    assert.deepEqual(connectionFromUrl("rediss://me:p%40ss@cache.example:7000/2"), {
+      host: "cache.example",
+      port: 7000,
+      username: "me",
+      password: "p@ss",
+      db: 2,
+      tls: {},
+    });
+    assert.deepEqual(connectionFromUrl("redis://:secret@h:1"), { host: "h", port: 1, password: "secret" });
+    assert.throws(() => connectionFromUrl("http://h:1"), {
+      name: "TypeError",
+      message: 'expected a redis:// or rediss:// URL, got "http://h:1"',
+    });
+    assert.throws(() => connectionFromUrl("127.0.0.1:6379"), {
+      name: "TypeError",
+      message: 'expected a Redis URL such as redis://127.0.0.1:6379, got "127.0.0.1:6379"',
+    });
+  });
 });
