@@ -6,26 +6,7 @@
  */
 
 import { inspect } from "node:util";
-
-const kBrand = Symbol.for("asyncio-ts.brand");
-
-type Branded = { [kBrand]?: symbol };
-
-/** Gives `cls` a cross-realm brand, checked by {@link brandedHasInstance}. */
-function brand(cls: abstract new (...args: never[]) => object, name: string): void {
-  const sym = Symbol.for(`asyncio-ts.${name}`);
-  Object.defineProperty(cls.prototype, sym, { value: true });
-  Object.defineProperty(cls, kBrand, { value: sym });
-  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
-}
-
-function brandedHasInstance(cls: Branded, value: unknown): boolean {
-  // A user subclass has no brand of its own: ordinary prototype-chain instanceof.
-  if (!Object.hasOwn(cls, kBrand)) return Function.prototype[Symbol.hasInstance].call(cls, value);
-  const sym = cls[kBrand];
-  if (sym === undefined || typeof value !== "object" || value === null) return false;
-  return (value as Record<symbol, unknown>)[sym] === true;
-}
+import { brand, brandedHasInstance } from "./internal/brand.ts";
 
 const cancelStacks = ((v) => v !== undefined && v !== "" && v !== "0")(process.env.ASYNCIO_TS_DEBUG);
 
@@ -39,7 +20,7 @@ function messageOf(value: unknown): string {
  */
 class AsyncioError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return brandedHasInstance(this as Branded, value);
+    return brandedHasInstance(this, value);
   }
 }
 
@@ -306,7 +287,7 @@ export class ExceptionGroup extends AggregateError {
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return brandedHasInstance(this as Branded, value);
+    return brandedHasInstance(this, value);
   }
 }
 brand(ExceptionGroup, "ExceptionGroup");

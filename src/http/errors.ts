@@ -6,19 +6,13 @@
  * @module
  */
 import { inspect } from "node:util";
+import { brand as brandClass, brandedHasInstance } from "../internal/brand.ts";
 import type { CIMultiDictProxy } from "./multidict.ts";
 import type { ClientResponse, RequestInfo } from "./response.ts";
 
-const kBrand = Symbol.for("asyncio-ts.brand");
-
-type Branded = { [kBrand]?: symbol };
-
-function brand(cls: abstract new (...args: never[]) => object, name: string): void {
-  const sym = Symbol.for(`asyncio-ts.http.${name}`);
-  Object.defineProperty(cls.prototype, sym, { value: true });
-  Object.defineProperty(cls, kBrand, { value: sym });
-  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
-}
+const brand = (cls: abstract new (...args: never[]) => object, name: string): void => {
+  brandClass(cls, name, "asyncio-ts.http");
+};
 
 /**
  * Base class for client connection errors (aiohttp's `ClientError`): every error the client raises
@@ -28,11 +22,7 @@ export class ClientError extends Error {
   readonly code: string = "ERR_AIOHTTP_CLIENT";
 
   static override [Symbol.hasInstance](value: unknown): boolean {
-    const cls = this as Branded;
-    if (!Object.hasOwn(cls, kBrand)) return Function.prototype[Symbol.hasInstance].call(this, value);
-    const sym = cls[kBrand];
-    if (sym === undefined || typeof value !== "object" || value === null) return false;
-    return (value as Record<symbol, unknown>)[sym] === true;
+    return brandedHasInstance(this, value);
   }
 }
 brand(ClientError, "ClientError");

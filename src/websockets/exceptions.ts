@@ -5,19 +5,13 @@
  * @see https://websockets.readthedocs.io/en/stable/reference/exceptions.html
  * @module
  */
+import { brand as brandClass, brandedHasInstance } from "../internal/brand.ts";
 import type { Close } from "./frames.ts";
 import type { Response } from "./http11.ts";
 
-const kBrand = Symbol.for("asyncio-ts.websockets.brand");
-
-type Branded = { [kBrand]?: symbol };
-
-function brand(cls: abstract new (...args: never[]) => object, name: string): void {
-  const sym = Symbol.for(`asyncio-ts.websockets.${name}`);
-  Object.defineProperty(cls.prototype, sym, { value: true });
-  Object.defineProperty(cls, kBrand, { value: sym });
-  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
-}
+const brand = (cls: abstract new (...args: never[]) => object, name: string): void => {
+  brandClass(cls, name, "asyncio-ts.websockets");
+};
 
 /**
  * Base class for all exceptions defined by websockets.
@@ -27,12 +21,7 @@ export class WebSocketException extends Error {
   readonly code: string = "ERR_WEBSOCKETS";
 
   static override [Symbol.hasInstance](value: unknown): boolean {
-    const cls = this as Branded;
-    // A user subclass has no brand of its own: ordinary prototype-chain instanceof.
-    if (!Object.hasOwn(cls, kBrand)) return Function.prototype[Symbol.hasInstance].call(this, value);
-    const sym = cls[kBrand];
-    if (sym === undefined || typeof value !== "object" || value === null) return false;
-    return (value as Record<symbol, unknown>)[sym] === true;
+    return brandedHasInstance(this, value);
   }
 }
 brand(WebSocketException, "WebSocketException");
