@@ -4,12 +4,8 @@
 // ssl=False); trusting the certificate as a CA, per connector or per request, verifies it.
 import { after, before, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
 import https from "node:https";
 import type net from "node:net";
-import os from "node:os";
-import path from "node:path";
 import tls from "node:tls";
 import {
   ClientConnectorCertificateError,
@@ -18,38 +14,17 @@ import {
   TCPConnector,
 } from "../src/http/index.ts";
 import { runHttp } from "./helpers/http.ts";
+import { selfSignedCertificate } from "./helpers/tls.ts";
 
-let dir = "";
 let cert: Buffer;
 let server: https.Server;
 let port = 0;
 const sockets: net.Socket[] = [];
 
 before(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "asyncio-ts-http-tls-"));
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "2",
-      "-subj",
-      "/CN=localhost",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1,DNS:localhost",
-      "-keyout",
-      "self.key",
-      "-out",
-      "self.pem",
-    ],
-    { cwd: dir, stdio: "ignore" },
-  );
-  cert = fs.readFileSync(path.join(dir, "self.pem"));
-  server = https.createServer({ key: fs.readFileSync(path.join(dir, "self.key")), cert }, (req, res) => {
+  const made = selfSignedCertificate();
+  cert = made.cert;
+  server = https.createServer({ key: made.key, cert }, (req, res) => {
     res.end(`secure ${req.url ?? ""}`);
   });
   server.on("secureConnection", (s: net.Socket) => sockets.push(s));
@@ -64,7 +39,6 @@ after(async () => {
       resolve();
     });
   });
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 const url = (p = "/"): string => `https://127.0.0.1:${port}${p}`;

@@ -6,14 +6,14 @@
 // Reproduce a property failure with FC_SEED=<seed>; FC_RUNS sets numRuns.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
-import fs from "node:fs";
+import { spawnSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import ts from "typescript";
 import * as asyncio from "../src/index.ts";
+import { selfSignedCertificate } from "./helpers/tls.ts";
 import {
   connect,
   ConnectionClosedOK,
@@ -188,37 +188,10 @@ describe("websockets: cancel-safety", () => {
 });
 
 describe("websockets: TLS", () => {
-  let dir = "";
   let cert: Buffer;
   let key: Buffer;
   before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "asyncio-ts-wss-"));
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=localhost",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1,DNS:localhost",
-        "-keyout",
-        "key.pem",
-        "-out",
-        "cert.pem",
-      ],
-      { cwd: dir, stdio: "ignore" },
-    );
-    cert = fs.readFileSync(path.join(dir, "cert.pem"));
-    key = fs.readFileSync(path.join(dir, "key.pem"));
-  });
-  after(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
+    ({ cert, key } = selfSignedCertificate());
   });
 
   it("wss:// with a self-signed certificate: echo when trusted, a TLS error when not", () =>

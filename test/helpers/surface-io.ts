@@ -6,7 +6,6 @@
 // fixture itself or, if a step fails half-way, by t.after() and the loop's own close.
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -14,6 +13,7 @@ import path from "node:path";
 import tls from "node:tls";
 import { inspect } from "node:util";
 import * as asyncio from "../../src/index.ts";
+import { selfSignedCertificate } from "./tls.ts";
 import { assertCancelled } from "./index.ts";
 import type { Env, Fixture, LazySpec } from "./lazy-battery.ts";
 import { b, HOST, openHandles, Resources } from "./net.ts";
@@ -68,36 +68,9 @@ function tmpPath(name: string): string {
 }
 
 let certificate: { key: Buffer; cert: Buffer } | null = null;
-/** A self-signed P-256 certificate for 127.0.0.1, made once with the openssl CLI. */
+/** A self-signed P-256 certificate for 127.0.0.1, made once. */
 function cert(): { key: Buffer; cert: Buffer } {
-  if (certificate === null) {
-    const key = tmpPath("key.pem");
-    const crt = tmpPath("cert.pem");
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=localhost",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1,DNS:localhost",
-        "-keyout",
-        key,
-        "-out",
-        crt,
-      ],
-      { stdio: "ignore" },
-    );
-    certificate = { key: fs.readFileSync(key), cert: fs.readFileSync(crt) };
-  }
+  certificate ??= selfSignedCertificate("ec");
   return certificate;
 }
 
