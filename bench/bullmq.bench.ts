@@ -1,0 +1,254 @@
+// BullMQ: asyncio-ts/bullmq against raw BullMQ, on a redis-server of its own (a free port of
+// 127.0.0.1, no persistence) and worker processes of its own (bench/_bullmq-worker.ts), all
+// started and stopped by each repetition.
+// - tiny: {n} jobs `add(i, i)` on one worker process with concurrency 50, all submitted, then all
+//   awaited. asyncio-ts: BullMQExecutor.submit({ module, name }, i, i) × n, gather(); raw:
+//   Queue.add × n and one QueueEvents waiting for their 'completed' events, a plain Worker.
+// - cpu: 8 jobs of ~100 ms of busy work on 1, 2 and 4 worker processes of concurrency 1; the
+//   per-job overhead is (batch time on 1 worker − the same 8 computations run here) ÷ 8.
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { Queue, QueueEvents } from "bullmq";
+import { Redis } from "ioredis";
+import * as asyncio from "../src/index.ts";
+import { BullMQExecutor } from "../src/bullmq/index.ts";
+import { startRedis } from "../test/helpers/redis.ts";
+import { benchMain, defineBench, type Metrics, msSince, now } from "./_harness.ts";
+import { spin } from "./_workers.ts";
+
+type Side = "asyncio-ts" | "raw";
+
+const TINY_CONCURRENCY = 50;
+const CPU_JOBS = 8;
+/** ~100 ms of spin() (~1.9 ns a step). */
+const CPU_ITERS = 52_000_000;
+const PROCESS_COUNTS = [1, 2, 4] as const;
+const WORKER = fileURLToPath(new URL("./_bullmq-worker.ts", import.meta.url));
+const JOBS = "./_workers.ts";
+/** The events kept per queue (BullMQ's default: 10,000). */
+const EVENTS_CAP = 200_000;
+const BATCH_TIMEOUT_MS = 60_000;
+
+let queueCount = 0;
+
+/** A worker process of `side`, ready. */
+async function startWorker(
+  side: Side,
+  url: string,
+  queue: string,
+  concurrency: number,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [WORKER, side, url, queue, String(concurrency)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`a ${side} worker did not start within 20 s`));
+    }, 20_000);
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes("ready\n")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`a ${side} worker exited with ${code ?? "a signal"} before it was ready`));
+    });
+  });
+  return child;
+}
+
+async function stopWorkers(children: readonly ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, "exit");
+      child.kill("SIGKILL");
+      await exited;
+    }),
+  );
+}
+
+/** Time `jobs` (each [name, data-or-args]) from the first submit to the last result. */
+async function timeBatch(
+  side: Side,
+  url: string,
+  queue: string,
+  jobs: { name: "add" | "spin"; args: number[]; data: Record<string, number> }[],
+  check: (results: number[]) => void,
+): Promise<number> {
+  const redis = new Redis(url);
+  // BullMQ keeps the last 10,000 events of a queue by default: 10k jobs make 40k, and a listener
+  // that falls behind loses 'completed' events for good (the first runs here hung). After one job
+  // (the queue's meta written by its creator), the cap is raised in the queue's meta, which the
+  // scripts read.
+  const raiseCap = async (): Promise<void> => {
+    await redis.hset(`bull:${queue}:meta`, "opts.maxLenEvents", String(EVENTS_CAP));
+  };
+  const check1 = (r: number): void => {
+    if (r !== 2) throw new Error(`warm-up job: ${r}`);
+  };
+  try {
+    if (side === "asyncio-ts") {
+      return await asyncio.run(async () => {
+        const executor = new BullMQExecutor({ connection: url, queueName: queue });
+        check1(await executor.submit<number>({ module: JOBS, name: "add" }, 1, 1));
+        await raiseCap();
+        const t0 = now();
+        const futures = jobs.map((job) =>
+          executor.submit<number>({ module: JOBS, name: job.name }, ...job.args),
+        );
+        const results: number[] = await asyncio.gather(...futures);
+        const ms = msSince(t0);
+        await executor.shutdown();
+        check(results);
+        return ms;
+      });
+    }
+    const { hostname, port } = new URL(url);
+    const connection = { host: hostname, port: Number(port) };
+    const q = new Queue(queue, { connection, streams: { events: { maxLen: EVENTS_CAP } } });
+    // A fresh queue: reading its event stream from the start misses nothing.
+    const events = new QueueEvents(queue, { connection, lastEventId: "0-0" });
+    const waiting = new Map<string, (value: number) => void>();
+    const waitFor = (id: string): Promise<number> =>
+      new Promise<number>((resolve) => {
+        waiting.set(id, resolve);
+      });
+    events.on("completed", ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => {
+      waiting.get(jobId)?.(Number(returnvalue));
+    });
+    const first = waitFor("first");
+    await q.add("add", { a: 1, b: 1 }, { jobId: "first" });
+    check1(await first);
+    await raiseCap();
+    const t0 = now();
+    const done = jobs.map((_, i) => waitFor(`j${i}`));
+    const added = jobs.map((job, i) => q.add(job.name, job.data, { jobId: `j${i}` }));
+    await Promise.all(added);
+    const results = await Promise.all(done);
+    const ms = msSince(t0);
+    await events.close();
+    await q.close();
+    check(results);
+    return ms;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** `p`, or an Error after {@link BATCH_TIMEOUT_MS}: the caller then stops its processes itself (the harness kills a late child with SIGKILL). */
+async function inTime<T>(p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`${what} took over ${BATCH_TIMEOUT_MS / 1000} s`));
+    }, BATCH_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function contender(side: Side, n: number): Promise<Metrics> {
+  const redis = await startRedis();
+  const children: ChildProcess[] = [];
+  try {
+    const metrics: Metrics = {};
+    // tiny jobs
+    let queue = `bench-${process.pid}-${queueCount++}`;
+    children.push(await startWorker(side, redis.url, queue, TINY_CONCURRENCY));
+    const tiny = Array.from({ length: n }, (_, i) => ({
+      name: "add" as const,
+      args: [i, i],
+      data: { a: i, b: i },
+    }));
+    metrics.tiny = await inTime(
+      timeBatch(side, redis.url, queue, tiny, (results) => {
+        let sum = 0;
+        for (const r of results) sum += r;
+        if (results.length !== n || sum !== n * (n - 1)) throw new Error(`wrong results for n = ${n}`);
+      }),
+      "the tiny jobs",
+    );
+    await stopWorkers(children.splice(0));
+    // the CPU-bound batch, here first: the pure compute time
+    const expected = spin(CPU_ITERS);
+    const t0 = now();
+    for (let i = 0; i < CPU_JOBS; i++) spin(CPU_ITERS);
+    const compute = msSince(t0);
+    const cpu = Array.from({ length: CPU_JOBS }, () => ({
+      name: "spin" as const,
+      args: [CPU_ITERS],
+      data: { iters: CPU_ITERS },
+    }));
+    for (const count of PROCESS_COUNTS) {
+      queue = `bench-${process.pid}-${queueCount++}`;
+      for (let i = 0; i < count; i++) children.push(await startWorker(side, redis.url, queue, 1));
+      metrics[`cpu${count}`] = await inTime(
+        timeBatch(side, redis.url, queue, cpu, (results) => {
+          if (results.length !== CPU_JOBS || results.some((r) => r !== expected))
+            throw new Error("wrong spin results");
+        }),
+        `the cpu batch on ${count} workers`,
+      );
+      await stopWorkers(children.splice(0));
+    }
+    metrics.compute = compute;
+    metrics.overhead = ((metrics.cpu1 ?? NaN) - compute) / CPU_JOBS;
+    return metrics;
+  } finally {
+    await stopWorkers(children);
+    await redis.stop();
+  }
+}
+
+export const bench = defineBench({
+  name: "bullmq",
+  title:
+    `{n} tiny jobs on 1 worker process (concurrency ${TINY_CONCURRENCY}), submitted at once and awaited; ` +
+    `${CPU_JOBS} CPU-bound jobs (~100 ms each) on 1, 2 and 4 worker processes (concurrency 1)`,
+  n: 10_000,
+  quickN: 1_000,
+  metrics: [
+    { key: "tiny", label: "tiny jobs", unit: "ms" },
+    { key: "cpu1", label: "cpu batch, 1 worker", unit: "ms", scaling: "none" },
+    { key: "cpu2", label: "cpu batch, 2 workers", unit: "ms", scaling: "none" },
+    { key: "cpu4", label: "cpu batch, 4 workers", unit: "ms", scaling: "none" },
+    { key: "compute", label: "cpu batch, computed here", unit: "ms", scaling: "none" },
+    { key: "overhead", label: "per-job overhead", unit: "ms", scaling: "none" },
+  ],
+  python: false,
+  contenders: {
+    "asyncio-ts": (n) => contender("asyncio-ts", n),
+    raw: (n) => contender("raw", n),
+  },
+  targets: [
+    {
+      text: "10k tiny jobs through BullMQExecutor: within 1.3x raw Queue.add + QueueEvents",
+      metric: "tiny",
+      kind: "within",
+      vs: "raw",
+      factor: 1.3,
+    },
+  ],
+  notes: [
+    "each repetition starts its own redis-server (--save '' --appendonly no) and worker processes " +
+      "(bench/_bullmq-worker.ts), timed from the first submit to the last result, after one warm-up job " +
+      `(workers connected, executor or Queue + QueueEvents open) and the queue's event stream cap raised to ${EVENTS_CAP.toLocaleString("en-US")}`,
+    `asyncio-ts: BullMQExecutor.submit({ module: '${JOBS}', name }, ...args) × n, gather(); workers: runWorker`,
+    "raw: Queue.add(name, data, { jobId }) × n, one QueueEvents resolving each job on 'completed'; " +
+      "workers: a plain BullMQ Worker calling the same functions",
+    `cpu: ${CPU_JOBS} × spin(${CPU_ITERS.toLocaleString("en-US")}); speed-up = cpu batch on 1 worker ÷ on k; ` +
+      "overhead = (batch on 1 worker − computed here) ÷ jobs; this machine reports 2 CPUs (4 workers cannot beat 2), " +
+      "and the speed-up is only as good as the CPU time the host gives it at the time",
+  ],
+});
+
+if (import.meta.main) await benchMain(bench);
