@@ -125,15 +125,8 @@ export function trackCoroutine(coro: object, view: TrackView): string | null {
   list.items.push(coro);
   if (list.items.length >= list.limit) compact(list);
   if (loop !== null ? !loop.getDebug() : !debugFromEnv()) return null;
-  const holder: { stack?: string } = {};
-  // Deep enough that the caller's frames remain once the library's are left out.
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 80;
-  Error.captureStackTrace(holder, trackCoroutine);
-  Error.stackTraceLimit = limit;
   // The library's own frames (the Coroutine, `Queue.get`) say nothing about where it was made.
-  const frames = (holder.stack ?? "").split("\n").slice(1);
-  return frames
+  return stackLines(trackCoroutine)
     .filter((line) => !line.includes(LIBRARY_DIR))
     .reverse()
     .join("\n");
@@ -145,12 +138,7 @@ export function trackCoroutine(coro: object, view: TrackView): string | null {
  * @internal
  */
 export function creationSite(): string | null {
-  const holder: { stack?: string } = {};
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 80;
-  Error.captureStackTrace(holder, creationSite);
-  Error.stackTraceLimit = limit;
-  for (const frame of (holder.stack ?? "").split("\n").slice(1)) {
+  for (const frame of stackLines(creationSite)) {
     if (frame.includes(LIBRARY_DIR) || frame.includes("(node:") || frame.includes("at node:")) continue;
     const site = frameSite(frame);
     if (site !== null) return site;
@@ -170,5 +158,22 @@ export function frameSite(frame: string): string | null {
   return `${file.startsWith("file://") ? fileURLToPath(file) : file}:${line}`;
 }
 
-/** This module's folder: every frame of the library's own code is under it. */
-const LIBRARY_DIR = new URL(".", import.meta.url).href;
+/**
+ * The V8 stack lines ("    at ...") above `above`, innermost first, deep enough that the
+ * caller's frames remain once the library's are left out.
+ * @internal
+ */
+export function stackLines(above: (...args: never[]) => unknown, depth = 80): string[] {
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = depth;
+  Error.captureStackTrace(holder, above);
+  Error.stackTraceLimit = limit;
+  return (holder.stack ?? "").split("\n").slice(1);
+}
+
+/**
+ * This module's folder: every frame of the library's own code is under it.
+ * @internal
+ */
+export const LIBRARY_DIR = new URL(".", import.meta.url).href;

@@ -13,6 +13,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { LIBRARY_DIR, stackLines } from "./debug.ts";
 import { peekRunningLoop } from "./events.ts";
 import { RuntimeError } from "./exceptions.ts";
 import { Future, Waiter } from "./futures.ts";
@@ -109,8 +110,7 @@ export function awaitersOf(fut: Future): Future[] {
   return [...found];
 }
 
-/** The folder of the library's own modules: their frames are left out of call stacks. */
-const LIBRARY_DIR = new URL(".", import.meta.url).href;
+// The library's own frames are left out of call stacks, as a URL or as a path.
 const LIBRARY_PATH = LIBRARY_DIR.startsWith("file://") ? new URL(LIBRARY_DIR).pathname : LIBRARY_DIR;
 
 // "    at async name (file:line:col)", "    at name (file:line:col)" or "    at file:line:col".
@@ -141,12 +141,7 @@ export function parseFrames(lines: readonly string[]): CallFrame[] {
 
 /** The caller's frames now, innermost first. */
 function framesNow(): CallFrame[] {
-  const holder: { stack?: string } = {};
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 200;
-  Error.captureStackTrace(holder, framesNow);
-  Error.stackTraceLimit = limit;
-  return parseFrames((holder.stack ?? "").split("\n").slice(1));
+  return parseFrames(stackLines(framesNow, 200));
 }
 
 const entries = (frames: readonly CallFrame[]): FrameCallGraphEntry[] => frames.map((frame) => ({ frame }));
