@@ -25,11 +25,14 @@ class Repl {
     this.child =
       options?.terminal === true
         ? // script(1) runs it on a pseudo-terminal; its output is the terminal's (stdout only).
+          // script runs the command through $SHELL: `exec` makes the REPL the terminal's only
+          // foreground process. Otherwise a shell that stays (dash, when SHELL is /bin/sh) gets the
+          // terminal's SIGINT too, dies of it, and script exits 130 whatever the REPL did.
           spawn(
             "script",
             [
               "-qfec",
-              [process.execPath, "src/cli.ts", ...args].map((a) => JSON.stringify(a)).join(" "),
+              `exec ${[process.execPath, "src/cli.ts", ...args].map((a) => JSON.stringify(a)).join(" ")}`,
               "/dev/null",
             ],
             {
