@@ -560,7 +560,8 @@ describe("asyncio-ts worker in a terminal", () => {
         .map((arg) => `'${arg}'`)
         .join(" ");
       const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-      const child = spawn("script", ["-qfec", command, "/dev/null"], {
+      // `exec`: the worker, not a shell, is the terminal's process (script runs $SHELL -c).
+      const child = spawn("script", ["-qfec", `exec ${command}`, "/dev/null"], {
         env,
         stdio: ["pipe", "pipe", "inherit"],
       });
