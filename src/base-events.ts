@@ -47,6 +47,14 @@ import {
   type ThreadPoolExecutor,
 } from "./executors.ts";
 import {
+  createDatagramEndpointNow,
+  type DatagramEndpointOptions,
+  type DatagramSocketTransport,
+  type ProtocolFactory,
+} from "./datagram.ts";
+import { getaddrinfoNow, getnameinfoNow, type AddrInfo, type GetaddrinfoOptions } from "./dns.ts";
+import type { DatagramAddress, DatagramProtocol } from "./protocols.ts";
+import {
   addSignalHandler,
   removeAllSignalHandlers,
   removeSignalHandler,
@@ -854,6 +862,55 @@ export class BaseEventLoop {
 
   [inspectCustom](): string {
     return `<${this.constructor.name} running=${this.isRunning()} closed=${this.#closed} debug=${this.#debug}>`;
+  }
+
+  // ---- the low-level network API: thin delegates to datagram.ts and dns.ts ------------------
+
+  /**
+   * Create a UDP endpoint on `node:dgram` and return `[transport, protocol]`. `localAddr` binds
+   * it, `remoteAddr` connects it (then `sendto(data)` needs no address, and an ICMP "port
+   * unreachable" reaches `errorReceived` as `ECONNREFUSED`); `sock` takes an existing
+   * `dgram.Socket`. Lazy, as every coroutine.
+   * @throws {TypeError} for `reuseAddress` (removed in CPython 3.13), a bad address or factory.
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.create_datagram_endpoint
+   */
+  createDatagramEndpoint<P extends DatagramProtocol>(
+    protocolFactory: ProtocolFactory<P>,
+    options: DatagramEndpointOptions = {},
+  ): Coroutine<[DatagramSocketTransport, P]> {
+    return libraryCoroutine("BaseEventLoop.create_datagram_endpoint", this, createDatagramEndpointNow, null, [
+      this,
+      protocolFactory,
+      options,
+    ]);
+  }
+
+  /**
+   * Resolve `host`/`port` on `node:dns` into `[family, type, proto, canonname, sockaddr]` entries
+   * (Python's `socket.getaddrinfo()`), with `asyncio.socket`'s constants. Lazy.
+   * @throws gaierror (`name === "gaierror"`, Python's message) when the name does not resolve.
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.getaddrinfo
+   */
+  getaddrinfo(
+    host: string | null,
+    port: string | number | null,
+    options: GetaddrinfoOptions = {},
+  ): Coroutine<AddrInfo[]> {
+    return libraryCoroutine("BaseEventLoop.getaddrinfo", this, getaddrinfoNow, null, [
+      this,
+      host,
+      port,
+      options,
+    ]);
+  }
+
+  /**
+   * Look up the host name and service of a socket address (Python's `socket.getnameinfo()`):
+   * `[host, service]`; `flags` are `asyncio.socket.NI_*`. Lazy.
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.getnameinfo
+   */
+  getnameinfo(sockaddr: DatagramAddress, flags = 0): Coroutine<[host: string, service: string]> {
+    return libraryCoroutine("BaseEventLoop.getnameinfo", this, getnameinfoNow, null, [this, sockaddr, flags]);
   }
 }
 

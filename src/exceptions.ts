@@ -147,6 +147,15 @@ export class SendfileNotAvailableError extends RuntimeError {
 brand(SendfileNotAvailableError, "SendfileNotAvailableError");
 
 /**
+ * Python's builtin NotImplementedError (a RuntimeError): the abstract transport methods raise it
+ * until a subclass overrides them.
+ */
+export class NotImplementedError extends RuntimeError {
+  override readonly code = "ERR_ASYNCIO_NOT_IMPLEMENTED";
+}
+brand(NotImplementedError, "NotImplementedError");
+
+/**
  * What `subgroup()`/`split()` match with: an error class, an array of error classes (Python's
  * tuple of types), or a predicate called with each leaf and each nested group.
  */

@@ -27,6 +27,7 @@ export {
   IncompleteReadError,
   LimitOverrunError,
   SendfileNotAvailableError,
+  NotImplementedError,
   QueueEmpty,
   QueueFull,
   QueueShutDown,
@@ -58,6 +59,32 @@ export type {
   ResultOf,
 } from "./executors.ts";
 export type { PoolExecutor } from "./internal/pool.ts";
+// protocols, transports (the low-level API), datagram endpoints, dns
+export {
+  BaseProtocol,
+  Protocol,
+  BufferedProtocol,
+  DatagramProtocol,
+  SubprocessProtocol,
+} from "./protocols.ts";
+export type { DatagramAddress } from "./protocols.ts";
+export {
+  BaseTransport,
+  ReadTransport,
+  WriteTransport,
+  Transport,
+  DatagramTransport,
+  SubprocessTransport,
+} from "./transports.ts";
+export type {
+  DatagramEndpointOptions,
+  DatagramExtraInfo,
+  DatagramSocketTransport,
+  ProtocolFactory,
+} from "./datagram.ts";
+export type { AddrInfo, GetaddrinfoOptions } from "./dns.ts";
+export { socket } from "./socket.ts";
+export type { GaiError } from "./socket.ts";
 // subprocess
 export { createSubprocessExec, createSubprocessShell, Process, PIPE, STDOUT, DEVNULL } from "./subprocess.ts";
 export type { SubprocessOptions, StdioSpec, SubprocessStdin } from "./subprocess.ts";

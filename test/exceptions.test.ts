@@ -383,6 +383,7 @@ describe("asyncio exception classes", () => {
     [asyncio.QueueShutDown, "ERR_ASYNCIO_QUEUE_SHUT_DOWN"],
     [asyncio.BrokenBarrierError, "ERR_ASYNCIO_BROKEN_BARRIER"],
     [asyncio.SendfileNotAvailableError, "ERR_ASYNCIO_SENDFILE_NOT_AVAILABLE"],
+    [asyncio.NotImplementedError, "ERR_ASYNCIO_NOT_IMPLEMENTED"],
   ] as const;
 
   it("name is the Python class name, code is stable", () => {
@@ -397,6 +398,7 @@ describe("asyncio exception classes", () => {
   it("BrokenBarrierError and SendfileNotAvailableError are RuntimeErrors", () => {
     assert.ok(new asyncio.BrokenBarrierError() instanceof asyncio.RuntimeError);
     assert.ok(new asyncio.SendfileNotAvailableError() instanceof asyncio.RuntimeError);
+    assert.ok(new asyncio.NotImplementedError() instanceof asyncio.RuntimeError);
     assert.equal(new asyncio.RuntimeError() instanceof asyncio.BrokenBarrierError, false);
   });
 
