@@ -1,13 +1,16 @@
 // CPython 3.13 asyncio.__all__ (test/fixtures/asyncio-all.json, written by
 // `python3 -c "import asyncio, json; json.dump(sorted(asyncio.__all__), ...)"`) mapped through the
 // naming rule (snake_case -> camelCase at underscores; classes and constants unchanged). Every name
-// not exported yet is listed below with the reason.
+// not exported yet is listed below with the reason. The same for the methods of CPython 3.13's
+// AbstractEventLoop (test/fixtures/abstract-event-loop.json, written by `python3 -c "import asyncio, json;
+// json.dump(sorted(n for n, v in vars(asyncio.AbstractEventLoop).items() if not n.startswith('_') and
+// callable(v)), ...)"`) on BaseEventLoop.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as asyncio from "../src/index.ts";
 
-const IO = "streams, subprocesses, executors, transports: issue 4";
+const LOW_LEVEL = "issue 13 (the low-level loop API): not built yet";
 const POLICY = "event loop policies are deprecated (removed in 3.16); one loop runs per thread here";
 const PRIVATE = "private helper of CPython's (leading underscore)";
 const WATCHERS = "child watchers are deprecated in 3.12 and removed in 3.14; Node reaps children itself";
@@ -18,27 +21,16 @@ const missing: Record<string, string> = {
   AbstractEventLoop:
     "BaseEventLoop is the one loop class hierarchy; an abstract twin adds nothing in TypeScript",
   AbstractEventLoopPolicy: POLICY,
-  AbstractServer: IO,
+  AbstractServer: LOW_LEVEL,
   AbstractChildWatcher: WATCHERS,
-  BaseProtocol: IO,
-  BaseTransport: IO,
-  BufferedProtocol: IO,
-  DatagramProtocol: IO,
-  DatagramTransport: IO,
   DefaultEventLoopPolicy: POLICY,
   FastChildWatcher: WATCHERS,
   MultiLoopChildWatcher: WATCHERS,
   PidfdChildWatcher: WATCHERS,
-  Protocol: IO,
-  ReadTransport: IO,
   SafeChildWatcher: WATCHERS,
   SelectorEventLoop: "Node's libuv is the selector; EventLoop is the platform loop",
-  StreamReaderProtocol: IO,
-  SubprocessProtocol: IO,
-  SubprocessTransport: IO,
+  StreamReaderProtocol: LOW_LEVEL,
   ThreadedChildWatcher: WATCHERS,
-  Transport: IO,
-  WriteTransport: IO,
   _enterTask: PRIVATE,
   _getRunningLoop: PRIVATE,
   _leaveTask: PRIVATE,
@@ -52,6 +44,38 @@ const missing: Record<string, string> = {
   setEventLoop: POLICY,
   setEventLoopPolicy: POLICY,
   wrapFuture: THREADS,
+};
+
+const NO_FD_POLLING =
+  "Node has no readiness callbacks on an arbitrary file descriptor (libuv polls only the handles it made)";
+
+/** Methods of CPython's AbstractEventLoop that BaseEventLoop has not, and why. */
+const missingLoopMethods: Record<string, string> = {
+  addReader: NO_FD_POLLING,
+  addWriter: NO_FD_POLLING,
+  removeReader: NO_FD_POLLING,
+  removeWriter: NO_FD_POLLING,
+  callSoonThreadsafe: LOW_LEVEL,
+  connectAcceptedSocket: LOW_LEVEL,
+  connectReadPipe: LOW_LEVEL,
+  connectWritePipe: LOW_LEVEL,
+  createConnection: LOW_LEVEL,
+  createServer: LOW_LEVEL,
+  createUnixConnection: LOW_LEVEL,
+  createUnixServer: LOW_LEVEL,
+  sendfile: LOW_LEVEL,
+  sockAccept: LOW_LEVEL,
+  sockConnect: LOW_LEVEL,
+  sockRecv: LOW_LEVEL,
+  sockRecvInto: LOW_LEVEL,
+  sockRecvfrom: LOW_LEVEL,
+  sockRecvfromInto: LOW_LEVEL,
+  sockSendall: LOW_LEVEL,
+  sockSendfile: LOW_LEVEL,
+  sockSendto: LOW_LEVEL,
+  startTls: LOW_LEVEL,
+  subprocessExec: LOW_LEVEL,
+  subprocessShell: LOW_LEVEL,
 };
 
 /** The naming rule of STYLE.md §3: camelCase at underscores only; a leading underscore stays. */
@@ -85,5 +109,33 @@ describe("api parity with CPython 3.13 asyncio.__all__", () => {
     const mapped = new Set(all.map(tsName));
     const stale = Object.keys(missing).filter((n) => exported.has(n) || !mapped.has(n));
     assert.deepEqual(stale, [], `stale entries: ${stale.join(", ")}`);
+  });
+});
+
+const loopMethods = (
+  JSON.parse(
+    readFileSync(new URL("./fixtures/abstract-event-loop.json", import.meta.url), "utf8"),
+  ) as string[]
+).map(tsName);
+const proto = asyncio.BaseEventLoop.prototype as unknown as Record<string, unknown>;
+
+describe("api parity with CPython 3.13 AbstractEventLoop's methods", () => {
+  it("BaseEventLoop has every method of AbstractEventLoop or lists why not", () => {
+    const absent = loopMethods.filter((n) => typeof proto[n] !== "function" && !(n in missingLoopMethods));
+    assert.deepEqual(absent, [], `neither on BaseEventLoop nor listed as missing: ${absent.join(", ")}`);
+  });
+
+  it("lists no method as missing that BaseEventLoop has or AbstractEventLoop has not", () => {
+    const stale = Object.keys(missingLoopMethods).filter(
+      (n) => typeof proto[n] === "function" || !loopMethods.includes(n),
+    );
+    assert.deepEqual(stale, [], `stale entries: ${stale.join(", ")}`);
+  });
+
+  it("has the methods of the low-level API built so far", () => {
+    for (const n of ["createDatagramEndpoint", "getaddrinfo", "getnameinfo"]) {
+      assert.ok(loopMethods.includes(n), n);
+      assert.equal(typeof proto[n], "function", n);
+    }
   });
 });

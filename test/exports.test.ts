@@ -6,6 +6,19 @@ import * as asyncio from "../src/index.ts";
 import * as testing from "../src/testing/index.ts";
 
 const expected = [
+  "BaseProtocol",
+  "Protocol",
+  "BufferedProtocol",
+  "DatagramProtocol",
+  "SubprocessProtocol",
+  "BaseTransport",
+  "ReadTransport",
+  "WriteTransport",
+  "Transport",
+  "DatagramTransport",
+  "SubprocessTransport",
+  "NotImplementedError",
+  "socket",
   "BrokenThreadPool",
   "BrokenProcessPool",
   "toThread",
