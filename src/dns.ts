@@ -69,6 +69,15 @@ function isInt(value: unknown): value is number {
   return typeof value === "number" && Number.isInteger(value);
 }
 
+/** Python's type name of a JavaScript value, for CPython's messages. */
+function pyType(value: unknown): string {
+  if (value === null || value === undefined) return "NoneType";
+  if (typeof value === "string") return "str";
+  if (typeof value === "number") return "float";
+  if (typeof value === "boolean") return "bool";
+  return Array.isArray(value) ? "list" : typeof value;
+}
+
 /** Resolve a Node callback API on the loop: its result settles `fut` from a loop callback. */
 function settleOnLoop<T>(loop: BaseEventLoop, fut: Future<T>): (err: Error | null, value?: T) => void {
   return (err, value) => {
@@ -239,7 +248,7 @@ export async function getnameinfoNow(
   if (sa.length < 2 || sa.length > 4) throw new TypeError("getnameinfo(): illegal sockaddr argument");
   const [host, port] = sa as unknown[];
   if (typeof host !== "string") throw new TypeError("getnameinfo(): illegal sockaddr argument");
-  if (!isInt(port)) throw new TypeError(`'${typeof port}' object cannot be interpreted as an integer`);
+  if (!isInt(port)) throw new TypeError(`'${pyType(port)}' object cannot be interpreted as an integer`);
   if (!isInt(flags))
     throw new TypeError(`flags must be an integer (socket.NI_* constants), got ${String(flags)}`);
   // CPython resolves the host with AI_NUMERICHOST first: a name is an error.
