@@ -14,22 +14,26 @@ describe("protocols", () => {
     const d = new asyncio.DatagramProtocol();
     const s = new asyncio.SubprocessProtocol();
     const b = new asyncio.BufferedProtocol();
-    const calls: (() => unknown)[] = [
-      () => base.connectionMade(new asyncio.BaseTransport()),
-      () => base.connectionLost(null),
-      () => base.pauseWriting(),
-      () => base.resumeWriting(),
-      () => p.dataReceived(Buffer.from("x")),
-      () => p.eofReceived(),
-      () => d.datagramReceived(Buffer.from("x"), ["127.0.0.1", 1]),
-      () => d.errorReceived(new Error("x")),
-      () => s.pipeDataReceived(1, Buffer.from("x")),
-      () => s.pipeConnectionLost(1, null),
-      () => s.processExited(),
-      () => b.bufferUpdated(1),
-      () => b.eofReceived(),
+    const x = Buffer.from("x");
+    const calls: [object, string, unknown[]][] = [
+      [base, "connectionMade", [new asyncio.BaseTransport()]],
+      [base, "connectionLost", [null]],
+      [base, "pauseWriting", []],
+      [base, "resumeWriting", []],
+      [p, "dataReceived", [x]],
+      [p, "eofReceived", []],
+      [d, "datagramReceived", [x, ["127.0.0.1", 1]]],
+      [d, "errorReceived", [new Error("x")]],
+      [s, "pipeDataReceived", [1, x]],
+      [s, "pipeConnectionLost", [1, null]],
+      [s, "processExited", []],
+      [b, "bufferUpdated", [1]],
+      [b, "eofReceived", []],
     ];
-    for (const call of calls) assert.equal(call(), undefined);
+    for (const [obj, name, args] of calls) {
+      const method = (obj as Record<string, (...a: unknown[]) => unknown>)[name];
+      assert.equal(method?.apply(obj, args), undefined, name);
+    }
   });
 
   it("the classes form CPython's hierarchy", () => {
