@@ -78,6 +78,10 @@ const LAZY = [
   "Process.communicate",
   "SubprocessStdin.drain",
   "SubprocessStdin.waitClosed",
+  // the low-level network API
+  "BaseEventLoop.createDatagramEndpoint",
+  "BaseEventLoop.getaddrinfo",
+  "BaseEventLoop.getnameinfo",
 ] as const;
 
 /** Returns a Future or a Task, as CPython does. */
@@ -302,10 +306,66 @@ const SYNC = [
   "SubprocessStdin.isClosing",
   "SubprocessStdin.write",
   "SubprocessStdin.writeEof",
+  // protocols and transports (DatagramSocketTransport is reached through createDatagramEndpoint)
+  "BaseProtocol.connectionMade",
+  "BaseProtocol.connectionLost",
+  "BaseProtocol.pauseWriting",
+  "BaseProtocol.resumeWriting",
+  "Protocol.connectionMade",
+  "Protocol.dataReceived",
+  "Protocol.eofReceived",
+  "BufferedProtocol.connectionMade",
+  "BufferedProtocol.getBuffer",
+  "BufferedProtocol.bufferUpdated",
+  "BufferedProtocol.eofReceived",
+  "DatagramProtocol.connectionMade",
+  "DatagramProtocol.datagramReceived",
+  "DatagramProtocol.errorReceived",
+  "SubprocessProtocol.connectionMade",
+  "SubprocessProtocol.pipeDataReceived",
+  "SubprocessProtocol.pipeConnectionLost",
+  "SubprocessProtocol.processExited",
+  "BaseTransport.getExtraInfo",
+  "BaseTransport.isClosing",
+  "BaseTransport.close",
+  "BaseTransport.setProtocol",
+  "BaseTransport.getProtocol",
+  "ReadTransport.isReading",
+  "ReadTransport.pauseReading",
+  "ReadTransport.resumeReading",
+  "WriteTransport.setWriteBufferLimits",
+  "WriteTransport.getWriteBufferSize",
+  "WriteTransport.getWriteBufferLimits",
+  "WriteTransport.write",
+  "WriteTransport.writelines",
+  "WriteTransport.writeEof",
+  "WriteTransport.canWriteEof",
+  "WriteTransport.abort",
+  "Transport.isReading",
+  "Transport.pauseReading",
+  "Transport.resumeReading",
+  "DatagramTransport.sendto",
+  "DatagramTransport.abort",
+  "SubprocessTransport.getPid",
+  "SubprocessTransport.getReturncode",
+  "SubprocessTransport.getPipeTransport",
+  "SubprocessTransport.sendSignal",
+  "SubprocessTransport.terminate",
+  "SubprocessTransport.kill",
+  "DatagramSocketTransport.sendto",
+  "DatagramSocketTransport.close",
+  "DatagramSocketTransport.abort",
+  "DatagramSocketTransport.isClosing",
+  "DatagramSocketTransport.setProtocol",
+  "DatagramSocketTransport.getProtocol",
+  "DatagramSocketTransport.getWriteBufferSize",
+  "DatagramSocketTransport.getWriteBufferLimits",
+  "DatagramSocketTransport.setWriteBufferLimits",
+  "DatagramSocketTransport.toString",
 ] as const;
 
 // Classes the walk reaches only through an instance (their class is not exported by name).
-const REACHABLE_ONLY = new Set(["SubprocessStdin"]);
+const REACHABLE_ONLY = new Set(["SubprocessStdin", "DatagramSocketTransport"]);
 
 function tableOf(name: string): string[] {
   const tables: string[] = [];
@@ -816,6 +876,30 @@ describe("the tables, checked at run time", () => {
         "not in exactly one table",
       );
       const listed = ALL_LISTED.filter((name) => name.startsWith("SubprocessStdin."));
+      assert.deepEqual(
+        listed.filter((name) => !names.includes(name)),
+        [],
+        "stale names",
+      );
+    }));
+
+  it("createDatagramEndpoint's transport class (not exported by name) is walked too: every method listed", () =>
+    asyncio.run(async () => {
+      const [transport] = await asyncio
+        .getRunningLoop()
+        .createDatagramEndpoint(asyncio.DatagramProtocol, { localAddr: ["127.0.0.1", 0] });
+      const ctor = (Object.getPrototypeOf(transport) as { constructor: new () => unknown }).constructor;
+      transport.close();
+      const names = [...walkSurface({ asyncio }, { DatagramSocketTransport: ctor }).keys()].filter((name) =>
+        name.startsWith("DatagramSocketTransport."),
+      );
+      assert.ok(names.length > 0);
+      assert.deepEqual(
+        names.filter((name) => tableOf(name).length !== 1),
+        [],
+        "not in exactly one table",
+      );
+      const listed = ALL_LISTED.filter((name) => name.startsWith("DatagramSocketTransport."));
       assert.deepEqual(
         listed.filter((name) => !names.includes(name)),
         [],

@@ -700,6 +700,91 @@ function stdinSpec(which: "drain" | "waitClosed"): LazySpec {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The low-level network API: createDatagramEndpoint, getaddrinfo, getnameinfo
+
+/** Wait until no UDP socket of an earlier step is left (they close asynchronously). */
+async function noUdp(): Promise<void> {
+  await until(
+    () => handles("UDPWrap") === 0,
+    "no UDP socket is open",
+    () => process.getActiveResourcesInfo().join(", "),
+  );
+}
+
+function createDatagramEndpointSpec(): LazySpec {
+  const fixture = async (env: Env, starting: boolean): Promise<Fixture> => {
+    await noUdp();
+    return {
+      call: () => env.loop.createDatagramEndpoint(asyncio.DatagramProtocol, { localAddr: [HOST, 0] }),
+      // A socket is made (and bound) only once the call runs; one cancelled while it binds closes
+      // asynchronously (intact waits for that).
+      ...(starting ? {} : { snapshot: () => handles("UDPWrap") }),
+      intact: async () => {
+        await noUdp();
+      },
+      completed: async (r) => {
+        const [transport, protocol] = r as [asyncio.DatagramTransport, asyncio.DatagramProtocol];
+        assert.ok(protocol instanceof asyncio.DatagramProtocol);
+        assert.equal(transport.getProtocol(), protocol);
+        assert.equal(handles("UDPWrap"), 1);
+        transport.close();
+        await noUdp();
+      },
+    };
+  };
+  // Cancelled while it binds: the socket is closed.
+  return {
+    io: true,
+    blocked: null,
+    starting: (env) => fixture(env, true),
+    ready: (env) => fixture(env, false),
+  };
+}
+
+function getaddrinfoSpec(): LazySpec {
+  return {
+    io: true,
+    blocked: null,
+    // A name goes through node:dns (a literal needs no lookup and completes in its first step).
+    starting: (env) => ({
+      call: () => env.loop.getaddrinfo("localhost", 80, { type: asyncio.socket.SOCK_STREAM }),
+      intact: async () => {
+        // The lookup still in flight settles nothing once cancelled.
+        await asyncio.sleep(0.02);
+      },
+    }),
+    ready: (env) => ({
+      call: () => env.loop.getaddrinfo("127.0.0.1", 80, { type: asyncio.socket.SOCK_STREAM }),
+      intact: () => {},
+      completed: (r) => {
+        assert.deepEqual(r, [[asyncio.socket.AF_INET, asyncio.socket.SOCK_STREAM, 6, "", [HOST, 80]]]);
+      },
+    }),
+  };
+}
+
+function getnameinfoSpec(): LazySpec {
+  const numeric = asyncio.socket.NI_NUMERICHOST | asyncio.socket.NI_NUMERICSERV;
+  return {
+    io: true,
+    blocked: null,
+    starting: (env) => ({
+      call: () => env.loop.getnameinfo([HOST, 80]),
+      intact: async () => {
+        await asyncio.sleep(0.02);
+      },
+    }),
+    ready: (env) => ({
+      call: () => env.loop.getnameinfo([HOST, 80], numeric),
+      intact: () => {},
+      completed: (r) => {
+        assert.deepEqual(r, [HOST, "80"]);
+      },
+    }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Executors
 
 const FNS = new URL("../fixtures/surface-fns.ts", import.meta.url).href;
@@ -778,5 +863,8 @@ export function ioSpecs() {
     "Process.communicate": communicateSpec(),
     "SubprocessStdin.drain": stdinSpec("drain"),
     "SubprocessStdin.waitClosed": stdinSpec("waitClosed"),
+    "BaseEventLoop.createDatagramEndpoint": createDatagramEndpointSpec(),
+    "BaseEventLoop.getaddrinfo": getaddrinfoSpec(),
+    "BaseEventLoop.getnameinfo": getnameinfoSpec(),
   } satisfies Record<string, LazySpec>;
 }
