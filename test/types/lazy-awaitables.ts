@@ -39,6 +39,24 @@ export function checks(): void {
   const c5: asyncio.Coroutine<number> = asyncio.waitFor(q.get(), 1);
   for (const c of [c1, c2, c3, c4, c5]) c.close();
 
+  // The low-level API: the protocol's type comes from the factory, a class or a function.
+  const loop = asyncio.getRunningLoop();
+  class Echo extends asyncio.DatagramProtocol {
+    readonly seen: Buffer[] = [];
+  }
+  const e1: asyncio.Coroutine<[asyncio.DatagramSocketTransport, Echo]> = loop.createDatagramEndpoint(Echo, {
+    localAddr: ["127.0.0.1", 0],
+  });
+  const e2: asyncio.Coroutine<[asyncio.DatagramSocketTransport, Echo]> = loop.createDatagramEndpoint(
+    () => new Echo(),
+    { remoteAddr: ["127.0.0.1", 9999] },
+  );
+  const g1: asyncio.Coroutine<asyncio.AddrInfo[]> = loop.getaddrinfo("localhost", 80);
+  const g2: asyncio.Coroutine<[string, string]> = loop.getnameinfo(["127.0.0.1", 80]);
+  // @ts-expect-error -- CPython 3.13 has no reuse_address here any more
+  const e3 = loop.createDatagramEndpoint(Echo, { reuseAddress: true });
+  for (const c of [e1, e2, e3, g1, g2]) c.close();
+
   // gather, wait and waitFor still take a running promise (wrapped: it cannot be cancelled).
   void asyncio.gather(fetchSomething(), q.get());
   const w: asyncio.Coroutine<string> = asyncio.waitFor(fetchSomething(), 1);
