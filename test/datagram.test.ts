@@ -432,6 +432,28 @@ describe("createDatagramEndpoint: UDP on real sockets", () => {
       assert.equal(server.isClosing(), true);
     }));
 
+  it("differs: datagram transport — a datagram counts in the write buffer until Node reports it sent; a send error reaches errorReceived from a loop callback", (t) =>
+    runNet(async () => {
+      const [server, sp, port] = await bound(t);
+      const [client, cp] = await asyncio
+        .getRunningLoop()
+        .createDatagramEndpoint(Recorder, { remoteAddr: ["127.0.0.1", port] });
+      owned(t, client);
+      client.sendto(Buffer.alloc(10));
+      // CPython: 0 here (the kernel took it); asyncio-ts: 10 + 8 until Node's callback.
+      assert.equal(client.getWriteBufferSize(), 18);
+      client.sendto(Buffer.alloc(65508));
+      // CPython calls error_received() inside sendto(); asyncio-ts one callback later.
+      assert.deepEqual(cp.errors, []);
+      await until(() => cp.errors.length === 1 && client.getWriteBufferSize() === 0, "both sends completed");
+      assert.equal((cp.errors[0] as NodeJS.ErrnoException).code, "EMSGSIZE");
+      await until(() => sp.datagrams.length === 1, "the small one arrived");
+      client.close();
+      server.close();
+      await cp.lost;
+      await sp.lost;
+    }));
+
   it("the transport's repr: CPython's, closing then closed", (t) =>
     runNet(async () => {
       const [tr, proto] = await bound(t);
