@@ -1,7 +1,7 @@
 # Pins DatagramProtocol.error_received on a connected endpoint: the port it is connected to was just closed, so the
 # ICMP "port unreachable" each datagram draws comes back as ECONNREFUSED through error_received() (twice: the
 # transport stays open); a datagram over 65,507 bytes gets EMSGSIZE there too; sendto() with another address is
-# refused with CPython's ValueError; close() then reports connection_lost(None).
+# refused with CPython's ValueError; close() then reports connection_lost(None). Bounded by a 5 s timeout.
 import asyncio
 import errno
 
@@ -65,4 +65,9 @@ async def main():
     print("errors left:", client.errors.qsize())
 
 
-asyncio.run(main())
+async def bounded():
+    async with asyncio.timeout(5):
+        await main()
+
+
+asyncio.run(bounded())

@@ -1,7 +1,7 @@
 // Pins DatagramProtocol.error_received on a connected endpoint: the port it is connected to was just closed, so the
 // ICMP "port unreachable" each datagram draws comes back as ECONNREFUSED through error_received() (twice: the
 // transport stays open); a datagram over 65,507 bytes gets EMSGSIZE there too; sendto() with another address is
-// refused with CPython's ValueError; close() then reports connection_lost(None).
+// refused with CPython's ValueError; close() then reports connection_lost(None). Bounded by a 5 s timeout.
 import * as asyncio from "../src/index.ts";
 import { print } from "./_py.ts";
 
@@ -81,4 +81,4 @@ const main = asyncio.coroutine(async () => {
   print("errors left:", client.errors.qsize());
 });
 
-await asyncio.run(main());
+await asyncio.run(() => asyncio.timeout(5).with(main));

@@ -43,15 +43,25 @@ const AWAIT_USING =
 
 /**
  * Programs (conformance scenario names, or the names of PROGRAMS below) that fail on a runtime for a
- * reason of that runtime, with the reason. Every conformance twin passes on both today.
+ * reason of that runtime, with the reason.
  */
 const EXPECTED_FAILURES: Record<Runtime, ReadonlyMap<string, string>> = {
   node22: new Map([
     ["107_executor_run_in_executor", AWAIT_USING],
     ["108_executor_practical_example", AWAIT_USING],
   ]),
-  bun: new Map(),
-  deno: new Map(),
+  bun: new Map([
+    [
+      "151_udp_error_received",
+      "Bun 1.4's dgram reports a send's EMSGSIZE a second time, from its receive side (syscall recvmsg), so the errors that follow are off by one",
+    ],
+  ]),
+  deno: new Map([
+    [
+      "151_udp_error_received",
+      "Deno 2.9's node:dgram never reports the ICMP port-unreachable of a connected socket (no ECONNREFUSED 'error' event): the twin times out",
+    ],
+  ]),
 };
 
 const indexUrl = pathToFileURL(join(ROOT, "src", "index.ts")).href;
