@@ -228,8 +228,15 @@ export class DatagramSocketTransport extends DatagramTransport<DatagramExtraInfo
     const bytes =
       data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     // A connected socket sends without an address (Node refuses one), as CPython's send().
-    if (this.#extra().peername !== null || target == null) this.#socket.send(bytes, done);
-    else this.#socket.send(bytes, target[1], target[0], done);
+    try {
+      if (this.#extra().peername !== null || target == null) this.#socket.send(bytes, done);
+      else this.#socket.send(bytes, target[1], target[0], done);
+    } catch (e) {
+      // Node refused it before sending (a port it does not take): nothing is in flight.
+      this.#bufferSize -= size;
+      this.#inFlight--;
+      throw e;
+    }
     this.#flow.maybePause(this.#bufferSize, this.#protocol);
   }
 
@@ -419,7 +426,10 @@ export async function createDatagramEndpointNow<P extends DatagramProtocol>(
   let rAddr: DatagramAddress | null = null;
   if (sock !== null) {
     if (!(sock instanceof dgram.Socket)) {
-      throw new RangeError(`A datagram socket was expected, got ${reprValue(sock)}`);
+      const given: unknown = sock;
+      const name =
+        typeof given === "object" && given !== null ? `<${given.constructor.name}>` : reprValue(given);
+      throw new RangeError(`A datagram socket was expected, got ${name}`);
     }
     const given = { localAddr, remoteAddr, family, proto, flags, reusePort, allowBroadcast };
     const problems = Object.entries(given)
