@@ -169,6 +169,28 @@ describe("createDatagramEndpoint: UDP on real sockets", () => {
       await proto2.lost;
     }));
 
+  it("addresses are resolved as getaddrinfo does; a local and a remote address of different families is CPython's error", (t) =>
+    runNet(async () => {
+      const loop = asyncio.getRunningLoop();
+      const [tr, proto] = await loop.createDatagramEndpoint(Recorder, {
+        localAddr: ["localhost", 0],
+        family: asyncio.socket.AF_INET,
+      });
+      owned(t, tr);
+      assert.equal(tr.getExtraInfo("sockname")?.[0], "127.0.0.1");
+      const [tr6, proto6] = await loop.createDatagramEndpoint(Recorder, { family: asyncio.socket.AF_INET6 });
+      owned(t, tr6);
+      assert.equal(tr6.getExtraInfo("sockname")?.[0], "::");
+      await assert.rejects(
+        loop.createDatagramEndpoint(Recorder, { localAddr: ["127.0.0.1", 0], remoteAddr: ["::1", 9] }),
+        { name: "RangeError", message: "can not get address information" },
+      );
+      tr.close();
+      tr6.close();
+      await proto.lost;
+      await proto6.lost;
+    }));
+
   it("ECONNREFUSED on a connected endpoint reaches errorReceived, and the transport stays open", (t) =>
     runNet(async () => {
       const loop = asyncio.getRunningLoop();
