@@ -144,6 +144,7 @@ export class DatagramSocketTransport extends DatagramTransport<DatagramExtraInfo
     this.#flow = new WriteFlowControl(loop, this);
     sock.on("message", this.#onMessage);
     sock.on("error", this.#onError);
+    const early = stopHolding(sock);
     // The loop owns the socket: one still open when the loop closes is closed then.
     this.#unhook = addCloseHook(loop, () => {
       if (loop.getDebug()) logger.warn(`ResourceWarning: unclosed transport ${String(this)}`);
@@ -156,6 +157,8 @@ export class DatagramSocketTransport extends DatagramTransport<DatagramExtraInfo
     loop.callSoon(() => {
       if (!this.#closing) this.#reading = true;
     });
+    // What arrived while the endpoint was being made, as the kernel would have kept it for CPython.
+    for (const [msg, rinfo] of early) this.#onMessage(msg, rinfo);
     if (waiter !== null) {
       loop.callSoon(() => {
         if (!waiter.done()) waiter.setResult(null);
@@ -346,6 +349,31 @@ export class DatagramSocketTransport extends DatagramTransport<DatagramExtraInfo
   }
 }
 
+// Datagrams that arrive between the bind and the transport's construction (a loop callback
+// later) are held here instead of being emitted to nobody.
+const held = new WeakMap<
+  dgram.Socket,
+  { list: [Buffer, dgram.RemoteInfo][]; listener: (m: Buffer, r: dgram.RemoteInfo) => void }
+>();
+
+function holdMessages(sock: dgram.Socket): void {
+  if (held.has(sock)) return;
+  const list: [Buffer, dgram.RemoteInfo][] = [];
+  const listener = (m: Buffer, r: dgram.RemoteInfo): void => {
+    list.push([m, r]);
+  };
+  held.set(sock, { list, listener });
+  sock.on("message", listener);
+}
+
+function stopHolding(sock: dgram.Socket): [Buffer, dgram.RemoteInfo][] {
+  const entry = held.get(sock);
+  if (entry === undefined) return [];
+  held.delete(sock);
+  sock.off("message", entry.listener);
+  return entry.list;
+}
+
 function noop(): void {
   // Swallows the errors of a socket being closed.
 }
@@ -444,11 +472,17 @@ export async function createDatagramEndpointNow<P extends DatagramProtocol>(
       );
     }
     socket = sock;
+    holdMessages(socket);
     // An unbound socket is bound to a free port, so that it can receive.
     if (!isBound(socket)) {
-      await socketOp(loop, socket, (done) => {
-        socket.bind(0, done);
-      });
+      try {
+        await socketOp(loop, socket, (done) => {
+          socket.bind(0, done);
+        });
+      } catch (e) {
+        stopHolding(socket);
+        throw e;
+      }
     }
   } else {
     [socket, rAddr] = await openSocket(loop, {
@@ -465,6 +499,7 @@ export async function createDatagramEndpointNow<P extends DatagramProtocol>(
   try {
     protocol = isClass(protocolFactory) ? new protocolFactory() : protocolFactory();
   } catch (e) {
+    stopHolding(socket);
     if (sock === null) socket.close();
     throw e;
   }
@@ -548,6 +583,7 @@ async function openSocket(
         lookup: lookup as unknown as dgram.SocketOptions["lookup"],
       }),
     );
+    holdMessages(s);
     try {
       const bindTo = local ?? (fam === sk.AF_INET6 ? ["::", 0] : ["0.0.0.0", 0]);
       await socketOp(loop, s, (done) => {
