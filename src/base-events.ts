@@ -872,6 +872,13 @@ export class BaseEventLoop {
    * unreachable" reaches `errorReceived` as `ECONNREFUSED`); `sock` takes an existing
    * `dgram.Socket`. Lazy, as every coroutine.
    * @throws {TypeError} for `reuseAddress` (removed in CPython 3.13), a bad address or factory.
+   * @example
+   * class Echo extends asyncio.DatagramProtocol {
+   *   transport!: asyncio.DatagramTransport;
+   *   override connectionMade(t: asyncio.DatagramTransport) { this.transport = t; }
+   *   override datagramReceived(data: Buffer, addr: asyncio.DatagramAddress) { this.transport.sendto(data, addr); }
+   * }
+   * const [transport] = await loop.createDatagramEndpoint(Echo, { localAddr: ["127.0.0.1", 9999] });
    * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.create_datagram_endpoint
    */
   createDatagramEndpoint<P extends DatagramProtocol>(

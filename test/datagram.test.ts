@@ -132,6 +132,14 @@ describe("createDatagramEndpoint: UDP on real sockets", () => {
         assert.equal(data.toString(), "ping");
         assert.deepEqual(from, sockname);
         server.sendto(Buffer.from("pong"), from);
+        if (family === "IPv4") {
+          // A name is resolved (by node:dns) before the datagram goes out.
+          server.sendto(Buffer.from("by name"), ["localhost", from[1]]);
+          await until(() => cp.datagrams.length === 2, "the client got both");
+          assert.equal(cp.datagrams[1]?.[0].toString(), "by name");
+          cp.datagrams.pop();
+          cp.calls.pop();
+        }
         await until(() => cp.datagrams.length === 1, "the client got the echo");
         assert.equal(cp.datagrams[0]?.[0].toString(), "pong");
         assert.deepEqual(
