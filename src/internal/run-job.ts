@@ -121,7 +121,8 @@ const refusedImports = new WeakSet<Error>();
 /** Functions sent by reference, by module and export name: the import is done once. */
 const byReference = new Map<string, AnyFn>();
 
-async function resolveFn(job: JobMessage): Promise<AnyFn> {
+/** The function of a job: evaluated from its source, or imported from its module (once). */
+export async function resolveFn(job: JobMessage): Promise<AnyFn> {
   if (job.source !== null) return evaluate(job.source);
   const key = `${job.name ?? ""}\0${job.module ?? ""}`;
   const known = byReference.get(key);
@@ -230,6 +231,32 @@ async function flushStdio(): Promise<void> {
 }
 
 /**
+ * Call a job's function. An async function (or a coroutine function) runs as the main task of a
+ * loop of its own, with `run()` (so it may sleep, make tasks, open connections; what it leaves
+ * is cancelled and the loop closed when it returns), as does a lazy Coroutine a function returns.
+ * Anything else is called as is. The library is imported only for such a job.
+ */
+async function callJob(fn: AnyFn, args: unknown[]): Promise<unknown> {
+  if (fn.constructor.name === "AsyncFunction") {
+    const { run } = await import("../runners.ts");
+    return run(() => fn(...args) as PromiseLike<unknown>);
+  }
+  const value = fn(...args);
+  if (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  ) {
+    const { iscoroutine } = await import("../coroutines.ts");
+    if (iscoroutine(value)) {
+      const { run } = await import("../runners.ts");
+      return run(value);
+    }
+  }
+  return value;
+}
+
+/**
  * Run one job and post its reply: the result, or the error (see {@link errorPayload}). `post`
  * throws a DataCloneError when the reply does not survive a structured clone; the job then fails
  * with that error.
@@ -240,7 +267,7 @@ export async function runJob(job: JobMessage, post: (reply: ReplyMessage) => voi
   try {
     const fn = await resolveFn(job);
     calling = true;
-    outcome = { ok: true, result: await fn(...job.args) };
+    outcome = { ok: true, result: await callJob(fn, job.args) };
   } catch (e) {
     const hint =
       e instanceof Error && refusedImports.has(e)
