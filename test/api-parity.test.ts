@@ -11,7 +11,6 @@ const IO = "streams, subprocesses, executors, transports: issue 4";
 const POLICY = "event loop policies are deprecated (removed in 3.16); one loop runs per thread here";
 const PRIVATE = "private helper of CPython's (leading underscore)";
 const WATCHERS = "child watchers are deprecated in 3.12 and removed in 3.14; Node reaps children itself";
-const THREADS = "cross-thread futures: with the executors of issue 4 (worker threads share no heap)";
 
 /** Names of asyncio.__all__ not exported, and why. */
 const missing: Record<string, string> = {
@@ -47,11 +46,9 @@ const missing: Record<string, string> = {
   _unregisterTask: PRIVATE,
   getChildWatcher: WATCHERS,
   getEventLoopPolicy: POLICY,
-  runCoroutineThreadsafe: THREADS,
   setChildWatcher: WATCHERS,
   setEventLoop: POLICY,
   setEventLoopPolicy: POLICY,
-  wrapFuture: THREADS,
 };
 
 /** The naming rule of STYLE.md §3: camelCase at underscores only; a leading underscore stays. */

@@ -6,6 +6,11 @@ import * as asyncio from "../src/index.ts";
 import * as testing from "../src/testing/index.ts";
 
 const expected = [
+  "ConcurrentFuture",
+  "wrapFuture",
+  "ThreadHandle",
+  "callSoonThreadsafe",
+  "runCoroutineThreadsafe",
   "BrokenThreadPool",
   "BrokenProcessPool",
   "toThread",
