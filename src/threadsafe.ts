@@ -104,6 +104,7 @@ class LoopEndpoint {
   readonly #calls = new Map<number, Call>();
   #cell: Int32Array | null = null;
   #closed = false;
+  #resolving: Promise<unknown> = Promise.resolve();
 
   constructor(loop: BaseEventLoop, port: MessagePort) {
     this.#loop = loop;
@@ -147,7 +148,13 @@ class LoopEndpoint {
     if (request.cell !== undefined) this.#cell = new Int32Array(request.cell);
     const call: Call = { id: request.id, cancelled: false, handle: null, task: null };
     this.#calls.set(call.id, call);
-    resolveFn({ id: 0, source: null, module: request.module, name: request.name, args: [] }).then(
+    // One import after the other, so that the calls reach the loop in the order they were made
+    // (a module already imported costs a promise hop), as CPython's call_soon_threadsafe queue.
+    const resolved = this.#resolving.then(() =>
+      resolveFn({ id: 0, source: null, module: request.module, name: request.name, args: [] }),
+    );
+    this.#resolving = resolved.catch(nothing);
+    resolved.then(
       (fn) => {
         if (!this.#calls.has(call.id)) return;
         if (call.cancelled) {
@@ -269,6 +276,10 @@ class LoopEndpoint {
       Atomics.notify(cell, 0);
     }
   }
+}
+
+function nothing(): undefined {
+  return undefined;
 }
 
 function isThenable(x: unknown): x is PromiseLike<unknown> {

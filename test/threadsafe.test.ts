@@ -308,6 +308,25 @@ describe("callSoonThreadsafe", TIMEOUT, () => {
     });
   });
 
+  it("calls reach the loop in the order they were made, even when a module is still being imported", async (t) => {
+    const { handle } = await loopThread(t);
+    await asyncio.run(async () => {
+      const extra = {
+        module: new URL("./fixtures/loop-thread-extra.ts", import.meta.url).href,
+        name: "mark",
+      };
+      const first = asyncio.callSoonThreadsafe(handle, extra, "first");
+      const second = asyncio.callSoonThreadsafe(handle, ref("record"), "second");
+      const third = asyncio.runCoroutineThreadsafe(ref("record"), ["third"], handle);
+      await asyncio.gather(asyncio.wrapFuture(first), asyncio.wrapFuture(second), asyncio.wrapFuture(third));
+      assert.deepEqual(await asyncio.runCoroutineThreadsafe(ref("readLog"), [], handle), [
+        "first",
+        "second",
+        "third",
+      ]);
+    });
+  });
+
   it("on the loop's own thread, loop.callSoonThreadsafe(fn) is callSoon", async () => {
     await asyncio.run(async () => {
       const loop = asyncio.getRunningLoop();
