@@ -72,7 +72,9 @@ async function startLoopThread(): Promise<[Worker, asyncio.ThreadHandleLike]> {
 
 async function mainThread(): Promise<void> {
   const [thread, loop] = await startLoopThread();
+  // Both listened for now: a thread's last message and its 'exit' may come in one go.
   const closed = once(thread, "message") as Promise<[boolean]>;
+  const exited = once(thread, "exit") as Promise<[number]>;
 
   // result(timeout) blocks the main thread until the worker's loop has run the coroutine.
   let future = asyncio.runCoroutineThreadsafe(ref("add"), [1, 2], loop);
@@ -144,7 +146,7 @@ async function mainThread(): Promise<void> {
   } finally {
     asyncio.callSoonThreadsafe(loop, ref("stop"));
     const [loopClosed] = await closed;
-    const [code] = (await once(thread, "exit")) as [number];
+    const [code] = await exited;
     print("thread ended:", code === 0, "loop closed:", loopClosed);
   }
 }
