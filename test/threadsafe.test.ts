@@ -488,6 +488,11 @@ describe("executors: async jobs run on a loop of their own", TIMEOUT, () => {
           n: 4,
           tasksLeft: 0,
         });
+        // The same worker and loop: the task the first job left was cancelled when it returned.
+        assert.deepEqual(await pool.submit({ module: jobs, name: "coroutineJob" }, 5), {
+          n: 5,
+          tasksLeft: 0,
+        });
         // A plain async function sent by source: its own loop too.
         const bySource = async (x: number, lib: string): Promise<number> => {
           const { getRunningLoop } = (await import(lib)) as typeof asyncio;

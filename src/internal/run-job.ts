@@ -8,6 +8,8 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { isMainThread } from "node:worker_threads";
+import type { BaseEventLoop } from "../base-events.ts";
+import type { TaskBody } from "../tasks.ts";
 
 /** A job, as posted by the executor. */
 export interface JobMessage {
@@ -231,16 +233,14 @@ async function flushStdio(): Promise<void> {
 }
 
 /**
- * Call a job's function. An async function (or a coroutine function) runs as the main task of a
- * loop of its own, with `run()` (so it may sleep, make tasks, open connections; what it leaves
- * is cancelled and the loop closed when it returns), as does a lazy Coroutine a function returns.
- * Anything else is called as is. The library is imported only for such a job.
+ * Call a job's function. An async function (or a coroutine function) runs as the main task of the
+ * worker's own loop (made on first need, reused by the next async jobs), as with `asyncio.run()`:
+ * it may sleep, make tasks, open connections, and the tasks it leaves are cancelled when it
+ * returns. So does a lazy Coroutine a function returns. Anything else is called as is. The
+ * library is imported only for such a job.
  */
 async function callJob(fn: AnyFn, args: unknown[]): Promise<unknown> {
-  if (fn.constructor.name === "AsyncFunction") {
-    const { run } = await import("../runners.ts");
-    return run(() => fn(...args) as PromiseLike<unknown>);
-  }
+  if (fn.constructor.name === "AsyncFunction") return onJobLoop(() => fn(...args));
   const value = fn(...args);
   if (
     typeof value === "object" &&
@@ -248,12 +248,25 @@ async function callJob(fn: AnyFn, args: unknown[]): Promise<unknown> {
     typeof (value as { then?: unknown }).then === "function"
   ) {
     const { iscoroutine } = await import("../coroutines.ts");
-    if (iscoroutine(value)) {
-      const { run } = await import("../runners.ts");
-      return run(value);
-    }
+    if (iscoroutine(value)) return onJobLoop(value);
   }
   return value;
+}
+
+/** The worker's loop for async jobs (one job runs at a time per worker). */
+let jobLoop: BaseEventLoop | null = null;
+
+async function onJobLoop(body: TaskBody<unknown>): Promise<unknown> {
+  const [{ EventLoop }, { cancelAllTasks }] = await Promise.all([
+    import("../base-events.ts"),
+    import("../runners.ts"),
+  ]);
+  const loop = (jobLoop ??= new EventLoop());
+  try {
+    return await loop.runUntilComplete(body);
+  } finally {
+    await cancelAllTasks(loop);
+  }
 }
 
 /**
