@@ -345,7 +345,7 @@ describe("callSoonThreadsafe", TIMEOUT, () => {
     });
   });
 
-  it("a handle of this thread's own loop works through its port, and result() refuses to block", async () => {
+  it("differs: a handle of this thread's own loop works through its port, and result() refuses to block (CPython would block for ever)", async () => {
     await asyncio.run(async () => {
       const loop = asyncio.getRunningLoop();
       const handle = loop.threadHandle();
