@@ -109,14 +109,15 @@ class LoopEndpoint {
   constructor(loop: BaseEventLoop, port: MessagePort) {
     this.#loop = loop;
     this.#port = port;
-    port.on(
+    listen(
+      port,
       "message",
       bindOutsideTasks((request: Request) => {
         this.#receive(request);
       }),
     );
     // The loop keeps its thread alive while it runs; an idle handle must not.
-    port.unref();
+    unrefPort(port);
     addCloseHook(loop, () => {
       this.close();
     });
@@ -278,6 +279,33 @@ class LoopEndpoint {
   }
 }
 
+/**
+ * Listen to a port: Node's ports are event emitters (a listener starts the port); Deno's ports
+ * received from another thread are only EventTargets (the data is the event's).
+ */
+function listen(port: MessagePort, type: "message" | "close", fn: (data: never) => void): void {
+  if (typeof (port as { on?: unknown }).on === "function") {
+    port.on(type, (data: unknown) => {
+      fn(data as never);
+    });
+    return;
+  }
+  const target = port as unknown as EventTarget & { start?: () => void };
+  target.addEventListener(type, (event) => {
+    fn((event as Event & { data: unknown }).data as never);
+  });
+  target.start?.();
+}
+
+/** Keep the thread alive, or not (Deno's web ports have no ref()/unref()). */
+function refPort(port: MessagePort): void {
+  (port as { ref?: () => void }).ref?.();
+}
+
+function unrefPort(port: MessagePort): void {
+  (port as { unref?: () => void }).unref?.();
+}
+
 function nothing(): undefined {
   return undefined;
 }
@@ -323,13 +351,15 @@ class Caller {
   constructor(port: MessagePort, loopThreadId: number) {
     this.port = port;
     this.loopThreadId = loopThreadId;
-    port.on(
+    listen(
+      port,
       "message",
       bindOutsideTasks((reply: Reply) => {
         this.#receive(reply);
       }),
     );
-    port.on(
+    listen(
+      port,
       "close",
       bindOutsideTasks(() => {
         this.#closed = true;
@@ -342,7 +372,7 @@ class Caller {
         }
       }),
     );
-    port.unref();
+    unrefPort(port);
   }
 
   /** Post a call; return its future. @throws a DataCloneError for arguments a clone refuses. */
@@ -360,7 +390,7 @@ class Caller {
     const future = new ConcurrentFuture();
     // The loop's own thread cannot block waiting for it (the loop would never run the call).
     if (this.loopThreadId !== threadId) future[kBlock] = this.#block;
-    if (this.#pending.size === 0) this.port.ref();
+    if (this.#pending.size === 0) refPort(this.port);
     this.#pending.set(id, future);
     future.addDoneCallback(() => {
       if (!future.cancelled() || !this.#pending.has(id)) return;
@@ -372,7 +402,7 @@ class Caller {
 
   #forget(id: number): void {
     this.#pending.delete(id);
-    if (this.#pending.size === 0) this.port.unref();
+    if (this.#pending.size === 0) unrefPort(this.port);
   }
 
   #receive(reply: Reply): void {
