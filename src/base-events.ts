@@ -46,6 +46,7 @@ import {
   type FunctionRef,
   type ThreadPoolExecutor,
 } from "./executors.ts";
+import { threadHandleFor, type ThreadHandle } from "./threadsafe.ts";
 import {
   createDatagramEndpointNow,
   type DatagramEndpointOptions,
@@ -918,6 +919,28 @@ export class BaseEventLoop {
    */
   getnameinfo(sockaddr: DatagramAddress, flags = 0): Coroutine<[host: string, service: string]> {
     return libraryCoroutine("BaseEventLoop.getnameinfo", this, getnameinfoNow, null, [this, sockaddr, flags]);
+  }
+
+  // ---- threads (src/threadsafe.ts) ----------------------------------------------------------
+
+  /**
+   * Schedule `callback(...args)` from this loop's own thread: the same as {@link callSoon} (a
+   * loop object cannot reach another thread). From another thread, use the module function
+   * `callSoonThreadsafe(handle, { module, name }, ...args)` with this loop's {@link threadHandle}.
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.call_soon_threadsafe
+   */
+  callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
+    return this.callSoon(callback, ...args);
+  }
+
+  /**
+   * A new handle to this loop for another thread (send it with its port in the transfer list),
+   * where `runCoroutineThreadsafe` and `callSoonThreadsafe` run functions on this loop. See
+   * docs/io.md#loops-in-worker-threads. @extension
+   * @throws {RuntimeError} `Event loop is closed`.
+   */
+  threadHandle(): ThreadHandle {
+    return threadHandleFor(this);
   }
 }
 

@@ -85,6 +85,11 @@ export type {
 export type { AddrInfo, GetaddrinfoOptions } from "./dns.ts";
 export { socket } from "./socket.ts";
 export type { GaiError } from "./socket.ts";
+// loops in worker threads: concurrent.futures.Future, run_coroutine_threadsafe, wrap_future
+export { ConcurrentFuture, wrapFuture } from "./concurrent-future.ts";
+export type { ConcurrentDoneCallback, WrapFutureOptions } from "./concurrent-future.ts";
+export { ThreadHandle, callSoonThreadsafe, runCoroutineThreadsafe } from "./threadsafe.ts";
+export type { ThreadHandleLike } from "./threadsafe.ts";
 // subprocess
 export { createSubprocessExec, createSubprocessShell, Process, PIPE, STDOUT, DEVNULL } from "./subprocess.ts";
 export type { SubprocessOptions, StdioSpec, SubprocessStdin } from "./subprocess.ts";

@@ -152,7 +152,12 @@ function checkMain(main: unknown): void {
   throw new RangeError(`a coroutine was expected, got ${reprValue(main)}`);
 }
 
-async function cancelAllTasks(loop: BaseEventLoop): Promise<void> {
+/**
+ * Cancel the tasks left on `loop` and run it until they are done, reporting those that ended with
+ * an exception (CPython 3.13 runners.py `_cancel_all_tasks`).
+ * @internal
+ */
+export async function cancelAllTasks(loop: BaseEventLoop): Promise<void> {
   const toCancel = [...loop._allTasks()];
   if (toCancel.length === 0) return;
   for (const task of toCancel) task.cancel();

@@ -14,7 +14,6 @@ const LOW_LEVEL = "issue 13 (the low-level loop API): not built yet";
 const POLICY = "event loop policies are deprecated (removed in 3.16); one loop runs per thread here";
 const PRIVATE = "private helper of CPython's (leading underscore)";
 const WATCHERS = "child watchers are deprecated in 3.12 and removed in 3.14; Node reaps children itself";
-const THREADS = "cross-thread futures: with the executors of issue 4 (worker threads share no heap)";
 
 /** Names of asyncio.__all__ not exported, and why. */
 const missing: Record<string, string> = {
@@ -39,11 +38,9 @@ const missing: Record<string, string> = {
   _unregisterTask: PRIVATE,
   getChildWatcher: WATCHERS,
   getEventLoopPolicy: POLICY,
-  runCoroutineThreadsafe: THREADS,
   setChildWatcher: WATCHERS,
   setEventLoop: POLICY,
   setEventLoopPolicy: POLICY,
-  wrapFuture: THREADS,
 };
 
 const NO_FD_POLLING =
@@ -55,7 +52,6 @@ const missingLoopMethods: Record<string, string> = {
   addWriter: NO_FD_POLLING,
   removeReader: NO_FD_POLLING,
   removeWriter: NO_FD_POLLING,
-  callSoonThreadsafe: LOW_LEVEL,
   connectAcceptedSocket: LOW_LEVEL,
   connectReadPipe: LOW_LEVEL,
   connectWritePipe: LOW_LEVEL,

@@ -98,7 +98,15 @@ const FUTURE = [
   // concurrent.futures.Executor.submit returns a (concurrent) Future
   "ThreadPoolExecutor.submit",
   "ProcessPoolExecutor.submit",
+  // Python's wrap_future returns an asyncio Future; run_coroutine_threadsafe a concurrent one, and
+  // so does callSoonThreadsafe here (see CONCURRENT)
+  "wrapFuture",
+  "runCoroutineThreadsafe",
+  "callSoonThreadsafe",
 ] as const;
+
+/** The FUTURE entries that return a ConcurrentFuture (Python's concurrent.futures.Future). */
+const CONCURRENT: ReadonlySet<string> = new Set(["runCoroutineThreadsafe", "callSoonThreadsafe"]);
 
 /** Returns a running Promise by design: each with the reason. */
 const ENTRY: Record<string, string> = {
@@ -115,6 +123,7 @@ const ENTRY: Record<string, string> = {
     "concurrent.futures' Executor.map submits every job when called (synchronous in CPython); the promise gathers their results",
   "ProcessPoolExecutor.map": "as ThreadPoolExecutor.map",
   "Future.then": "the thenable protocol: what `await fut` calls",
+  "ConcurrentFuture.then": "the thenable protocol: what `await fut` calls (it waits through wrapFuture)",
   "Coroutine.then": "the thenable protocol: what `await coro` calls (it starts the coroutine)",
   "Coroutine.catch": "Promise sugar over then(): awaiting",
   "Coroutine.finally": "Promise sugar over then(): awaiting",
@@ -161,6 +170,8 @@ const SYNC = [
   "BaseEventLoop.callExceptionHandler",
   "BaseEventLoop.callLater",
   "BaseEventLoop.callSoon",
+  "BaseEventLoop.callSoonThreadsafe",
+  "BaseEventLoop.threadHandle",
   "BaseEventLoop.close",
   "BaseEventLoop.defaultExceptionHandler",
   "BaseEventLoop.getDebug",
@@ -202,6 +213,18 @@ const SYNC = [
   "Future.setResult",
   "Future.toString",
   "GatheringFuture.cancel",
+  "ConcurrentFuture.addDoneCallback",
+  "ConcurrentFuture.cancel",
+  "ConcurrentFuture.cancelled",
+  "ConcurrentFuture.done",
+  "ConcurrentFuture.exception",
+  "ConcurrentFuture.result",
+  "ConcurrentFuture.running",
+  "ConcurrentFuture.setException",
+  "ConcurrentFuture.setResult",
+  "ConcurrentFuture.setRunningOrNotifyCancel",
+  "ConcurrentFuture.toString",
+  "ThreadHandle.toString",
   "Task._reprInfo",
   "Task.cancel",
   "Task.cancelling",
@@ -911,7 +934,9 @@ describe("the tables, checked at run time", () => {
     const seen = new Set<string>();
     const check = async (name: (typeof FUTURE)[number], value: unknown): Promise<void> => {
       seen.add(name);
-      assert.ok(asyncio.isfuture(value), `${name} returned ${inspect(value)}`);
+      if (CONCURRENT.has(name))
+        assert.ok(value instanceof asyncio.ConcurrentFuture, `${name} returned ${inspect(value)}`);
+      else assert.ok(asyncio.isfuture(value), `${name} returned ${inspect(value)}`);
       assert.equal(asyncio.iscoroutine(value), false);
       await value;
     };
@@ -933,6 +958,12 @@ describe("the tables, checked at run time", () => {
     await asyncio.run(async () => {
       const loop = asyncio.getRunningLoop();
       await check("BaseEventLoop.runInExecutor", loop.runInExecutor(null, add, 1, 2));
+      const concurrent = new asyncio.ConcurrentFuture<number>();
+      const wrapped = asyncio.wrapFuture(concurrent);
+      concurrent.setResult(1);
+      await check("wrapFuture", wrapped);
+      await check("runCoroutineThreadsafe", asyncio.runCoroutineThreadsafe(add, [1, 2], loop.threadHandle()));
+      await check("callSoonThreadsafe", asyncio.callSoonThreadsafe(loop.threadHandle(), add, 1, 2));
       const threads = new asyncio.ThreadPoolExecutor(1);
       const processes = new asyncio.ProcessPoolExecutor(1);
       try {
@@ -975,6 +1006,8 @@ describe("the tables, checked at run time", () => {
         coroutine: () => asyncio.coroutine("f", async () => {}),
         "BaseEventLoop.time": () => loop.time(),
         "BaseEventLoop.callSoon": () => loop.callSoon(() => {}),
+        "BaseEventLoop.callSoonThreadsafe": () => loop.callSoonThreadsafe(() => {}),
+        "ConcurrentFuture.done": () => new asyncio.ConcurrentFuture().done(),
         "BaseEventLoop.isRunning": () => loop.isRunning(),
         "BaseEventLoop.getDebug": () => loop.getDebug(),
         "Queue.qsize": () => q.qsize(),

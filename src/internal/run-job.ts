@@ -8,6 +8,8 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { isMainThread } from "node:worker_threads";
+import type { BaseEventLoop } from "../base-events.ts";
+import type { TaskBody } from "../tasks.ts";
 
 /** A job, as posted by the executor. */
 export interface JobMessage {
@@ -121,7 +123,8 @@ const refusedImports = new WeakSet<Error>();
 /** Functions sent by reference, by module and export name: the import is done once. */
 const byReference = new Map<string, AnyFn>();
 
-async function resolveFn(job: JobMessage): Promise<AnyFn> {
+/** The function of a job: evaluated from its source, or imported from its module (once). */
+export async function resolveFn(job: JobMessage): Promise<AnyFn> {
   if (job.source !== null) return evaluate(job.source);
   const key = `${job.name ?? ""}\0${job.module ?? ""}`;
   const known = byReference.get(key);
@@ -230,6 +233,43 @@ async function flushStdio(): Promise<void> {
 }
 
 /**
+ * Call a job's function. An async function (or a coroutine function) runs as the main task of the
+ * worker's own loop (made on first need, reused by the next async jobs), as with `asyncio.run()`:
+ * it may sleep, make tasks, open connections, and the tasks it leaves are cancelled when it
+ * returns. So does a lazy Coroutine a function returns. Anything else is called as is. The
+ * library is imported only for such a job.
+ */
+async function callJob(fn: AnyFn, args: unknown[]): Promise<unknown> {
+  if (fn.constructor.name === "AsyncFunction") return onJobLoop(() => fn(...args));
+  const value = fn(...args);
+  if (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  ) {
+    const { iscoroutine } = await import("../coroutines.ts");
+    if (iscoroutine(value)) return onJobLoop(value);
+  }
+  return value;
+}
+
+/** The worker's loop for async jobs (one job runs at a time per worker). */
+let jobLoop: BaseEventLoop | null = null;
+
+async function onJobLoop(body: TaskBody<unknown>): Promise<unknown> {
+  const [{ EventLoop }, { cancelAllTasks }] = await Promise.all([
+    import("../base-events.ts"),
+    import("../runners.ts"),
+  ]);
+  const loop = (jobLoop ??= new EventLoop());
+  try {
+    return await loop.runUntilComplete(body);
+  } finally {
+    await cancelAllTasks(loop);
+  }
+}
+
+/**
  * Run one job and post its reply: the result, or the error (see {@link errorPayload}). `post`
  * throws a DataCloneError when the reply does not survive a structured clone; the job then fails
  * with that error.
@@ -240,7 +280,7 @@ export async function runJob(job: JobMessage, post: (reply: ReplyMessage) => voi
   try {
     const fn = await resolveFn(job);
     calling = true;
-    outcome = { ok: true, result: await fn(...job.args) };
+    outcome = { ok: true, result: await callJob(fn, job.args) };
   } catch (e) {
     const hint =
       e instanceof Error && refusedImports.has(e)
