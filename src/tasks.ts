@@ -29,6 +29,7 @@ import {
   kStart,
   kStepEnded,
   kTakeMustCancel,
+  kTaskScope,
   kUnregisterTask,
 } from "./internal/symbols.ts";
 
@@ -135,7 +136,16 @@ export class Task<T = unknown> extends Future<T> {
       this.#fail(exc);
       return;
     }
-    taskStorage.run(this, Task.#start, this as Task);
+    // The first step enters the task's store once, in the loop's task scope: every later step is
+    // an await's continuation, which restores that frame by itself. An eager step runs inside its
+    // caller (another task, maybe): run() there, so that the caller's store comes back after it.
+    if (eager) taskStorage.run(this, Task.#start, this as Task);
+    else loop[kTaskScope].runInAsyncScope(Task.#enter, null, this);
+  }
+
+  static #enter(task: Task): void {
+    taskStorage.enterWith(task);
+    Task.#start(task);
   }
 
   static #start(task: Task): void {
