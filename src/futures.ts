@@ -470,6 +470,11 @@ function reportIfUnchained(waiter: Waiter, error: unknown): void {
   });
 }
 
+// A Waiter's outcome until a chain is made on it.
+const NOT_RUN = 0;
+const FULFILLED = 1;
+const REJECTED = 2;
+
 /**
  * One `then()` registration. It is both the callback entry kept by the future and the ready-queue
  * entry scheduled when the future completes, so an `await` allocates no other handle. When the
@@ -483,8 +488,11 @@ export class Waiter implements FutureThen<unknown> {
   readonly task: Task | undefined;
   onFulfilled: ((value: never) => unknown) | null | undefined;
   onRejected: ((reason: unknown) => unknown) | null | undefined;
-  readonly value: unknown;
-  #chain: PromiseWithResolvers<unknown> | null = null;
+  // Kept small (one per await of a pending future). Before the reaction runs: what `sleep(0)`
+  // resumes with; after: what the reaction returned or threw, for a chain made later.
+  #last: unknown;
+  // The chain made by then/catch/finally; until one is: NOT_RUN, FULFILLED or REJECTED (#last).
+  #chain: PromiseWithResolvers<unknown> | number = NOT_RUN;
 
   constructor(
     fut: Future | null,
@@ -497,7 +505,7 @@ export class Waiter implements FutureThen<unknown> {
     this.task = task;
     this.onFulfilled = onFulfilled;
     this.onRejected = onRejected;
-    this.value = value;
+    this.#last = value;
   }
 
   [kRun](): void {
@@ -530,7 +538,7 @@ export class Waiter implements FutureThen<unknown> {
 
   settle(): void {
     const f = this.fut;
-    if (f === null) this.succeed(this.value);
+    if (f === null) this.succeed(this.#last);
     else if (f._succeeded()) this.succeed(f._rawResult());
     else this.fail(f._rawError());
   }
@@ -551,8 +559,8 @@ export class Waiter implements FutureThen<unknown> {
 
   static #call(self: Waiter, fn: (v: unknown) => unknown, arg: unknown): void {
     const chain = self.#chain;
-    if (chain === null) {
-      // Nobody chained on self reaction (yet): an error thrown by it reaches the loop's exception
+    if (typeof chain === "number") {
+      // Nobody chained on this reaction (yet): an error thrown by it reaches the loop's exception
       // handler (through the ready queue's runner) instead of vanishing. A chain made later
       // still sees it; the callback is kept to name it in the report.
       let value: unknown;
@@ -560,14 +568,13 @@ export class Waiter implements FutureThen<unknown> {
         value = fn(arg);
       } catch (e) {
         self.onFulfilled = fn;
-        self.#settled = 2;
+        self.#chain = REJECTED;
         self.#last = e;
         throw e;
       }
       Waiter.#passOn(self, false, value);
       return;
     }
-    self.#settled = 1;
     try {
       chain.resolve(fn(arg));
     } catch (e) {
@@ -576,18 +583,13 @@ export class Waiter implements FutureThen<unknown> {
   }
 
   static #passOn(self: Waiter, failed: boolean, value: unknown): void {
-    self.#settled = failed ? 2 : 1;
-    self.#last = value;
     const chain = self.#chain;
-    if (chain !== null) {
-      if (failed) chain.reject(value);
-      else chain.resolve(value);
-    }
+    if (typeof chain === "number") {
+      self.#chain = failed ? REJECTED : FULFILLED;
+      self.#last = value;
+    } else if (failed) chain.reject(value);
+    else chain.resolve(value);
   }
-
-  // 0 = not run yet, 1 = fulfilled with #last, 2 = rejected with #last
-  #settled = 0;
-  #last: unknown = undefined;
 
   then<R1 = unknown, R2 = never>(
     onFulfilled?: ((value: unknown) => R1 | PromiseLike<R1>) | null,
@@ -605,13 +607,17 @@ export class Waiter implements FutureThen<unknown> {
   }
 
   static #promise(self: Waiter): Promise<unknown> {
-    if (self.#chain === null) {
-      self.#chain = Promise.withResolvers();
-      // Already ran: the chain takes the reaction's outcome.
-      if (self.#settled === 1) self.#chain.resolve(self.#last);
-      else if (self.#settled === 2) self.#chain.reject(self.#last);
+    const state = self.#chain;
+    if (typeof state !== "number") return state.promise;
+    const chain = Promise.withResolvers<unknown>();
+    self.#chain = chain;
+    // Already ran: the chain takes the reaction's outcome.
+    if (state !== NOT_RUN) {
+      if (state === FULFILLED) chain.resolve(self.#last);
+      else chain.reject(self.#last);
+      self.#last = undefined;
     }
-    return self.#chain.promise;
+    return chain.promise;
   }
 
   /** The reaction threw outside the loop's runner: report it unless a chain takes it by then. */
@@ -622,7 +628,7 @@ export class Waiter implements FutureThen<unknown> {
 
   /** @internal */
   _chained(): boolean {
-    return this.#chain !== null;
+    return typeof this.#chain !== "number";
   }
 
   [inspectCustom](): string {
