@@ -27,6 +27,9 @@ import {
 import { addCloseHook } from "./internal/close-hooks.ts";
 import type { Task } from "./tasks.ts";
 
+/** What then() on a done future returns when its reaction gave nothing: no allocation. */
+const RESOLVED: Promise<unknown> = Promise.resolve(undefined);
+
 const PENDING = 0;
 const FINISHED = 1;
 const CANCELLED = 2;
@@ -226,9 +229,28 @@ export class Future<T = unknown> implements PromiseLike<T> {
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): FutureThen<R1 | R2> {
     const task = taskStorage.getStore() as Task | undefined;
+    if (this.#state !== PENDING) {
+      // Awaiting a done future does not yield to the loop, and allocates nothing (an await's
+      // resolving function returns undefined).
+      const ok = this._succeeded();
+      const fn = ok ? onFulfilled : onRejected;
+      if (typeof fn === "function") {
+        let r: unknown;
+        try {
+          r = (fn as (v: unknown) => unknown)(ok ? this.#value : this._rawError());
+        } catch (e) {
+          // then() itself never throws. A chain made on the returned thenable rejects; if none
+          // is made by the next iteration, the loop reports the error.
+          const threw = new Waiter(this, task, null, null);
+          threw._threw(fn, e);
+          threw.reportUnchained(this.#loop ?? peekRunningLoop(), e);
+          return threw as FutureThen<R1 | R2>;
+        }
+        return (r === undefined ? RESOLVED : Promise.resolve(r)) as FutureThen<R1 | R2>;
+      }
+    }
     const waiter = new Waiter(this, task, onFulfilled, onRejected);
     if (this.#state !== PENDING) {
-      // Awaiting a done future does not yield to the loop.
       try {
         waiter.settle();
       } catch (e) {
@@ -618,6 +640,13 @@ export class Waiter implements FutureThen<unknown> {
       self.#last = undefined;
     }
     return chain.promise;
+  }
+
+  /** @internal `fn`, its reaction, threw `error` (in a then() on a done future). */
+  _threw(fn: unknown, error: unknown): void {
+    this.onFulfilled = fn as (value: never) => unknown;
+    this.#chain = REJECTED;
+    this.#last = error;
   }
 
   /** The reaction threw outside the loop's runner: report it unless a chain takes it by then. */
