@@ -20,6 +20,8 @@ export const OUT_DIR = join(ROOT, ".bench-out");
 /** The contender every ratio's "raw floor" refers to, and the Python twin's name. */
 export const RAW = "raw";
 export const CPYTHON = "cpython";
+/** The floor of the design (bench/_floor-c3.ts): its column shows this ÷ c3 where it runs. */
+export const FLOOR = "c3";
 /** The contender the targets are checked on. */
 export const SUBJECT = "asyncio-ts";
 
@@ -78,7 +80,7 @@ export interface BenchSpec {
   targets?: Target[];
   /** Footnotes printed under the table. */
   notes?: string[];
-  /** Warm-up repetitions before the measured ones (default 1; `--quick`: 0). */
+  /** Warm-up repetitions before the measured ones, the same for every JavaScript contender (default 1; `--quick`: 0). */
   warmup?: number;
   /**
    * Caps for slow contenders that no target depends on (effection takes 10–40 s per repetition
@@ -438,16 +440,23 @@ function table(rows: string[][]): string {
 }
 
 /**
- * The human table of one benchmark: medians (min–max), ÷raw (this ÷ raw: 1.00x is the floor) and
- * CPy÷ (CPython ÷ this: how many times faster, or leaner, than CPython).
+ * The human table of one benchmark: medians (min–max), ÷raw (this ÷ raw: 1.00x is the floor),
+ * ÷c3 (this ÷ the c3 floor of the design, when it runs) and CPy÷ (CPython ÷ this: how many times
+ * faster, or leaner, than CPython).
  */
 export function formatOutcome(outcome: BenchOutcome): string {
   const { spec } = outcome;
   const lines = [`${spec.name}: ${spec.title.replace("{n}", outcome.n.toLocaleString("en-US"))}  (medians)`];
-  const rows = [["contender", "metric", "median", "(min–max)", "reps", "÷raw", "CPy÷"]];
+  const withFloor = outcome.results.some((r) => r.contender === FLOOR);
+  const rows = [
+    ["contender", "metric", "median", "(min–max)", "reps", "÷raw", ...(withFloor ? ["÷c3"] : []), "CPy÷"],
+  ];
   let scaled = false;
   for (const metric of spec.metrics) {
     const raw = resultOf(outcome, RAW, metric.key);
+    const floor = resultOf(outcome, FLOOR, metric.key);
+    const floorCell = (r: Result): string[] =>
+      withFloor ? [floor === undefined ? "-" : ratio(ratioOf(r, floor, metric.scaling))] : [];
     const cpy = resultOf(outcome, CPYTHON, metric.key);
     for (const r of outcome.results.filter((x) => x.metric === metric.key)) {
       const mark = r.n === outcome.n ? "" : "*";
@@ -463,6 +472,7 @@ export function formatOutcome(outcome: BenchOutcome): string {
           `(${fmt(r.min, "").trim()}–${fmt(r.max, "").trim()})`,
           String(r.reps),
           diff === undefined ? "-" : `${diff >= 0 ? "+" : "−"}${fmt(Math.abs(diff), r.unit)}`,
+          ...floorCell(r),
           "",
         ]);
         continue;
@@ -474,6 +484,7 @@ export function formatOutcome(outcome: BenchOutcome): string {
         `(${fmt(r.min, "").trim()}–${fmt(r.max, "").trim()})`,
         String(r.reps),
         ratio(ratioOf(r, raw, metric.scaling)) + (raw !== undefined && r.n !== raw.n ? mark : ""),
+        ...floorCell(r),
         ratio(vsCpy) + (cpy !== undefined && r.n !== cpy.n ? mark : ""),
       ]);
     }

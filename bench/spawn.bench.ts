@@ -1,6 +1,7 @@
 // Spawn and join: n tasks each awaiting `sleep(0)`, created all at once, then joined in order.
 import * as effection from "effection";
 import * as asyncio from "../src/index.ts";
+import { C3Task, runFloor, sleep0 } from "./_floor-c3.ts";
 import { benchMain, defineBench, msSince, now, type Metrics } from "./_harness.ts";
 
 async function child(): Promise<void> {
@@ -10,6 +11,10 @@ async function child(): Promise<void> {
 async function rawChild(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/await-thenable -- the raw floor: one microtask
   await null;
+}
+
+async function c3Child(): Promise<void> {
+  await sleep0();
 }
 
 function* effectionChild(): effection.Operation<void> {
@@ -29,6 +34,14 @@ export const bench = defineBench({
         const t0 = now();
         const tasks: asyncio.Task<void>[] = new Array<asyncio.Task<void>>(n);
         for (let i = 0; i < n; i++) tasks[i] = asyncio.createTask(child);
+        for (const t of tasks) await t;
+        return { time: msSince(t0) };
+      }),
+    c3: (n) =>
+      runFloor(async (): Promise<Metrics> => {
+        const t0 = now();
+        const tasks = new Array<C3Task>(n);
+        for (let i = 0; i < n; i++) tasks[i] = new C3Task(c3Child);
         for (const t of tasks) await t;
         return { time: msSince(t0) };
       }),
@@ -57,6 +70,13 @@ export const bench = defineBench({
       factor: 20,
     },
     {
+      text: "spawn+join within 1.15x of the c3 floor",
+      metric: "time",
+      kind: "within",
+      vs: "c3",
+      factor: 1.15,
+    },
+    {
       text: "spawn+join within 3x of raw `await null`",
       metric: "time",
       kind: "within",
@@ -65,10 +85,12 @@ export const bench = defineBench({
     },
   ],
   notes: [
+    "c3: the floor of the design (bench/_floor-c3.ts): a thenable future and one AsyncLocalStorage frame per task, CPython's order",
     "raw: an async function per task doing `await null`, joined by awaiting each promise",
     "effection: spawn + sleep(0), which is a setTimeout(0) (≥ 1 ms) in effection",
   ],
-  limits: { effection: { reps: 3, n: 10_000 } },
+  warmup: 5,
+  limits: { effection: { reps: 3, warmup: 1, n: 10_000 } },
 });
 
 if (import.meta.main) await benchMain(bench);

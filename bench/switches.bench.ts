@@ -2,6 +2,7 @@
 // parks on a fresh future that the other resolves) and through a pair of Events (ping/pong).
 import * as effection from "effection";
 import * as asyncio from "../src/index.ts";
+import { C3Future, C3Task, runFloor } from "./_floor-c3.ts";
 import { benchMain, defineBench, msSince, now, type Metrics } from "./_harness.ts";
 
 // ---- asyncio-ts --------------------------------------------------------------------------------
@@ -52,6 +53,34 @@ async function asyncioEvents(n: number): Promise<number> {
       pong.set();
     }
   });
+  await a;
+  await b;
+  return msSince(t0);
+}
+
+// ---- the c3 floor: the same hand-off through its futures ---------------------------------------
+
+async function c3Futures(n: number): Promise<number> {
+  const slot: [C3Future | null, C3Future | null] = [null, null];
+  const side = async (me: 0 | 1, rounds: number): Promise<void> => {
+    const other = (1 - me) as 0 | 1;
+    for (let i = 0; i < rounds; i++) {
+      const fut = new C3Future();
+      slot[me] = fut;
+      const peer = slot[other];
+      if (peer !== null) {
+        slot[other] = null;
+        peer.setResult(undefined);
+      }
+      await fut;
+    }
+    const peer = slot[other];
+    slot[other] = null;
+    peer?.setResult(undefined);
+  };
+  const t0 = now();
+  const a = new C3Task(() => side(0, n / 2));
+  const b = new C3Task(() => side(1, n / 2));
   await a;
   await b;
   return msSince(t0);
@@ -214,6 +243,7 @@ export const bench = defineBench({
         futures: await asyncioFutures(n),
         events: await asyncioEvents(n),
       })),
+    c3: (n) => runFloor(async (): Promise<Metrics> => ({ futures: await c3Futures(n) })),
     raw: async (n) => ({ futures: await rawFutures(n), events: await rawEvents(n) }),
     effection: (n) =>
       effection.run(function* (): effection.Operation<Metrics> {
@@ -229,6 +259,13 @@ export const bench = defineBench({
       kind: "faster",
       vs: "cpython",
       factor: 10,
+    },
+    {
+      text: "Future switches within 1.15x of the c3 floor",
+      metric: "futures",
+      kind: "within",
+      vs: "c3",
+      factor: 1.15,
     },
     {
       text: "Future switches within 3x of a raw microtask hand-off",
@@ -253,9 +290,11 @@ export const bench = defineBench({
     },
   ],
   notes: [
+    "c3: the floor of the design (bench/_floor-c3.ts), Future hand-offs only (it has no Event)",
     "raw: async functions handing off through Promise.withResolvers() pairs; the Event is 15 lines over one resolver",
     "effection: withResolvers() for futures, and the same 15-line Event over withResolvers()",
   ],
+  warmup: 5,
   limits: { effection: { reps: 3, warmup: 0 } },
 });
 

@@ -4,6 +4,7 @@
  * @see https://docs.python.org/3.13/library/asyncio-eventloop.html
  * @module
  */
+import { AsyncResource } from "node:async_hooks";
 import { Handle, TimerHandle, peekRunningLoop, setRunningLoop } from "./events.ts";
 import { Coroutine, iscoroutinefunction, libraryCoroutine } from "./coroutines.ts";
 import { RuntimeError } from "./exceptions.ts";
@@ -29,6 +30,7 @@ import {
   kRun,
   kScheduledTimers,
   kStepEnded,
+  kTaskScope,
   kTimerCancelled,
   kTimerFired,
   kUnregisterTask,
@@ -166,6 +168,13 @@ export class BaseEventLoop {
 
   /** @internal null on the real loop; the virtual loop tracks unretrieved exceptions here. */
   [kUnretrieved]: Set<Future> | null = null;
+
+  /**
+   * @internal Where a task's first step runs: the context the loop was made in, no task current.
+   * The step enters its task there with `enterWith` (one context frame per task; `run()` would
+   * build two, the second to restore a frame the scope restores anyway).
+   */
+  readonly [kTaskScope]: AsyncResource = taskStorage.exit(() => new AsyncResource("asyncio-ts.task"));
 
   // The loop's own callbacks run bound outside any task, whatever context scheduled them.
   readonly #drainBound = bindOutsideTasks(() => {

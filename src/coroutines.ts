@@ -128,10 +128,10 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
 
   /** @internal Start the coroutine (it may run only once) and return its promise. */
   [kStart](): Promise<T> {
-    this.#begin();
+    Coroutine.#begin(this);
     let v: unknown;
     try {
-      v = this.#tryFast();
+      v = Coroutine.#tryFast(this);
     } catch (e) {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as is
       return Promise.reject(e);
@@ -141,7 +141,7 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
       return new Promise<T>((resolve, reject) => {
         const settle = new Waiter(null, undefined, resolve, reject);
         try {
-          this.#wait(settle);
+          Coroutine.#wait(this, settle);
         } catch (e) {
           settle.fail(e);
         }
@@ -153,32 +153,32 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
     return Promise.resolve(r as T);
   }
 
-  #begin(): void {
-    if (this.#state !== CREATED) {
+  static #begin(self: Coroutine): void {
+    if (self.#state !== CREATED) {
       throw new RuntimeError(
-        this.#state === CLOSED
+        self.#state === CLOSED
           ? "cannot reuse already closed coroutine"
           : "cannot reuse already awaited coroutine",
       );
     }
-    this.#state = STARTED;
+    self.#state = STARTED;
   }
 
   /** Run a waiting slow path: `fn(settle, ...args)`. */
-  #wait(settle: Waiter): void {
-    (this.#fn as (settle: Settle<unknown>, ...args: unknown[]) => void).call(
-      this.#thisArg,
+  static #wait(self: Coroutine, settle: Waiter): void {
+    (self.#fn as (settle: Settle<unknown>, ...args: unknown[]) => void).call(
+      self.#thisArg,
       settle,
-      ...this.#args,
+      ...self.#args,
     );
   }
 
   /** The fast path's value, or NOT_FAST when there is none or it cannot complete at once. */
-  #tryFast(): unknown {
-    const fast = this.#fast;
+  static #tryFast(self: Coroutine): unknown {
+    const fast = self.#fast;
     if (fast === null) return NOT_FAST;
-    const args = this.#args;
-    return args === NO_ARGS ? fast.call(this.#thisArg) : fast.apply(this.#thisArg, args as never[]);
+    const args = self.#args;
+    return args === NO_ARGS ? fast.call(self.#thisArg) : fast.apply(self.#thisArg, args as never[]);
   }
 
   /** Await the coroutine: runs it, once, in the caller's task. */
@@ -194,8 +194,8 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
       if (task !== undefined && madeInTask.get(this) === task) suspendedAt.set(task, this.#origin);
     }
     try {
-      this.#begin();
-      const v = this.#tryFast();
+      Coroutine.#begin(this);
+      const v = Coroutine.#tryFast(this);
       // Completed at once: no async frame, no promise (an uncontended acquire, a non-empty get).
       if (v !== NOT_FAST) return settleNow(true, v, onFulfilled, onRejected) as Promise<R1 | R2>;
       if (this.#waits) {
@@ -203,7 +203,7 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
         // async frame and no promise between the future and the caller's continuation.
         const settle = new Waiter(null, undefined, onFulfilled, onRejected);
         try {
-          this.#wait(settle);
+          Coroutine.#wait(this, settle);
         } catch (e) {
           settle.fail(e);
         }

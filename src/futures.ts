@@ -27,9 +27,14 @@ import {
 import { addCloseHook } from "./internal/close-hooks.ts";
 import type { Task } from "./tasks.ts";
 
+/** What then() on a done future returns when its reaction gave nothing: no allocation. */
+const RESOLVED: Promise<unknown> = Promise.resolve(undefined);
+
 const PENDING = 0;
 const FINISHED = 1;
 const CANCELLED = 2;
+/** Done with an exception (#value holds it). */
+const FAILED = 3;
 
 /** What `then()` returns: a thenable that also chains with `catch` and `finally`. */
 export interface FutureThen<T> extends PromiseLike<T> {
@@ -81,22 +86,30 @@ function trackUnretrieved(loop: BaseEventLoop, fut: Future): WeakRef<Future> {
   return ref;
 }
 
+/** A future's rare fields: an exception's report, a cancel message. */
+class FutureExtra {
+  // An exception nobody retrieved yet: report it when the future is collected or its loop closes.
+  logTraceback = false;
+  unretrievedRef: WeakRef<Future> | null = null;
+  // The message of the cancel (CPython's `_cancel_message`).
+  cancelMessage: unknown = undefined;
+}
+
 /**
  * A Future represents an eventual result of an asynchronous operation. It is a thenable (not a
  * Promise): `await fut` suspends the awaiting task until the future is done.
  * @see https://docs.python.org/3.13/library/asyncio-future.html#asyncio.Future
  */
 export class Future<T = unknown> implements PromiseLike<T> {
+  // Kept small: every field costs each of the many futures a program may have pending (issue 14).
   #state = PENDING;
-  #result: T | undefined = undefined;
-  #exception: unknown = undefined;
-  #cancelMessage: unknown = undefined;
+  // The result (FINISHED), the exception (FAILED), or the CancelledError once made (CANCELLED).
+  #value: unknown = undefined;
   #loop: BaseEventLoop | null;
-  // The first callback is kept inline: most futures have exactly one (their awaiting task).
-  #cb0: CallbackEntry | null = null;
-  #cbs: CallbackEntry[] | null = null;
-  #logTraceback = false;
-  #unretrievedRef: WeakRef<Future> | null = null;
+  // One callback is kept as is (most futures have exactly one: their awaiting task); more, in an array.
+  #callbacks: CallbackEntry | CallbackEntry[] | null = null;
+  // What only an exception or a cancel message needs, made then.
+  #extra: FutureExtra | null = null;
 
   /**
    * @param options.loop the loop the future belongs to; by default the running loop, bound when
@@ -129,13 +142,13 @@ export class Future<T = unknown> implements PromiseLike<T> {
    *   {@link InvalidStateError} `Result is not set.` while pending.
    */
   result(): T {
-    if (this.#state === CANCELLED) throw this.#cancelledError();
+    if (this.#state === CANCELLED) throw Future.#cancelledError(this);
     // CPython's C Future (what asyncio uses) words these as here; the pure-Python one differs.
     if (this.#state === PENDING) throw new InvalidStateError("Result is not set.");
-    this.#retrieved();
+    Future.#retrieved(this);
     // Whatever was stored is re-raised as is (it need not be an Error).
-    if (this.#exception !== undefined) throw this.#exception as Error;
-    return this.#result as T;
+    if (this.#state === FAILED) throw this.#value as Error;
+    return this.#value as T;
   }
 
   /**
@@ -143,10 +156,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * @throws {@link CancelledError} if cancelled; {@link InvalidStateError} `Exception is not set.` while pending.
    */
   exception(): unknown {
-    if (this.#state === CANCELLED) throw this.#cancelledError();
+    if (this.#state === CANCELLED) throw Future.#cancelledError(this);
     if (this.#state === PENDING) throw new InvalidStateError("Exception is not set.");
-    this.#retrieved();
-    return this.#exception ?? null;
+    Future.#retrieved(this);
+    return this.#state === FAILED ? this.#value : null;
   }
 
   /**
@@ -171,7 +184,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
    */
   cancel(msg?: unknown): boolean {
     // CPython Future.cancel: even on a done future, an unretrieved exception is no longer logged.
-    this.#retrieved();
+    Future.#retrieved(this);
     // Python's None is either null or undefined here: no message.
     return this[kCancelFuture](msg ?? undefined, undefined);
   }
@@ -189,23 +202,21 @@ export class Future<T = unknown> implements PromiseLike<T> {
       return;
     }
     this.getLoop();
-    this.#addEntry(fn);
+    Future.#addEntry(this, fn);
   }
 
   /** Remove every registration of `fn`; return how many were removed. */
   removeDoneCallback(fn: DoneCallback<T>): number {
-    let removed = 0;
-    if (this.#cb0 === fn) {
-      this.#cb0 = null;
-      removed++;
+    const cbs = this.#callbacks;
+    if (cbs === null) return 0;
+    if (!Array.isArray(cbs)) {
+      if (cbs !== fn) return 0;
+      this.#callbacks = null;
+      return 1;
     }
-    const cbs = this.#cbs;
-    if (cbs !== null) {
-      const kept = cbs.filter((cb) => cb !== fn);
-      removed += cbs.length - kept.length;
-      this.#cbs = kept;
-    }
-    return removed;
+    const kept = cbs.filter((cb) => cb !== fn);
+    this.#callbacks = kept.length === 0 ? null : kept;
+    return cbs.length - kept.length;
   }
 
   /**
@@ -218,9 +229,28 @@ export class Future<T = unknown> implements PromiseLike<T> {
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): FutureThen<R1 | R2> {
     const task = taskStorage.getStore() as Task | undefined;
+    if (this.#state !== PENDING) {
+      // Awaiting a done future does not yield to the loop, and allocates nothing (an await's
+      // resolving function returns undefined).
+      const ok = this._succeeded();
+      const fn = ok ? onFulfilled : onRejected;
+      if (typeof fn === "function") {
+        let r: unknown;
+        try {
+          r = (fn as (v: unknown) => unknown)(ok ? this.#value : this._rawError());
+        } catch (e) {
+          // then() itself never throws. A chain made on the returned thenable rejects; if none
+          // is made by the next iteration, the loop reports the error.
+          const threw = new Waiter(this, task, null, null);
+          threw._threw(fn, e);
+          threw.reportUnchained(this.#loop ?? peekRunningLoop(), e);
+          return threw as FutureThen<R1 | R2>;
+        }
+        return (r === undefined ? RESOLVED : Promise.resolve(r)) as FutureThen<R1 | R2>;
+      }
+    }
     const waiter = new Waiter(this, task, onFulfilled, onRejected);
     if (this.#state !== PENDING) {
-      // Awaiting a done future does not yield to the loop.
       try {
         waiter.settle();
       } catch (e) {
@@ -232,7 +262,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     }
     if (task === undefined) {
       this.getLoop();
-      this.#addEntry(waiter);
+      Future.#addEntry(this, waiter);
       return waiter as FutureThen<R1 | R2>;
     }
     if ((task as unknown) === this) {
@@ -248,7 +278,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
       );
       return waiter as FutureThen<R1 | R2>;
     }
-    this.#addEntry(waiter);
+    Future.#addEntry(this, waiter);
     task[kAddWaiting](this);
     // CPython Task.__step: a cancel requested before this suspension cancels the awaited future.
     task[kDeliverCancel](this);
@@ -259,9 +289,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /** @internal the state transition of `setResult` (a Task uses it; its public one throws). */
   [kSetResult](result: T): void {
     if (this.#state !== PENDING) throw new InvalidStateError("invalid state");
-    this.#result = result;
+    this.#value = result;
     this.#state = FINISHED;
-    this.#scheduleCallbacks();
+    Future.#scheduleCallbacks(this);
   }
 
   /** @internal */
@@ -272,9 +302,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
     // CPython 3.13's C Future refuses None (and any non-exception) with these words; JavaScript
     // may throw any other value, so only null and undefined are refused here.
     if (exc === undefined || exc === null) throw new TypeError("invalid exception object");
-    this.#exception = exc;
-    this.#state = FINISHED;
-    this.#logTraceback = true;
+    this.#value = exc;
+    this.#state = FAILED;
+    const extra = Future.#more(this);
+    extra.logTraceback = true;
     const loop = this.#loop;
     if (loop !== null) {
       const track = loop[kUnretrieved];
@@ -285,7 +316,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
         // be collected and the report would never come.
         if (exc instanceof Error) exc.stack?.toString();
         const ref = trackUnretrieved(loop, this);
-        this.#unretrievedRef = ref;
+        extra.unretrievedRef = ref;
         neverRetrieved.register(
           this,
           { loop, exception: exc, repr: reprValue(this), kind: this.constructor.name, ref },
@@ -293,7 +324,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
         );
       }
     }
-    this.#scheduleCallbacks();
+    Future.#scheduleCallbacks(this);
   }
 
   /**
@@ -303,131 +334,137 @@ export class Future<T = unknown> implements PromiseLike<T> {
   [kCancelFuture](msg: unknown, exc: CancelledError | undefined): boolean {
     if (this.#state !== PENDING) return false;
     this.#state = CANCELLED;
-    this.#cancelMessage = msg;
-    this.#exception = exc;
-    this.#scheduleCallbacks();
+    if (msg !== undefined) Future.#more(this).cancelMessage = msg;
+    this.#value = exc;
+    Future.#scheduleCallbacks(this);
     return true;
   }
 
   /** The CancelledError to raise for a cancelled future (the same object every time). */
-  #cancelledError(): CancelledError {
-    let exc = this.#exception as CancelledError | undefined;
+  static #cancelledError(self: Future): CancelledError {
+    let exc = self.#value as CancelledError | undefined;
     if (exc === undefined) {
-      exc =
-        this.#cancelMessage === undefined ? new CancelledError() : new CancelledError(this.#cancelMessage);
-      this.#exception = exc;
+      const msg = self._cancelMessage();
+      exc = msg === undefined ? new CancelledError() : new CancelledError(msg);
+      self.#value = exc;
     }
     return exc;
   }
 
   /** @internal used by Waiter (no allocation): true if done with a result; marks retrieval. */
   _succeeded(): boolean {
-    if (this.#state === CANCELLED) return false;
-    this.#retrieved();
-    return this.#exception === undefined;
+    const state = this.#state;
+    if (state === FINISHED) return true;
+    if (state === FAILED) Future.#retrieved(this);
+    return false;
   }
 
   /** @internal the result, after `_succeeded()` said true */
   _rawResult(): T {
-    return this.#result as T;
+    return this.#value as T;
   }
 
   /** @internal the exception or CancelledError, after `_succeeded()` said false */
   _rawError(): unknown {
-    return this.#state === CANCELLED ? this.#cancelledError() : this.#exception;
+    const state = this.#state;
+    return state === CANCELLED ? Future.#cancelledError(this) : state === FAILED ? this.#value : undefined;
   }
 
   /** @internal the cancel message (CPython's `_cancel_message`). */
   _cancelMessage(): unknown {
-    return this.#cancelMessage;
+    return this.#extra?.cancelMessage;
   }
 
   /** @internal an unretrieved exception will not be reported (Task.cancel() on a done task) */
   _markRetrieved(): void {
-    this.#retrieved();
+    Future.#retrieved(this);
   }
 
-  #retrieved(): void {
-    if (this.#logTraceback) {
-      this.#logTraceback = false;
-      const track = this.#loop?.[kUnretrieved] ?? null;
-      if (track !== null) track.delete(this);
-      else this.#untrack();
+  /** The side object of the rare fields, made when first needed. */
+  static #more(self: Future): FutureExtra {
+    return (self.#extra ??= new FutureExtra());
+  }
+
+  static #retrieved(self: Future): void {
+    const extra = self.#extra;
+    if (extra?.logTraceback === true) {
+      extra.logTraceback = false;
+      const track = self.#loop?.[kUnretrieved] ?? null;
+      if (track !== null) track.delete(self);
+      else Future.#untrack(self);
     }
   }
 
-  #untrack(): void {
-    neverRetrieved.unregister(this);
-    const ref = this.#unretrievedRef;
-    if (ref !== null) {
-      this.#unretrievedRef = null;
-      if (this.#loop !== null) unretrievedByLoop.get(this.#loop)?.delete(ref);
+  static #untrack(self: Future): void {
+    neverRetrieved.unregister(self);
+    const extra = self.#extra;
+    const ref = extra?.unretrievedRef ?? null;
+    if (extra !== null && ref !== null) {
+      extra.unretrievedRef = null;
+      if (self.#loop !== null) unretrievedByLoop.get(self.#loop)?.delete(ref);
     }
   }
 
   /** @internal its loop closes: report the exception now if nobody retrieved it. */
   [kReportUnretrieved](): void {
-    if (!this.#logTraceback || this.#loop === null) return;
-    this.#logTraceback = false;
-    this.#untrack();
+    const extra = this.#extra;
+    if (extra?.logTraceback !== true || this.#loop === null) return;
+    extra.logTraceback = false;
+    Future.#untrack(this);
     this.#loop.callExceptionHandler({
       message: `${this.constructor.name} exception was never retrieved`,
-      exception: this.#exception,
+      exception: this.#value,
       future: this,
     });
   }
 
   /** @internal the callbacks registered and not yet scheduled (the awaited-by graph reads them) */
   [kCallbackEntries](): readonly CallbackEntry[] {
-    const first = this.#cb0;
-    const rest = this.#cbs;
-    if (first === null) return rest ?? [];
-    return rest === null ? [first] : [first, ...rest];
+    const cbs = this.#callbacks;
+    if (cbs === null) return [];
+    return Array.isArray(cbs) ? cbs : [cbs];
   }
 
-  #addEntry(entry: CallbackEntry): void {
-    if (this.#cb0 === null && this.#cbs === null) this.#cb0 = entry;
-    else (this.#cbs ??= []).push(entry);
+  static #addEntry(self: Future, entry: CallbackEntry): void {
+    const cbs = self.#callbacks;
+    if (cbs === null) self.#callbacks = entry;
+    else if (Array.isArray(cbs)) cbs.push(entry);
+    else self.#callbacks = [cbs, entry];
   }
 
-  #scheduleCallbacks(): void {
-    const first = this.#cb0;
-    const rest = this.#cbs;
-    if (first === null && rest === null) return;
-    const loop = this.getLoop();
-    this.#cb0 = null;
-    this.#cbs = null;
-    if (first !== null) loop[kPushReady](this.#runnable(first, loop));
-    if (rest !== null) for (const cb of rest) loop[kPushReady](this.#runnable(cb, loop));
+  static #scheduleCallbacks(self: Future): void {
+    const cbs = self.#callbacks;
+    if (cbs === null) return;
+    const loop = self.getLoop();
+    self.#callbacks = null;
+    if (!Array.isArray(cbs)) loop[kPushReady](Future.#runnable(self, cbs, loop));
+    else for (const cb of cbs) loop[kPushReady](Future.#runnable(self, cb, loop));
   }
 
-  #runnable(entry: CallbackEntry, loop: BaseEventLoop): Waiter | Handle {
-    return typeof entry === "function" ? new Handle(entry, [this], loop) : entry;
+  static #runnable(self: Future, entry: CallbackEntry, loop: BaseEventLoop): Waiter | Handle {
+    return typeof entry === "function" ? new Handle(entry, [self], loop) : entry;
   }
 
   /** @internal for repr */
-  #callbacksForRepr(): string[] {
+  static #callbacksForRepr(self: Future): string[] {
     const out: string[] = [];
-    for (const cb of [this.#cb0, ...(this.#cbs ?? [])]) {
-      if (cb === null) continue;
+    for (const cb of self[kCallbackEntries]()) {
       out.push(typeof cb === "function" ? callbackName(cb) : cb.describe());
     }
     return out;
   }
 
   /** @internal */
-  #stateLabel(): string {
-    return this.#state === PENDING ? "pending" : this.#state === CANCELLED ? "cancelled" : "finished";
+  static #stateLabel(self: Future): string {
+    return self.#state === PENDING ? "pending" : self.#state === CANCELLED ? "cancelled" : "finished";
   }
 
   /** @internal repr details after the state (CPython's `_future_repr_info`). */
   _reprInfo(): string[] {
-    const info = [this.#stateLabel()];
-    if (this.#state === FINISHED) {
-      if (this.#exception !== undefined) info.push(`exception=${reprValue(this.#exception)}`);
-      else info.push(`result=${reprValue(this.#result)}`);
-    }
-    const cbs = this.#callbacksForRepr();
+    const info = [Future.#stateLabel(this)];
+    if (this.#state === FAILED) info.push(`exception=${reprValue(this.#value)}`);
+    else if (this.#state === FINISHED) info.push(`result=${reprValue(this.#value)}`);
+    const cbs = Future.#callbacksForRepr(this);
     if (cbs.length > 0) info.push(`cb=[${cbs.join(", ")}]`);
     return info;
   }
@@ -455,6 +492,11 @@ function reportIfUnchained(waiter: Waiter, error: unknown): void {
   });
 }
 
+// A Waiter's outcome until a chain is made on it.
+const NOT_RUN = 0;
+const FULFILLED = 1;
+const REJECTED = 2;
+
 /**
  * One `then()` registration. It is both the callback entry kept by the future and the ready-queue
  * entry scheduled when the future completes, so an `await` allocates no other handle. When the
@@ -468,8 +510,11 @@ export class Waiter implements FutureThen<unknown> {
   readonly task: Task | undefined;
   onFulfilled: ((value: never) => unknown) | null | undefined;
   onRejected: ((reason: unknown) => unknown) | null | undefined;
-  readonly value: unknown;
-  #chain: PromiseWithResolvers<unknown> | null = null;
+  // Kept small (one per await of a pending future). Before the reaction runs: what `sleep(0)`
+  // resumes with; after: what the reaction returned or threw, for a chain made later.
+  #last: unknown;
+  // The chain made by then/catch/finally; until one is: NOT_RUN, FULFILLED or REJECTED (#last).
+  #chain: PromiseWithResolvers<unknown> | number = NOT_RUN;
 
   constructor(
     fut: Future | null,
@@ -482,7 +527,7 @@ export class Waiter implements FutureThen<unknown> {
     this.task = task;
     this.onFulfilled = onFulfilled;
     this.onRejected = onRejected;
-    this.value = value;
+    this.#last = value;
   }
 
   [kRun](): void {
@@ -515,7 +560,7 @@ export class Waiter implements FutureThen<unknown> {
 
   settle(): void {
     const f = this.fut;
-    if (f === null) this.succeed(this.value);
+    if (f === null) this.succeed(this.#last);
     else if (f._succeeded()) this.succeed(f._rawResult());
     else this.fail(f._rawError());
   }
@@ -523,20 +568,20 @@ export class Waiter implements FutureThen<unknown> {
   succeed(value: unknown): void {
     const fn = this.onFulfilled;
     this.onFulfilled = this.onRejected = null;
-    if (typeof fn === "function") this.#call(fn as (v: unknown) => unknown, value);
-    else this.#passOn(false, value);
+    if (typeof fn === "function") Waiter.#call(this, fn as (v: unknown) => unknown, value);
+    else Waiter.#passOn(this, false, value);
   }
 
   fail(error: unknown): void {
     const fn = this.onRejected;
     this.onFulfilled = this.onRejected = null;
-    if (typeof fn === "function") this.#call(fn, error);
-    else this.#passOn(true, error);
+    if (typeof fn === "function") Waiter.#call(this, fn, error);
+    else Waiter.#passOn(this, true, error);
   }
 
-  #call(fn: (v: unknown) => unknown, arg: unknown): void {
-    const chain = this.#chain;
-    if (chain === null) {
+  static #call(self: Waiter, fn: (v: unknown) => unknown, arg: unknown): void {
+    const chain = self.#chain;
+    if (typeof chain === "number") {
       // Nobody chained on this reaction (yet): an error thrown by it reaches the loop's exception
       // handler (through the ready queue's runner) instead of vanishing. A chain made later
       // still sees it; the callback is kept to name it in the report.
@@ -544,15 +589,14 @@ export class Waiter implements FutureThen<unknown> {
       try {
         value = fn(arg);
       } catch (e) {
-        this.onFulfilled = fn;
-        this.#settled = 2;
-        this.#last = e;
+        self.onFulfilled = fn;
+        self.#chain = REJECTED;
+        self.#last = e;
         throw e;
       }
-      this.#passOn(false, value);
+      Waiter.#passOn(self, false, value);
       return;
     }
-    this.#settled = 1;
     try {
       chain.resolve(fn(arg));
     } catch (e) {
@@ -560,43 +604,49 @@ export class Waiter implements FutureThen<unknown> {
     }
   }
 
-  #passOn(failed: boolean, value: unknown): void {
-    this.#settled = failed ? 2 : 1;
-    this.#last = value;
-    const chain = this.#chain;
-    if (chain !== null) {
-      if (failed) chain.reject(value);
-      else chain.resolve(value);
-    }
+  static #passOn(self: Waiter, failed: boolean, value: unknown): void {
+    const chain = self.#chain;
+    if (typeof chain === "number") {
+      self.#chain = failed ? REJECTED : FULFILLED;
+      self.#last = value;
+    } else if (failed) chain.reject(value);
+    else chain.resolve(value);
   }
-
-  // 0 = not run yet, 1 = fulfilled with #last, 2 = rejected with #last
-  #settled = 0;
-  #last: unknown = undefined;
 
   then<R1 = unknown, R2 = never>(
     onFulfilled?: ((value: unknown) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return this.#promise().then(onFulfilled, onRejected);
+    return Waiter.#promise(this).then(onFulfilled, onRejected);
   }
 
   catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<unknown> {
-    return this.#promise().catch(onRejected);
+    return Waiter.#promise(this).catch(onRejected);
   }
 
   finally(onFinally?: (() => void) | null): Promise<unknown> {
-    return this.#promise().finally(onFinally);
+    return Waiter.#promise(this).finally(onFinally);
   }
 
-  #promise(): Promise<unknown> {
-    if (this.#chain === null) {
-      this.#chain = Promise.withResolvers();
-      // Already ran: the chain takes the reaction's outcome.
-      if (this.#settled === 1) this.#chain.resolve(this.#last);
-      else if (this.#settled === 2) this.#chain.reject(this.#last);
+  static #promise(self: Waiter): Promise<unknown> {
+    const state = self.#chain;
+    if (typeof state !== "number") return state.promise;
+    const chain = Promise.withResolvers<unknown>();
+    self.#chain = chain;
+    // Already ran: the chain takes the reaction's outcome.
+    if (state !== NOT_RUN) {
+      if (state === FULFILLED) chain.resolve(self.#last);
+      else chain.reject(self.#last);
+      self.#last = undefined;
     }
-    return this.#chain.promise;
+    return chain.promise;
+  }
+
+  /** @internal `fn`, its reaction, threw `error` (in a then() on a done future). */
+  _threw(fn: unknown, error: unknown): void {
+    this.onFulfilled = fn as (value: never) => unknown;
+    this.#chain = REJECTED;
+    this.#last = error;
   }
 
   /** The reaction threw outside the loop's runner: report it unless a chain takes it by then. */
@@ -607,7 +657,7 @@ export class Waiter implements FutureThen<unknown> {
 
   /** @internal */
   _chained(): boolean {
-    return this.#chain !== null;
+    return typeof this.#chain !== "number";
   }
 
   [inspectCustom](): string {

@@ -29,6 +29,7 @@ import {
   kStart,
   kStepEnded,
   kTakeMustCancel,
+  kTaskScope,
   kUnregisterTask,
 } from "./internal/symbols.ts";
 
@@ -74,31 +75,40 @@ function checkBody(body: unknown): void {
   throw new TypeError(`a coroutine was expected, got ${reprValue(body)}`);
 }
 
+/** A task's rare fields: cancellation requests, its AbortController, debug mode's origin. */
+class TaskExtra {
+  mustCancel = false;
+  // The message of the pending request (CPython's _cancel_message on the task).
+  cancelMessage: unknown = undefined;
+  numCancels = 0;
+  // The futures waited on besides the first (Task's #waiting).
+  waitingMore: Set<Future> | null = null;
+  controller: AbortController | null = null;
+  // The message of the cancel() that took cancelling() from 0 to 1: the signal's abort reason.
+  abortMessage: unknown = undefined;
+  // Debug mode: where the task was made (CPython's `created at` in the repr, _source_traceback).
+  createdAt: string | null = null;
+}
+
 /**
  * A Future-like object that runs a coroutine. Cancelling it throws CancelledError at the await
  * where it waits; its `signal` aborts at once, for APIs that take an AbortSignal.
  * @see https://docs.python.org/3.13/library/asyncio-task.html#asyncio.Task
  */
 export class Task<T = unknown> extends Future<T> {
+  // Kept small: every field costs each of the many tasks a program may park (issue 14). What
+  // only cancellation, signals, debug mode or a second awaited future use is in #extra.
   #body: TaskBody<T> | null;
-  #name: string | null = null;
-  #num = 0;
-  #mustCancel = false;
-  #cancelMessage: unknown = undefined;
-  #numCancels = 0;
+  // The name given, or the N of `Task-N` (the string is made when asked for).
+  #name: string | number;
   // What the task is waiting on: usually one future; a second one (Promise.all over futures,
-  // two helpers in flight) moves the rest to a set. A cancel reaches all of them.
+  // two helpers in flight) moves the rest to a set in #extra. A cancel reaches all of them.
   #waiting: Future | null = null;
-  #waitingMore: Set<Future> | null = null;
-  #controller: AbortController | null = null;
   /** @internal the loop's list of pending tasks */
   [kPrevTask]: Task | null = null;
   /** @internal */
   [kNextTask]: Task | null = null;
-  // The message of the cancel() that took cancelling() from 0 to 1: the signal's abort reason.
-  #abortMessage: unknown = undefined;
-  // Debug mode: where the task was made (CPython's `created at` in the repr, _source_traceback).
-  #createdAt: string | null = null;
+  #extra: TaskExtra | null = null;
 
   /**
    * @param coro what to run (see {@link TaskBody}).
@@ -110,32 +120,40 @@ export class Task<T = unknown> extends Future<T> {
     const loop = options?.loop ?? getRunningLoop();
     super({ loop });
     this.#body = coro;
-    if (options?.name === undefined) this.#num = ++taskCounter;
-    else this.#name = options.name;
+    this.#name = options?.name ?? ++taskCounter;
     loop[kRegisterTask](this);
-    if (loop.getDebug()) this.#createdAt = creationSite();
+    if (loop.getDebug()) Task.#more(this).createdAt = creationSite();
     if (taskCreateChannel.hasSubscribers) taskCreateChannel.publish({ task: this });
-    if (options?.eagerStart === true && loop.isRunning()) this.#step(true);
+    if (options?.eagerStart === true && loop.isRunning()) Task.#step(this, true);
     else loop[kPushReady](this);
   }
 
   /** @internal the first step, run from the ready queue */
   [kRun](): void {
-    this.#step(false);
+    Task.#step(this, false);
   }
 
-  #step(eager: boolean): void {
-    if (this.done()) return;
-    const loop = this.getLoop();
-    if (!eager) loop[kBeginStep](this);
-    const exc = this[kTakeMustCancel]();
+  static #step(self: Task, eager: boolean): void {
+    if (self.done()) return;
+    const loop = self.getLoop();
+    if (!eager) loop[kBeginStep](self);
+    const exc = self[kTakeMustCancel]();
     if (exc !== null) {
       // Cancelled before it started: the body never runs (CPython throws into the unstarted coroutine).
-      if (this.#body instanceof Coroutine) this.#body.close();
-      this.#fail(exc);
+      if (self.#body instanceof Coroutine) self.#body.close();
+      Task.#fail(self, exc);
       return;
     }
-    taskStorage.run(this, Task.#start, this as Task);
+    // The first step enters the task's store once, in the loop's task scope: every later step is
+    // an await's continuation, which restores that frame by itself. An eager step runs inside its
+    // caller (another task, maybe): run() there, so that the caller's store comes back after it.
+    if (eager) taskStorage.run(self, Task.#start, self);
+    else loop[kTaskScope].runInAsyncScope(Task.#enter, null, self);
+  }
+
+  static #enter(task: Task): void {
+    taskStorage.enterWith(task);
+    Task.#start(task);
   }
 
   static #start(task: Task): void {
@@ -147,7 +165,7 @@ export class Task<T = unknown> extends Future<T> {
       else result = body;
       if (result instanceof Coroutine) result = result[kStart]();
     } catch (e) {
-      task.#fail(e);
+      Task.#fail(task, e);
       return;
     }
     if (result instanceof Promise) {
@@ -160,46 +178,50 @@ export class Task<T = unknown> extends Future<T> {
       // A library awaitable (a Future): awaited inside the task, so then() sees the task.
       Promise.resolve(result).then(Task.#onFulfilled, Task.#onRejected);
     } else {
-      task.#finish(result);
+      Task.#finish(task, result);
     }
   }
 
   // Reactions registered inside taskStorage.run: the store is the task (no closure per task).
   static #onFulfilled = (value: unknown): void => {
-    (taskStorage.getStore() as Task).#finish(value);
+    Task.#finish(taskStorage.getStore() as Task, value);
   };
 
   static #onRejected = (error: unknown): void => {
-    (taskStorage.getStore() as Task).#fail(error);
+    Task.#fail(taskStorage.getStore() as Task, error);
   };
 
-  #finish(value: unknown): void {
-    if (this.done()) return;
-    if (this.#mustCancel) {
+  static #finish(self: Task, value: unknown): void {
+    if (self.done()) return;
+    const extra = self.#extra;
+    if (extra?.mustCancel === true) {
       // CPython Task.__step: cancelled right before the coroutine returned.
-      this.#mustCancel = false;
-      this[kCancelFuture](this.#cancelMessage, undefined);
+      extra.mustCancel = false;
+      self[kCancelFuture](extra.cancelMessage, undefined);
     } else {
-      this[kSetResult](value as T);
+      self[kSetResult](value);
     }
-    this.#afterDone();
+    Task.#afterDone(self);
   }
 
-  #fail(error: unknown): void {
-    if (this.done()) return;
-    if (error instanceof CancelledError) this[kCancelFuture](undefined, error);
-    else this[kSetException](error);
-    this.#afterDone();
+  static #fail(self: Task, error: unknown): void {
+    if (self.done()) return;
+    if (error instanceof CancelledError) self[kCancelFuture](undefined, error);
+    else self[kSetException](error);
+    Task.#afterDone(self);
   }
 
-  #afterDone(): void {
-    this.#waiting = null;
-    this.#waitingMore = null;
-    this.#mustCancel = false;
-    const loop = this.getLoop();
-    loop[kUnregisterTask](this);
-    if (taskDoneChannel.hasSubscribers) taskDoneChannel.publish({ task: this });
-    loop[kStepEnded](this, true);
+  static #afterDone(self: Task): void {
+    self.#waiting = null;
+    const extra = self.#extra;
+    if (extra !== null) {
+      extra.waitingMore = null;
+      extra.mustCancel = false;
+    }
+    const loop = self.getLoop();
+    loop[kUnregisterTask](self);
+    if (taskDoneChannel.hasSubscribers) taskDoneChannel.publish({ task: self });
+    loop[kStepEnded](self, true);
   }
 
   /**
@@ -213,24 +235,26 @@ export class Task<T = unknown> extends Future<T> {
     if (this.done()) return false;
     // Python's None is either null or undefined here: no message.
     msg ??= undefined;
-    this.#numCancels++;
-    if (this.#numCancels === 1) this.#abortMessage = msg;
-    if (this.#controller !== null && !this.#controller.signal.aborted) {
-      this.#controller.abort(msg === undefined ? new CancelledError() : new CancelledError(msg));
+    const extra = Task.#more(this);
+    extra.numCancels++;
+    if (extra.numCancels === 1) extra.abortMessage = msg;
+    const controller = extra.controller;
+    if (controller !== null && !controller.signal.aborted) {
+      controller.abort(msg === undefined ? new CancelledError() : new CancelledError(msg));
     }
     let accepted = false;
     if (this.#waiting !== null && this.#waiting.cancel(msg)) accepted = true;
-    if (this.#waitingMore !== null) for (const f of this.#waitingMore) if (f.cancel(msg)) accepted = true;
+    if (extra.waitingMore !== null) for (const f of extra.waitingMore) if (f.cancel(msg)) accepted = true;
     if (accepted) return true;
     // Nothing of ours to cancel: deliver at the next step (CPython's _must_cancel).
-    this.#mustCancel = true;
-    this.#cancelMessage = msg;
+    extra.mustCancel = true;
+    extra.cancelMessage = msg;
     return true;
   }
 
   /** Return the number of pending cancellation requests (`cancel()` calls less `uncancel()` calls). */
   cancelling(): number {
-    return this.#numCancels;
+    return this.#extra?.numCancels ?? 0;
   }
 
   /**
@@ -238,14 +262,16 @@ export class Task<T = unknown> extends Future<T> {
    * delivered is dropped, and `signal` becomes a fresh, unaborted signal.
    */
   uncancel(): number {
-    if (this.#numCancels > 0) {
-      this.#numCancels--;
-      if (this.#numCancels === 0) {
-        this.#mustCancel = false;
-        if (this.#controller?.signal.aborted === true) this.#controller = null;
+    const extra = this.#extra;
+    if (extra === null) return 0;
+    if (extra.numCancels > 0) {
+      extra.numCancels--;
+      if (extra.numCancels === 0) {
+        extra.mustCancel = false;
+        if (extra.controller?.signal.aborted === true) extra.controller = null;
       }
     }
-    return this.#numCancels;
+    return extra.numCancels;
   }
 
   /**
@@ -254,16 +280,18 @@ export class Task<T = unknown> extends Future<T> {
    * @extension
    */
   get signal(): AbortSignal {
-    if (this.#controller === null) {
-      this.#controller = new AbortController();
+    const extra = Task.#more(this);
+    let controller = extra.controller;
+    if (controller === null) {
+      controller = extra.controller = new AbortController();
       // Made after the cancel() that should have aborted it: abort it now, as that cancel() would
       // have (a task that ended cancelled included).
-      if (this.#numCancels > 0 && (!this.done() || this.cancelled())) {
-        const msg = this.#abortMessage;
-        this.#controller.abort(msg === undefined ? new CancelledError() : new CancelledError(msg));
+      if (extra.numCancels > 0 && (!this.done() || this.cancelled())) {
+        const msg = extra.abortMessage;
+        controller.abort(msg === undefined ? new CancelledError() : new CancelledError(msg));
       }
     }
-    return this.#controller.signal;
+    return controller.signal;
   }
 
   /** Return the coroutine (or function) the task runs. */
@@ -273,7 +301,8 @@ export class Task<T = unknown> extends Future<T> {
 
   /** Return the name of the task (`Task-N` unless one was given). */
   getName(): string {
-    return this.#name ?? `Task-${this.#num}`;
+    const name = this.#name;
+    return typeof name === "string" ? name : `Task-${name}`;
   }
 
   /** Set the name of the task (converted with String()). */
@@ -294,31 +323,39 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */
   [kAddWaiting](fut: Future): void {
     if (this.#waiting === null || this.#waiting === fut) this.#waiting = fut;
-    else (this.#waitingMore ??= new Set()).add(fut);
+    else (Task.#more(this).waitingMore ??= new Set()).add(fut);
   }
 
   /** @internal */
   [kRemoveWaiting](fut: Future): void {
     if (this.#waiting === fut) this.#waiting = null;
-    else this.#waitingMore?.delete(fut);
+    else this.#extra?.waitingMore?.delete(fut);
   }
 
   /** @internal a pending cancel request, as the CancelledError to deliver (and clears it) */
   [kTakeMustCancel](): CancelledError | null {
-    if (!this.#mustCancel) return null;
-    this.#mustCancel = false;
-    return this.#cancelMessage === undefined ? new CancelledError() : new CancelledError(this.#cancelMessage);
+    const extra = this.#extra;
+    if (extra === null || !extra.mustCancel) return null;
+    extra.mustCancel = false;
+    const msg = extra.cancelMessage;
+    return msg === undefined ? new CancelledError() : new CancelledError(msg);
   }
 
   /** @internal the task just suspended on `fut`: deliver a pending cancel request to it */
   [kDeliverCancel](fut: Future): void {
-    if (this.#mustCancel && fut.cancel(this.#cancelMessage)) this.#mustCancel = false;
+    const extra = this.#extra;
+    if (extra?.mustCancel === true && fut.cancel(extra.cancelMessage)) extra.mustCancel = false;
+  }
+
+  /** The side object of the rare fields, made when first needed. */
+  static #more(self: Task): TaskExtra {
+    return (self.#extra ??= new TaskExtra());
   }
 
   /** @internal */
   override _reprInfo(): string[] {
     const info = super._reprInfo();
-    if (this.#numCancels > 0 && !this.done()) info[0] = "cancelling";
+    if (this.cancelling() > 0 && !this.done()) info[0] = "cancelling";
     info.splice(1, 0, `name=${reprValue(this.getName())}`);
     const extra: string[] = [];
     if (this.#body !== null) {
@@ -333,7 +370,8 @@ export class Task<T = unknown> extends Future<T> {
     if (this.#waiting !== null) extra.push(`wait_for=${reprValue(this.#waiting)}`);
     info.splice(2, 0, ...extra);
     // CPython 3.13 base_futures._future_repr_info: last, in debug mode.
-    if (this.#createdAt !== null) info.push(`created at ${this.#createdAt}`);
+    const createdAt = this.#extra?.createdAt ?? null;
+    if (createdAt !== null) info.push(`created at ${createdAt}`);
     return info;
   }
 

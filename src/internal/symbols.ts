@@ -5,6 +5,11 @@
 export const kRun = Symbol("asyncio-ts.run");
 /** Loop: append a runnable to the ready queue. */
 export const kPushReady = Symbol("asyncio-ts.pushReady");
+/**
+ * Loop: the AsyncResource a task's first step runs in (made outside any task when the loop is
+ * made): the step enters the task's store there once, with one context frame.
+ */
+export const kTaskScope = Symbol("asyncio-ts.taskScope");
 /** Loop: a task's step is being resumed by a ready-queue entry. */
 export const kBeginStep = Symbol("asyncio-ts.beginStep");
 /** Loop: a task's step ended (it suspended on a library awaitable or finished). */
