@@ -277,15 +277,6 @@ class RequestTimers {
     }
   }
 
-  async wait<T>(fut: Future<T>): Promise<T> {
-    this.waiting = fut;
-    try {
-      return await fut;
-    } finally {
-      this.waiting = null;
-    }
-  }
-
   /** The response was returned: end the timers now if its body is already in. */
   finishIfDone(): void {
     this.returned = true;
@@ -582,7 +573,14 @@ export class ClientSession {
         timers.armConnect(timeout.connect, reqUrl);
         const key = reqUrl.origin;
         const waiter = connector._acquire(loop, key);
-        if (waiter !== null) await timers.wait(waiter);
+        if (waiter !== null) {
+          timers.waiting = waiter;
+          try {
+            await waiter;
+          } finally {
+            timers.waiting = null;
+          }
+        }
         const port = reqUrl.port === "" ? (reqUrl.protocol === "https:" ? 443 : 80) : Number(reqUrl.port);
         const flat = sent._flat();
         const exchange = new Exchange({
@@ -591,7 +589,7 @@ export class ClientSession {
           key,
           dispatcher: connector._dispatcher(ssl),
           options: {
-            origin: reqUrl.origin,
+            origin: key,
             path: reqUrl.pathname + reqUrl.search,
             method: method,
             headers: flat,
@@ -616,17 +614,22 @@ export class ClientSession {
         let head;
         try {
           exchange.start();
-          head = await timers.wait(exchange.head);
+          timers.waiting = exchange.head;
+          head = await exchange.head;
         } catch (e) {
           exchange.abort(e instanceof Error ? e : new Error(String(e)));
           throw e;
+        } finally {
+          timers.waiting = null;
         }
         timers.connected();
         const setCookies = new Map<string, Morsel>();
-        const now = Date.now();
-        for (const v of parsedValues(head, "set-cookie")) {
-          const morsel = parseSetCookie(v, now);
-          if (morsel !== null) setCookies.set(morsel.key, morsel);
+        if (head.parsed["set-cookie"] !== undefined) {
+          const now = Date.now();
+          for (const v of parsedValues(head, "set-cookie")) {
+            const morsel = parseSetCookie(v, now);
+            if (morsel !== null) setCookies.set(morsel.key, morsel);
+          }
         }
         resp = new newClientResponse(method, reqUrl, head, requestInfo, exchange, setCookies);
         if (setCookies.size > 0) this.#cookieJar.updateCookies(setCookies.values(), reqUrl);
