@@ -208,6 +208,14 @@ export function parsedValues(head: ResponseHead, name: string): readonly string[
   return v === undefined ? [] : typeof v === "string" ? [v] : v;
 }
 
+/** What an exchange tells its request's timers. @internal */
+export interface ExchangeTimers {
+  /** undici has a connection for the request: the connect phase is over. */
+  connected(): void;
+  /** Called once when the exchange is over (body read, released, failed). */
+  exchangeFinished(exchange: Exchange): void;
+}
+
 /** What an exchange needs to know. @internal */
 export interface ExchangeParams {
   loop: BaseEventLoop;
@@ -227,10 +235,8 @@ export interface ExchangeParams {
   port: number;
   ssl: unknown;
   url: string;
-  /** Called once when the exchange is over (body read, released, failed). */
-  onFinish: () => void;
-  /** Called when undici has a connection for the request (the connect phase is over). */
-  onConnected: () => void;
+  /** The request's timers: told when the connect phase is over, and when the exchange is. */
+  timers: ExchangeTimers;
 }
 
 type Decoder = zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompress;
@@ -331,7 +337,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (this.#slotHeld) {
       this.#slotHeld = false;
       this.#p.connector._release(this.#p.key);
-      this.#p.onFinish();
+      this.#p.timers.exchangeFinished(this);
     }
   }
 
@@ -372,7 +378,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
       this.#connectTimer.cancel();
       this.#connectTimer = null;
     }
-    this.#p.onConnected();
+    this.#p.timers.connected();
     this.#touch();
   }
 
