@@ -132,7 +132,8 @@ export class TCPConnector {
 
   #take(key: string): void {
     this.#acquired++;
-    this.#perHost.set(key, (this.#perHost.get(key) ?? 0) + 1);
+    // Counted per host only when there is a per-host limit to check.
+    if (this.#limitPerHost > 0) this.#perHost.set(key, (this.#perHost.get(key) ?? 0) + 1);
   }
 
   /**
@@ -159,10 +160,12 @@ export class TCPConnector {
   /** Give back the slot of `key` and hand it to the first waiter that may take one. @internal */
   _release(key: string): void {
     this.#acquired--;
-    const n = (this.#perHost.get(key) ?? 1) - 1;
-    if (n === 0) this.#perHost.delete(key);
-    else this.#perHost.set(key, n);
-    this.#wakeup();
+    if (this.#limitPerHost > 0) {
+      const n = (this.#perHost.get(key) ?? 1) - 1;
+      if (n === 0) this.#perHost.delete(key);
+      else this.#perHost.set(key, n);
+    }
+    if (this.#waiters.length > 0) this.#wakeup();
   }
 
   #wakeup(): void {

@@ -218,6 +218,7 @@ export class CookieJar implements AbstractCookieJar {
   }
 
   filterCookies(requestUrl: URL | string): Map<string, string> {
+    if (this.#cookies.size === 0) return new Map();
     this.#expire();
     const url = typeof requestUrl === "string" ? new URL(requestUrl) : requestUrl;
     const hostname = hostOf(url);

@@ -13,7 +13,9 @@ import type { Agent, Dispatcher } from "undici";
 import type { BaseEventLoop } from "../base-events.ts";
 import type { TimerHandle } from "../events.ts";
 import type { Future } from "../futures.ts";
-import { StreamReader } from "../streams.ts";
+import type { Coroutine } from "../coroutines.ts";
+import { inspectCustom } from "../internal/repr.ts";
+import { type Separator, StreamReader } from "../streams.ts";
 import type { TCPConnector } from "./connector.ts";
 import {
   ClientConnectionError,
@@ -39,6 +41,13 @@ const READ_BUFSIZE = 2 ** 16;
 export class HttpContent extends StreamReader {
   #total = 0;
   #eofFed = false;
+  // Chunks not yet handed to the StreamReader: until something reads the stream (or over 2 ×
+  // READ_BUFSIZE arrive), the body is only kept here, so a body read whole by
+  // `ClientResponse.read()` is taken at once, with no reader frames (`_takeWhole`). Null once the
+  // StreamReader has them (every read method hands them over first).
+  #held: Buffer[] | null = [];
+  #heldBytes = 0;
+  #heldEof = false;
 
   /** @internal */
   constructor() {
@@ -59,14 +68,86 @@ export class HttpContent extends StreamReader {
   _push(chunk: Buffer): void {
     if (this.#eofFed || chunk.length === 0) return;
     this.#total += chunk.length;
-    this._feedChunk(chunk);
+    const held = this.#held;
+    if (held === null) {
+      this._feedChunk(chunk);
+      return;
+    }
+    held.push(chunk);
+    this.#heldBytes += chunk.length;
+    // Past what the reader would buffer before pausing the transport: let it apply back-pressure.
+    if (this.#heldBytes > 2 * READ_BUFSIZE) this.#handOver();
   }
 
   /** @internal */
   _end(): void {
     if (this.#eofFed) return;
     this.#eofFed = true;
-    this.feedEof();
+    if (this.#held !== null) this.#heldEof = true;
+    else this.feedEof();
+  }
+
+  /** Give the held chunks (and the end) to the StreamReader: it is read from now on. */
+  #handOver(): void {
+    const held = this.#held;
+    if (held === null) return;
+    this.#held = null;
+    for (const chunk of held) this._feedChunk(chunk);
+    if (this.#heldEof) this.feedEof();
+  }
+
+  /**
+   * The whole body, if it has all arrived, nothing has read the stream yet and no error was set:
+   * taken (the stream is then empty, at its end); else null.
+   * @internal
+   */
+  _takeWhole(): Buffer | null {
+    const held = this.#held;
+    if (held === null || !this.#heldEof || this.exception() !== null) return null;
+    const body = Buffer.concat(held, this.#heldBytes);
+    this.#held = [];
+    this.#heldBytes = 0;
+    return body;
+  }
+
+  override feedData(data: Uint8Array): void {
+    this.#handOver();
+    super.feedData(data);
+  }
+
+  override feedEof(): void {
+    this.#handOver();
+    super.feedEof();
+  }
+
+  override atEof(): boolean {
+    this.#handOver();
+    return super.atEof();
+  }
+
+  override read(n?: number): Coroutine<Buffer> {
+    this.#handOver();
+    return super.read(n);
+  }
+
+  override readline(): Coroutine<Buffer> {
+    this.#handOver();
+    return super.readline();
+  }
+
+  override readuntil(separator?: Separator | readonly Separator[]): Coroutine<Buffer> {
+    this.#handOver();
+    return super.readuntil(separator);
+  }
+
+  override readexactly(n: number): Coroutine<Buffer> {
+    this.#handOver();
+    return super.readexactly(n);
+  }
+
+  override [inspectCustom](): string {
+    this.#handOver();
+    return super[inspectCustom]();
   }
 
   /** Read what is buffered (waiting for some if nothing is), up to the whole buffer. */
@@ -127,6 +208,14 @@ export function parsedValues(head: ResponseHead, name: string): readonly string[
   return v === undefined ? [] : typeof v === "string" ? [v] : v;
 }
 
+/** What an exchange tells its request's timers. @internal */
+export interface ExchangeTimers {
+  /** undici has a connection for the request: the connect phase is over. */
+  connected(): void;
+  /** Called once when the exchange is over (body read, released, failed). */
+  exchangeFinished(exchange: Exchange): void;
+}
+
 /** What an exchange needs to know. @internal */
 export interface ExchangeParams {
   loop: BaseEventLoop;
@@ -146,10 +235,8 @@ export interface ExchangeParams {
   port: number;
   ssl: unknown;
   url: string;
-  /** Called once when the exchange is over (body read, released, failed). */
-  onFinish: () => void;
-  /** Called when undici has a connection for the request (the connect phase is over). */
-  onConnected: () => void;
+  /** The request's timers: told when the connect phase is over, and when the exchange is. */
+  timers: ExchangeTimers;
 }
 
 type Decoder = zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompress;
@@ -250,7 +337,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (this.#slotHeld) {
       this.#slotHeld = false;
       this.#p.connector._release(this.#p.key);
-      this.#p.onFinish();
+      this.#p.timers.exchangeFinished(this);
     }
   }
 
@@ -291,7 +378,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
       this.#connectTimer.cancel();
       this.#connectTimer = null;
     }
-    this.#p.onConnected();
+    this.#p.timers.connected();
     this.#touch();
   }
 

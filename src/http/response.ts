@@ -7,7 +7,7 @@
  */
 import { Buffer } from "node:buffer";
 import { inspect, TextDecoder } from "node:util";
-import { type Coroutine, libraryCoroutine } from "../coroutines.ts";
+import { type Coroutine, libraryCoroutine, NOT_FAST } from "../coroutines.ts";
 import type { Morsel } from "./cookies.ts";
 import { ClientConnectionError, ClientResponseError, ContentTypeError } from "./errors.ts";
 import { type Exchange, type HttpContent, headPairs, type ResponseHead } from "./exchange.ts";
@@ -177,7 +177,16 @@ export class ClientResponse {
    * @throws {ClientPayloadError} when the connection breaks before the end of the body.
    */
   read(): Coroutine<Buffer> {
-    return libraryCoroutine("ClientResponse.read", this, this.#read);
+    return libraryCoroutine("ClientResponse.read", this, this.#read, this.#readFast);
+  }
+
+  // The body already read, or all arrived with nothing read from `content` yet: no async frame.
+  #readFast(): Buffer | typeof NOT_FAST {
+    if (this.#body !== null) return this.#body;
+    const whole = this.#exchange.content._takeWhole();
+    if (whole === null) return NOT_FAST;
+    this.#body = whole;
+    return whole;
   }
 
   async #read(): Promise<Buffer> {
@@ -218,7 +227,8 @@ export class ClientResponse {
   }
 
   async #text(encoding?: string): Promise<string> {
-    const body = await this.#read();
+    const fast = this.#readFast();
+    const body = fast !== NOT_FAST ? fast : await this.#read();
     return decoderFor(encoding ?? this.getEncoding())(body);
   }
 
@@ -235,7 +245,8 @@ export class ClientResponse {
     loads = JSON.parse,
     contentType = "application/json",
   }: JsonOptions): Promise<unknown> {
-    const body = await this.#read();
+    const fast = this.#readFast();
+    const body = fast !== NOT_FAST ? fast : await this.#read();
     if (contentType !== null) {
       const ctype = (this.headers.get("Content-Type") ?? "").toLowerCase();
       const expected = contentType === "application/json" ? JSON_RE.test(ctype) : ctype.includes(contentType);

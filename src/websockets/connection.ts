@@ -398,8 +398,26 @@ export class Connection {
    */
   [Symbol.asyncIterator](): AsyncIterableIterator<Data> {
     // websockets' __aiter__ (recv() until ConnectionClosedOK), as a plain iterator: each next()
-    // is one recv(), with no async generator frame between the loop and the message.
-    const next = (): Promise<IteratorResult<Data>> => this.recv().then(iterValue, iterEnd);
+    // is one recv() run at once (what awaiting `recv()` would do), with no coroutine object, no
+    // async generator frame and no thenable between the loop and the message: `for await` gets
+    // a native promise, settled by the recv's own settle.
+    const settle = new IterSettle();
+    const executor = (resolve: (r: IteratorResult<Data>) => void, reject: (e: unknown) => void): void => {
+      settle.resolve = resolve;
+      settle.reject = reject;
+      this.#recvWait(settle, null);
+    };
+    const next = (): Promise<IteratorResult<Data>> => {
+      let fast: Data | typeof NOT_FAST;
+      try {
+        fast = this.#recvFast(null);
+      } catch (e) {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as is
+        return Promise.reject(e);
+      }
+      if (fast !== NOT_FAST) return Promise.resolve({ value: fast, done: false });
+      return new Promise(executor);
+    };
     const iterator: AsyncIterableIterator<Data> = {
       next,
       [Symbol.asyncIterator]: () => iterator,
@@ -828,13 +846,23 @@ export class Connection {
   }
 }
 
-function iterValue(value: Data): IteratorResult<Data> {
-  return { value, done: false };
-}
+/** How a recv() run by an iterator's next() settles next()'s promise (one per iterator, reused). */
+class IterSettle implements Settle<Data> {
+  resolve: ((r: IteratorResult<Data>) => void) | null = null;
+  reject: ((e: unknown) => void) | null = null;
 
-function iterEnd(e: unknown): IteratorResult<Data> {
-  if (e instanceof ConnectionClosedOK) return { value: undefined, done: true };
-  throw e;
+  succeed(value: Data): void {
+    const resolve = this.resolve;
+    this.resolve = this.reject = null;
+    resolve?.({ value, done: false });
+  }
+
+  fail(error: unknown): void {
+    const { resolve, reject } = this;
+    this.resolve = this.reject = null;
+    if (error instanceof ConnectionClosedOK) resolve?.({ value: undefined, done: true });
+    else reject?.(error);
+  }
 }
 
 function recvConcurrency(): ConcurrencyError {
