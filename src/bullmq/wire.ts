@@ -80,3 +80,25 @@ export function connectionFromUrl(url: string): {
   if (parsed.protocol === "rediss:") options.tls = {};
   return options;
 }
+
+/** An ioredis `Redis` client (not a Cluster), told apart from options by what only a client has. */
+export function isRedisClient(value: unknown): value is { options: object; status: string } {
+  if (typeof value !== "object" || value === null) return false;
+  const client = value as { duplicate?: unknown; options?: unknown; status?: unknown; isCluster?: unknown };
+  return (
+    typeof client.duplicate === "function" &&
+    typeof client.options === "object" &&
+    typeof client.status === "string" &&
+    client.isCluster !== true
+  );
+}
+
+/**
+ * Options for another connection to the server of `connection`, for a blocking reader or a
+ * subscriber (which must not share a client, and must retry without limit): a client's own options
+ * when `connection` is an ioredis client (the caller owns the new connection, not the client).
+ */
+export function connectionOptionsFor(connection: object): object {
+  const options = isRedisClient(connection) ? connection.options : connection;
+  return { ...options, maxRetriesPerRequest: null };
+}
