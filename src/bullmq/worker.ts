@@ -16,7 +16,14 @@ import { loadPeer } from "../internal/peers.ts";
 import { errorPayload } from "../internal/run-job.ts";
 import { Runner } from "../runners.ts";
 import { Task } from "../tasks.ts";
-import { cancelChannel, connectionFromUrl, connectionOptionsFor, decode, encode, type JobData } from "./wire.ts";
+import {
+  cancelChannel,
+  connectionFromUrl,
+  connectionOptionsFor,
+  decode,
+  encode,
+  type JobData,
+} from "./wire.ts";
 
 /** The options of {@link runWorker}. */
 export interface WorkerOptions {
