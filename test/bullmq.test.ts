@@ -634,7 +634,7 @@ describe("asyncio-ts worker in a terminal", () => {
 
 describe("BullMQExecutor: the queue's event stream", () => {
   let client: Redis;
-  let streamWorkers: { child: ChildProcess; stdout: string }[] = [];
+  const streamWorkers: { child: ChildProcess; stdout: string }[] = [];
   before(() => {
     client = new Redis(redis.url);
   });
@@ -750,9 +750,14 @@ describe("BullMQExecutor: the queue's event stream", () => {
 describe("the tests' redis-server set-up", () => {
   const HINT = "`sudo apt-get install -y redis-server`";
   it("without redis-server and no way to install it: one line naming the command to run", () => {
-    assert.throws(() => ensureRedisServer("no-such-redis-server", null), {
-      message: `no-such-redis-server is not installed: run ${HINT} and run the tests again`,
-    });
+    assert.throws(
+      () => {
+        ensureRedisServer("no-such-redis-server", null);
+      },
+      {
+        message: `no-such-redis-server is not installed: run ${HINT} and run the tests again`,
+      },
+    );
   });
 
   it("installs it when it can, else one line naming the command to run", () => {
@@ -760,12 +765,22 @@ describe("the tests' redis-server set-up", () => {
     ensureRedisServer(bin, `printf '#!/bin/sh\\necho v1\\n' > ${bin} && chmod +x ${bin}`);
     assert.equal(spawnSync(bin, ["--version"], { encoding: "utf8" }).stdout, "v1\n");
     const missing = join(dir, "missing-redis-server");
-    assert.throws(() => ensureRedisServer(missing, "echo no apt here >&2; exit 100"), {
-      message: `${missing} is not installed and \`echo no apt here >&2; exit 100\` failed (exit 100: no apt here): run ${HINT}`,
-    });
-    assert.throws(() => ensureRedisServer(missing, "true"), {
-      message: `${missing} is still missing after \`true\`: run ${HINT}`,
-    });
+    assert.throws(
+      () => {
+        ensureRedisServer(missing, "echo no apt here >&2; exit 100");
+      },
+      {
+        message: `${missing} is not installed and \`echo no apt here >&2; exit 100\` failed (exit 100: no apt here): run ${HINT}`,
+      },
+    );
+    assert.throws(
+      () => {
+        ensureRedisServer(missing, "true");
+      },
+      {
+        message: `${missing} is still missing after \`true\`: run ${HINT}`,
+      },
+    );
   });
 
   it("runs apt-get only as root, where apt-get exists", () => {
