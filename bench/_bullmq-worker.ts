@@ -1,7 +1,7 @@
 // A worker process of bench/bullmq.bench.ts: `node bench/_bullmq-worker.ts MODE REDIS_URL QUEUE
 // CONCURRENCY`. MODE `asyncio-ts` runs `runWorker` (jobs by { module, name } from bench/, run as
 // tasks of its loop); `raw` a plain BullMQ Worker whose processor calls the same functions. It
-// prints `ready` once its worker is connected; the bench ends it with SIGTERM.
+// prints `ready` once its worker is connected; the bench ends it with SIGKILL, or closes its stdin.
 import { Worker } from "bullmq";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,3 +38,7 @@ if (mode === "raw") {
   throw new Error(`unknown mode ${String(mode)}`);
 }
 process.stdout.write("ready\n");
+// The bench holds this process's stdin open: its end means the bench died (killed by the
+// harness's time limit) and this worker must not outlive it.
+process.stdin.on("end", () => process.exit(0));
+process.stdin.resume();

@@ -34,16 +34,35 @@ const BATCH_TIMEOUT_MS = 60_000;
 
 let queueCount = 0;
 
-/** A worker process of `side`, ready. */
-async function startWorker(
+/**
+ * Start `count` worker processes of `side`, at once, into `children` (to be stopped by the caller
+ * even if one fails to start); resolves once all are ready. A worker exits when its stdin closes:
+ * when this process dies, killed by the harness's time limit, its workers do not outlive it.
+ */
+async function startWorkers(
+  children: ChildProcess[],
+  count: number,
   side: Side,
   url: string,
   queue: string,
   concurrency: number,
-): Promise<ChildProcess> {
+): Promise<void> {
+  await Promise.all(
+    Array.from({ length: count }, () => startWorker(children, side, url, queue, concurrency)),
+  );
+}
+
+async function startWorker(
+  children: ChildProcess[],
+  side: Side,
+  url: string,
+  queue: string,
+  concurrency: number,
+): Promise<void> {
   const child = spawn(process.execPath, [WORKER, side, url, queue, String(concurrency)], {
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["pipe", "pipe", "inherit"],
   });
+  children.push(child);
   let out = "";
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -61,7 +80,6 @@ async function startWorker(
       reject(new Error(`a ${side} worker exited with ${code ?? "a signal"} before it was ready`));
     });
   });
-  return child;
 }
 
 async function stopWorkers(children: readonly ChildProcess[]): Promise<void> {
@@ -144,14 +162,27 @@ async function inTime<T>(p: Promise<T>, what: string): Promise<T> {
   }
 }
 
+/**
+ * A shell that shuts the redis-server on `port` down once this process is gone (the harness
+ * kills a bench that overruns its time limit with SIGKILL, and no finally runs); kill it when
+ * the server is stopped in the ordinary way.
+ */
+function redisWatchdog(port: number): ChildProcess {
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; redis-cli -p ${port} shutdown nosave`;
+  const watchdog = spawn("sh", ["-c", script], { stdio: "ignore", detached: true });
+  watchdog.unref();
+  return watchdog;
+}
+
 async function contender(side: Side, n: number): Promise<Metrics> {
   const redis = await startRedis();
+  const watchdog = redisWatchdog(redis.port);
   const children: ChildProcess[] = [];
   try {
     const metrics: Metrics = {};
     // tiny jobs
     let queue = `bench-${process.pid}-${queueCount++}`;
-    children.push(await startWorker(side, redis.url, queue, TINY_CONCURRENCY));
+    await startWorkers(children, 1, side, redis.url, queue, TINY_CONCURRENCY);
     const tiny = Array.from({ length: n }, (_, i) => ({
       name: "add" as const,
       args: [i, i],
@@ -178,7 +209,7 @@ async function contender(side: Side, n: number): Promise<Metrics> {
     }));
     for (const count of PROCESS_COUNTS) {
       queue = `bench-${process.pid}-${queueCount++}`;
-      for (let i = 0; i < count; i++) children.push(await startWorker(side, redis.url, queue, 1));
+      await startWorkers(children, count, side, redis.url, queue, 1);
       metrics[`cpu${count}`] = await inTime(
         timeBatch(side, redis.url, queue, cpu, (results) => {
           if (results.length !== CPU_JOBS || results.some((r) => r !== expected))
@@ -194,6 +225,7 @@ async function contender(side: Side, n: number): Promise<Metrics> {
   } finally {
     await stopWorkers(children);
     await redis.stop();
+    watchdog.kill();
   }
 }
 
@@ -213,6 +245,9 @@ export const bench = defineBench({
     { key: "overhead", label: "per-job overhead", unit: "ms", scaling: "none" },
   ],
   python: false,
+  // Each repetition starts its own processes, and times its batches after a warm-up job; a
+  // warm-up repetition would not fit the harness's 3 minutes per contender with 5 repetitions.
+  warmup: 0,
   contenders: {
     "asyncio-ts": (n) => contender("asyncio-ts", n),
     raw: (n) => contender("raw", n),
