@@ -3,8 +3,11 @@
 // started and stopped by each repetition.
 // - tiny: {n} jobs `add(i, i)` on one worker process with concurrency 50, all submitted, then all
 //   awaited. asyncio-ts: BullMQExecutor.submit({ module, name }, i, i) × n, gather(); raw:
-//   Queue.add × n and one QueueEvents waiting for their 'completed' events, a plain Worker.
-// - cpu: 8 jobs of ~100 ms of busy work on 1, 2 and 4 worker processes of concurrency 1; the
+//   Queue.add × n and one QueueEvents waiting for their 'completed' events, a plain Worker. Also
+//   the CPU time the submitting process spent on the batch (user + system): what the executor
+//   itself costs, which a loaded host's wall time hides.
+// - cpu: 8 jobs of ~100 ms of busy work on 1, 2 and 4 worker processes of concurrency 1 (one
+//   queue, its workers started 1, then 1 more, then 2 more); the
 //   per-job overhead is (batch time on 1 worker − the same 8 computations run here) ÷ 8.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -93,14 +96,31 @@ async function stopWorkers(children: readonly ChildProcess[]): Promise<void> {
   );
 }
 
-/** Time `jobs` (each [name, data-or-args]) from the first submit to the last result. */
+/** A batch's wall time and this process's CPU time (user + system), in milliseconds. */
+interface Timing {
+  ms: number;
+  cpu: number;
+}
+
+/** This process's CPU time since `start` (`process.cpuUsage()`), in milliseconds. */
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
+}
+
+let batchCount = 0;
+
+/**
+ * Time `jobs` (each [name, data-or-args]) from the first submit to the last result, after one
+ * warm-up job; the queue may hold the jobs of earlier batches.
+ */
 async function timeBatch(
   side: Side,
   url: string,
   queue: string,
   jobs: { name: "add" | "spin"; args: number[]; data: Record<string, number> }[],
   check: (results: number[]) => void,
-): Promise<number> {
+): Promise<Timing> {
   const check1 = (r: number): void => {
     if (r !== 2) throw new Error(`warm-up job: ${r}`);
   };
@@ -108,22 +128,24 @@ async function timeBatch(
     return await asyncio.run(async () => {
       const executor = new BullMQExecutor({ connection: url, queueName: queue });
       check1(await executor.submit<number>({ module: JOBS, name: "add" }, 1, 1));
+      const c0 = process.cpuUsage();
       const t0 = now();
       const futures = jobs.map((job) =>
         executor.submit<number>({ module: JOBS, name: job.name }, ...job.args),
       );
       const results: number[] = await asyncio.gather(...futures);
-      const ms = msSince(t0);
+      const timing = { ms: msSince(t0), cpu: cpuSince(c0) };
       await executor.shutdown();
       check(results);
-      return ms;
+      return timing;
     });
   }
   const { hostname, port } = new URL(url);
   const connection = { host: hostname, port: Number(port) };
   const q = new Queue(queue, { connection, streams: { events: { maxLen: EVENTS_CAP } } });
-  // A fresh queue: reading its event stream from the start misses nothing.
+  // Reading the queue's event stream from the start misses nothing (the job ids are this batch's).
   const events = new QueueEvents(queue, { connection, lastEventId: "0-0" });
+  const tag = `b${batchCount++}`;
   const waiting = new Map<string, (value: number) => void>();
   const waitFor = (id: string): Promise<number> =>
     new Promise<number>((resolve) => {
@@ -132,19 +154,20 @@ async function timeBatch(
   events.on("completed", ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => {
     waiting.get(jobId)?.(Number(returnvalue));
   });
-  const first = waitFor("first");
-  await q.add("add", { a: 1, b: 1 }, { jobId: "first" });
+  const first = waitFor(`${tag}-first`);
+  await q.add("add", { a: 1, b: 1 }, { jobId: `${tag}-first` });
   check1(await first);
+  const c0 = process.cpuUsage();
   const t0 = now();
-  const done = jobs.map((_, i) => waitFor(`j${i}`));
-  const added = jobs.map((job, i) => q.add(job.name, job.data, { jobId: `j${i}` }));
+  const done = jobs.map((_, i) => waitFor(`${tag}-${i}`));
+  const added = jobs.map((job, i) => q.add(job.name, job.data, { jobId: `${tag}-${i}` }));
   await Promise.all(added);
   const results = await Promise.all(done);
-  const ms = msSince(t0);
+  const timing = { ms: msSince(t0), cpu: cpuSince(c0) };
   await events.close();
   await q.close();
   check(results);
-  return ms;
+  return timing;
 }
 
 /** `p`, or an Error after {@link BATCH_TIMEOUT_MS}: the caller then stops its processes itself (the harness kills a late child with SIGKILL). */
@@ -178,25 +201,33 @@ async function contender(side: Side, n: number): Promise<Metrics> {
   const redis = await startRedis();
   const watchdog = redisWatchdog(redis.port);
   const children: ChildProcess[] = [];
+  const tinyWorkers: ChildProcess[] = [];
   try {
     const metrics: Metrics = {};
-    // tiny jobs
-    let queue = `bench-${process.pid}-${queueCount++}`;
-    await startWorkers(children, 1, side, redis.url, queue, TINY_CONCURRENCY);
+    const tinyQueue = `bench-${process.pid}-${queueCount++}`;
+    // One queue for the CPU batches, with 1, then 2, then 4 workers: 4 worker starts, not 7.
+    const cpuQueue = `bench-${process.pid}-${queueCount++}`;
+    // The tiny jobs' worker and the first CPU worker start together (an idle worker waits on Redis).
+    await Promise.all([
+      startWorkers(tinyWorkers, 1, side, redis.url, tinyQueue, TINY_CONCURRENCY),
+      startWorkers(children, 1, side, redis.url, cpuQueue, 1),
+    ]);
     const tiny = Array.from({ length: n }, (_, i) => ({
       name: "add" as const,
       args: [i, i],
       data: { a: i, b: i },
     }));
-    metrics.tiny = await inTime(
-      timeBatch(side, redis.url, queue, tiny, (results) => {
+    const tinyTiming = await inTime(
+      timeBatch(side, redis.url, tinyQueue, tiny, (results) => {
         let sum = 0;
         for (const r of results) sum += r;
         if (results.length !== n || sum !== n * (n - 1)) throw new Error(`wrong results for n = ${n}`);
       }),
       "the tiny jobs",
     );
-    await stopWorkers(children.splice(0));
+    metrics.tiny = tinyTiming.ms;
+    metrics.tinyCpu = tinyTiming.cpu;
+    await stopWorkers(tinyWorkers.splice(0));
     // the CPU-bound batch, here first: the pure compute time
     const expected = spin(CPU_ITERS);
     const t0 = now();
@@ -208,22 +239,21 @@ async function contender(side: Side, n: number): Promise<Metrics> {
       data: { iters: CPU_ITERS },
     }));
     for (const count of PROCESS_COUNTS) {
-      queue = `bench-${process.pid}-${queueCount++}`;
-      await startWorkers(children, count, side, redis.url, queue, 1);
-      metrics[`cpu${count}`] = await inTime(
-        timeBatch(side, redis.url, queue, cpu, (results) => {
+      await startWorkers(children, count - children.length, side, redis.url, cpuQueue, 1);
+      const timing = await inTime(
+        timeBatch(side, redis.url, cpuQueue, cpu, (results) => {
           if (results.length !== CPU_JOBS || results.some((r) => r !== expected))
             throw new Error("wrong spin results");
         }),
         `the cpu batch on ${count} workers`,
       );
-      await stopWorkers(children.splice(0));
+      metrics[`cpu${count}`] = timing.ms;
     }
     metrics.compute = compute;
     metrics.overhead = ((metrics.cpu1 ?? NaN) - compute) / CPU_JOBS;
     return metrics;
   } finally {
-    await stopWorkers(children);
+    await stopWorkers([...tinyWorkers, ...children]);
     await redis.stop();
     watchdog.kill();
   }
@@ -238,6 +268,7 @@ export const bench = defineBench({
   quickN: 1_000,
   metrics: [
     { key: "tiny", label: "tiny jobs", unit: "ms" },
+    { key: "tinyCpu", label: "tiny jobs, CPU of the submitter", unit: "ms" },
     { key: "cpu1", label: "cpu batch, 1 worker", unit: "ms", scaling: "none" },
     { key: "cpu2", label: "cpu batch, 2 workers", unit: "ms", scaling: "none" },
     { key: "cpu4", label: "cpu batch, 4 workers", unit: "ms", scaling: "none" },
