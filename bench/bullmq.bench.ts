@@ -6,11 +6,13 @@
 //   Queue.add × n and one QueueEvents waiting for their 'completed' events, a plain Worker. Also
 //   the CPU time the submitting process spent on the batch (user + system): what the executor
 //   itself costs, which a loaded host's wall time hides.
-// - cpu: 8 jobs of ~100 ms of busy work on 1, 2 and 4 worker processes of concurrency 1 (one
-//   queue, its workers started 1, then 1 more, then 2 more); the
+// - cpu: 8 jobs of ~100 ms of busy work on 1, 2 and 4 worker processes of concurrency 1 (a queue
+//   for each; all the workers start at once, before anything is timed); the
 //   per-job overhead is (batch time on 1 worker − the same 8 computations run here) ÷ 8.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Queue, QueueEvents } from "bullmq";
 import * as asyncio from "../src/index.ts";
@@ -37,33 +39,24 @@ const BATCH_TIMEOUT_MS = 60_000;
 
 let queueCount = 0;
 
-/**
- * Start `count` worker processes of `side`, at once, into `children` (to be stopped by the caller
- * even if one fails to start); resolves once all are ready. A worker exits when its stdin closes:
- * when this process dies, killed by the harness's time limit, its workers do not outlive it.
- */
-async function startWorkers(
-  children: ChildProcess[],
-  count: number,
-  side: Side,
-  url: string,
-  queue: string,
-  concurrency: number,
-): Promise<void> {
-  await Promise.all(
-    Array.from({ length: count }, () => startWorker(children, side, url, queue, concurrency)),
-  );
-}
+/** Where worker processes cache their compiled (and type-stripped) modules: quicker starts. */
+const COMPILE_CACHE = join(tmpdir(), "asyncio-ts-bench-compile-cache");
 
+/**
+ * Start a worker process of `side` for `queues` into `children` (to be stopped by the caller even
+ * if it fails to start); resolves once it is ready. It exits when its stdin closes: when this
+ * process dies, killed by the harness's time limit, its workers do not outlive it.
+ */
 async function startWorker(
   children: ChildProcess[],
   side: Side,
   url: string,
-  queue: string,
+  queues: readonly string[],
   concurrency: number,
 ): Promise<void> {
-  const child = spawn(process.execPath, [WORKER, side, url, queue, String(concurrency)], {
+  const child = spawn(process.execPath, [WORKER, side, url, queues.join(","), String(concurrency)], {
     stdio: ["pipe", "pipe", "inherit"],
+    env: { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE },
   });
   children.push(child);
   let out = "";
@@ -205,12 +198,22 @@ async function contender(side: Side, n: number): Promise<Metrics> {
   try {
     const metrics: Metrics = {};
     const tinyQueue = `bench-${process.pid}-${queueCount++}`;
-    // One queue for the CPU batches, with 1, then 2, then 4 workers: 4 worker starts, not 7.
-    const cpuQueue = `bench-${process.pid}-${queueCount++}`;
-    // The tiny jobs' worker and the first CPU worker start together (an idle worker waits on Redis).
+    // A queue for each CPU batch, with 1, 2 and 4 workers: worker process i serves the queues of
+    // the batches with i workers or more (idle workers wait on Redis), so that every process
+    // starts at once, before anything is timed.
+    const cpuQueues = new Map(PROCESS_COUNTS.map((count) => [count, `bench-${process.pid}-${queueCount++}`]));
+    const maxCount = Math.max(...PROCESS_COUNTS);
     await Promise.all([
-      startWorkers(tinyWorkers, 1, side, redis.url, tinyQueue, TINY_CONCURRENCY),
-      startWorkers(children, 1, side, redis.url, cpuQueue, 1),
+      startWorker(tinyWorkers, side, redis.url, [tinyQueue], TINY_CONCURRENCY),
+      ...Array.from({ length: maxCount }, (_, i) =>
+        startWorker(
+          children,
+          side,
+          redis.url,
+          PROCESS_COUNTS.filter((count) => count > i).map((count) => cpuQueues.get(count) ?? ""),
+          1,
+        ),
+      ),
     ]);
     const tiny = Array.from({ length: n }, (_, i) => ({
       name: "add" as const,
@@ -239,9 +242,8 @@ async function contender(side: Side, n: number): Promise<Metrics> {
       data: { iters: CPU_ITERS },
     }));
     for (const count of PROCESS_COUNTS) {
-      await startWorkers(children, count - children.length, side, redis.url, cpuQueue, 1);
       const timing = await inTime(
-        timeBatch(side, redis.url, cpuQueue, cpu, (results) => {
+        timeBatch(side, redis.url, cpuQueues.get(count) ?? "", cpu, (results) => {
           if (results.length !== CPU_JOBS || results.some((r) => r !== expected))
             throw new Error("wrong spin results");
         }),
