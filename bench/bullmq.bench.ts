@@ -1,6 +1,7 @@
 // BullMQ: asyncio-ts/bullmq against raw BullMQ, on a redis-server of its own (a free port of
-// 127.0.0.1, no persistence) and worker processes of its own (bench/_bullmq-worker.ts), all
-// started and stopped by each repetition.
+// 127.0.0.1, no persistence) and worker processes of its own (bench/_bullmq-worker.ts), started
+// by a side's first repetition and kept for its others (each batch opens and closes its executor,
+// or Queue and QueueEvents, and times after a warm-up job).
 // - tiny: {n} jobs `add(i, i)` on one worker process with concurrency 50, all submitted, then all
 //   awaited. asyncio-ts: BullMQExecutor.submit({ module, name }, i, i) × n, gather(); raw:
 //   Queue.add × n and one QueueEvents waiting for their 'completed' events, a plain Worker. Also
@@ -17,7 +18,8 @@ import { fileURLToPath } from "node:url";
 import { Queue, QueueEvents } from "bullmq";
 import * as asyncio from "../src/index.ts";
 import { BullMQExecutor } from "../src/bullmq/index.ts";
-import { startRedis } from "../test/helpers/redis.ts";
+import type { Socket } from "node:net";
+import { type RedisServer, startRedis } from "../test/helpers/redis.ts";
 import { benchMain, defineBench, type Metrics, msSince, now } from "./_harness.ts";
 import { spin } from "./_workers.ts";
 
@@ -179,24 +181,34 @@ async function inTime<T>(p: Promise<T>, what: string): Promise<T> {
 }
 
 /**
- * A shell that shuts the redis-server on `port` down once this process is gone (the harness
- * kills a bench that overruns its time limit with SIGKILL, and no finally runs); kill it when
- * the server is stopped in the ordinary way.
+ * A shell that shuts the redis-server on `port` down once this process is gone: when it ends, or
+ * when the harness kills it with SIGKILL for overrunning its time limit.
  */
-function redisWatchdog(port: number): ChildProcess {
+function redisWatchdog(port: number): void {
   const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; redis-cli -p ${port} shutdown nosave`;
-  const watchdog = spawn("sh", ["-c", script], { stdio: "ignore", detached: true });
-  watchdog.unref();
-  return watchdog;
+  spawn("sh", ["-c", script], { stdio: "ignore", detached: true }).unref();
 }
 
-async function contender(side: Side, n: number): Promise<Metrics> {
+/**
+ * A redis-server and the worker processes of one side, started by its first repetition and kept
+ * for the others (starting five Node processes costs a loaded 2-CPU host seconds a repetition,
+ * and the harness gives a contender 3 minutes): none keeps this process alive, and when it exits
+ * the workers see their stdin end and the watchdog shuts the server down.
+ */
+interface Farm {
+  redis: RedisServer;
+  tinyQueue: string;
+  /** The queue of each CPU batch, by its number of workers. */
+  cpuQueues: Map<number, string>;
+}
+
+const farms = new Map<Side, Promise<Farm>>();
+
+async function startFarm(side: Side): Promise<Farm> {
   const redis = await startRedis();
-  const watchdog = redisWatchdog(redis.port);
+  redisWatchdog(redis.port);
   const children: ChildProcess[] = [];
-  const tinyWorkers: ChildProcess[] = [];
   try {
-    const metrics: Metrics = {};
     const tinyQueue = `bench-${process.pid}-${queueCount++}`;
     // A queue for each CPU batch, with 1, 2 and 4 workers: worker process i serves the queues of
     // the batches with i workers or more (idle workers wait on Redis), so that every process
@@ -204,7 +216,7 @@ async function contender(side: Side, n: number): Promise<Metrics> {
     const cpuQueues = new Map(PROCESS_COUNTS.map((count) => [count, `bench-${process.pid}-${queueCount++}`]));
     const maxCount = Math.max(...PROCESS_COUNTS);
     await Promise.all([
-      startWorker(tinyWorkers, side, redis.url, [tinyQueue], TINY_CONCURRENCY),
+      startWorker(children, side, redis.url, [tinyQueue], TINY_CONCURRENCY),
       ...Array.from({ length: maxCount }, (_, i) =>
         startWorker(
           children,
@@ -215,50 +227,65 @@ async function contender(side: Side, n: number): Promise<Metrics> {
         ),
       ),
     ]);
-    const tiny = Array.from({ length: n }, (_, i) => ({
-      name: "add" as const,
-      args: [i, i],
-      data: { a: i, b: i },
-    }));
-    const tinyTiming = await inTime(
-      timeBatch(side, redis.url, tinyQueue, tiny, (results) => {
-        let sum = 0;
-        for (const r of results) sum += r;
-        if (results.length !== n || sum !== n * (n - 1)) throw new Error(`wrong results for n = ${n}`);
-      }),
-      "the tiny jobs",
-    );
-    metrics.tiny = tinyTiming.ms;
-    metrics.tinyCpu = tinyTiming.cpu;
-    await stopWorkers(tinyWorkers.splice(0));
-    // the CPU-bound batch, here first: the pure compute time
-    const expected = spin(CPU_ITERS);
-    const t0 = now();
-    for (let i = 0; i < CPU_JOBS; i++) spin(CPU_ITERS);
-    const compute = msSince(t0);
-    const cpu = Array.from({ length: CPU_JOBS }, () => ({
-      name: "spin" as const,
-      args: [CPU_ITERS],
-      data: { iters: CPU_ITERS },
-    }));
-    for (const count of PROCESS_COUNTS) {
-      const timing = await inTime(
-        timeBatch(side, redis.url, cpuQueues.get(count) ?? "", cpu, (results) => {
-          if (results.length !== CPU_JOBS || results.some((r) => r !== expected))
-            throw new Error("wrong spin results");
-        }),
-        `the cpu batch on ${count} workers`,
-      );
-      metrics[`cpu${count}`] = timing.ms;
+    for (const child of children) {
+      child.unref();
+      for (const pipe of [child.stdin, child.stdout]) (pipe as Socket | null)?.unref();
     }
-    metrics.compute = compute;
-    metrics.overhead = ((metrics.cpu1 ?? NaN) - compute) / CPU_JOBS;
-    return metrics;
-  } finally {
-    await stopWorkers([...tinyWorkers, ...children]);
+    redis.unref();
+    return { redis, tinyQueue, cpuQueues };
+  } catch (e) {
+    await stopWorkers(children);
     await redis.stop();
-    watchdog.kill();
+    throw e;
   }
+}
+
+async function contender(side: Side, n: number): Promise<Metrics> {
+  let farm = farms.get(side);
+  if (farm === undefined) {
+    farm = startFarm(side);
+    farms.set(side, farm);
+  }
+  const { redis, tinyQueue, cpuQueues } = await farm;
+  const metrics: Metrics = {};
+  const tiny = Array.from({ length: n }, (_, i) => ({
+    name: "add" as const,
+    args: [i, i],
+    data: { a: i, b: i },
+  }));
+  const tinyTiming = await inTime(
+    timeBatch(side, redis.url, tinyQueue, tiny, (results) => {
+      let sum = 0;
+      for (const r of results) sum += r;
+      if (results.length !== n || sum !== n * (n - 1)) throw new Error(`wrong results for n = ${n}`);
+    }),
+    "the tiny jobs",
+  );
+  metrics.tiny = tinyTiming.ms;
+  metrics.tinyCpu = tinyTiming.cpu;
+  // the CPU-bound batch, here first: the pure compute time
+  const expected = spin(CPU_ITERS);
+  const t0 = now();
+  for (let i = 0; i < CPU_JOBS; i++) spin(CPU_ITERS);
+  const compute = msSince(t0);
+  const cpu = Array.from({ length: CPU_JOBS }, () => ({
+    name: "spin" as const,
+    args: [CPU_ITERS],
+    data: { iters: CPU_ITERS },
+  }));
+  for (const count of PROCESS_COUNTS) {
+    const timing = await inTime(
+      timeBatch(side, redis.url, cpuQueues.get(count) ?? "", cpu, (results) => {
+        if (results.length !== CPU_JOBS || results.some((r) => r !== expected))
+          throw new Error("wrong spin results");
+      }),
+      `the cpu batch on ${count} workers`,
+    );
+    metrics[`cpu${count}`] = timing.ms;
+  }
+  metrics.compute = compute;
+  metrics.overhead = ((metrics.cpu1 ?? NaN) - compute) / CPU_JOBS;
+  return metrics;
 }
 
 export const bench = defineBench({
@@ -295,9 +322,9 @@ export const bench = defineBench({
     },
   ],
   notes: [
-    "each repetition starts its own redis-server (--save '' --appendonly no) and worker processes " +
-      "(bench/_bullmq-worker.ts), timed from the first submit to the last result, after one warm-up job " +
-      "(workers connected, executor or Queue + QueueEvents open); raw's Queue keeps " +
+    "each contender starts its own redis-server (--save '' --appendonly no) and worker processes " +
+      "(bench/_bullmq-worker.ts) in its first repetition and keeps them; each batch is timed from the first submit " +
+      "to the last result, after one warm-up job (executor or Queue + QueueEvents open); raw's Queue keeps " +
       `${EVENTS_CAP.toLocaleString("en-US")} events (streams.events.maxLen); BullMQExecutor sizes its queue's cap to its jobs in flight`,
     `asyncio-ts: BullMQExecutor.submit({ module: '${JOBS}', name }, ...args) × n, gather(); workers: runWorker`,
     "raw: Queue.add(name, data, { jobId }) × n, one QueueEvents resolving each job on 'completed'; " +

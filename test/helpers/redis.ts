@@ -12,6 +12,11 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Stop it (SIGTERM: it writes its append-only file), wait `pause` seconds, start it again on the same port. */
   restart(pause?: number): Promise<void>;
+  /**
+   * Let this process exit while the server runs (its child process and pipes no longer keep the
+   * event loop alive): for a caller that stops the server otherwise (a benchmark's watchdog).
+   */
+  unref(): void;
 }
 
 /** The options of {@link startRedis}. */
@@ -90,6 +95,9 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServe
     port,
     url: `redis://127.0.0.1:${port}`,
     stop: () => server.stop(),
+    unref: () => {
+      server.unref();
+    },
     restart: async (pause = 0) => {
       await server.stop();
       await new Promise((resolve) => setTimeout(resolve, pause * 1000));
@@ -99,7 +107,7 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServe
 }
 
 /** One redis-server process, ready. */
-async function launch(args: string[]): Promise<{ stop(): Promise<void> }> {
+async function launch(args: string[]): Promise<{ stop(): Promise<void>; unref(): void }> {
   const child: ChildProcess = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const ready = new Promise<void>((resolve, reject) => {
@@ -135,5 +143,9 @@ async function launch(args: string[]): Promise<{ stop(): Promise<void> }> {
     await stop();
     throw e;
   }
-  return { stop };
+  const unref = (): void => {
+    child.unref();
+    for (const pipe of [child.stdout, child.stderr]) (pipe as net.Socket | null)?.unref();
+  };
+  return { stop, unref };
 }
