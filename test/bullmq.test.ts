@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as asyncio from "../src/index.ts";
 import { BullMQExecutor, runWorker } from "../src/bullmq/index.ts";
-import { connectionFromUrl } from "../src/bullmq/wire.ts";
+import { connectionFromUrl, decode, encode } from "../src/bullmq/wire.ts";
 import { Redis } from "ioredis";
 import { defaultInstall, ensureRedisServer, type RedisServer, startRedis } from "./helpers/redis.ts";
 
@@ -786,6 +786,22 @@ describe("the tests' redis-server set-up", () => {
   it("runs apt-get only as root, where apt-get exists", () => {
     const root = process.getuid?.() === 0 && spawnSync("apt-get", ["--version"]).error === undefined;
     assert.equal(defaultInstall(), root ? "apt-get update -qq && apt-get install -y -qq redis-server" : null);
+  });
+});
+
+describe("encode and decode", () => {
+  it("JSON for primitives JSON keeps exactly and plain arrays of them, v8.serialize for the rest; both come back the same", () => {
+    const json: unknown[] = [0, 1.5, 1.1e-300, "", "a\ud800b", true, null, [], [1, "x", false, null]];
+    const v8: unknown[] = [-0, Number.NaN, Infinity, undefined, 1n, [-0], [1, undefined], [[1]], { a: 1 }];
+    // eslint-disable-next-line no-sparse-arrays -- a hole must stay a hole
+    v8.push([1, , 3], Object.assign([1], { x: 2 }), new Map([[1, 2]]));
+    for (const [value, tag] of [...json.map((v) => [v, "j"]), ...v8.map((v) => [v, "/"])]) {
+      const text = encode(value, "a value");
+      assert.equal(text[0], tag, text);
+      const back = decode(text);
+      assert.deepStrictEqual(back, value);
+      if (Array.isArray(value)) assert.deepStrictEqual(Object.keys(back as object), Object.keys(value));
+    }
   });
 });
 
