@@ -1,7 +1,9 @@
 // BullMQExecutor and `asyncio-ts worker` on a real redis-server and two real worker processes
 // (no mocks): results, map, errors, cancellation of waiting and running jobs, refused references
 // and arguments, shutdown, map's progress; faults: a worker killed mid-job, Redis restarted with
-// appendonly yes, a job whose worker keeps dying.
+// appendonly yes, a job whose worker keeps dying; events lost off a small event stream, the
+// stream's cap sized to the jobs in flight, an ioredis client as the connection; the set-up that
+// installs redis-server.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
@@ -11,8 +13,9 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as asyncio from "../src/index.ts";
 import { BullMQExecutor, runWorker } from "../src/bullmq/index.ts";
-import { connectionFromUrl } from "../src/bullmq/wire.ts";
-import { type RedisServer, startRedis } from "./helpers/redis.ts";
+import { connectionFromUrl, decode, encode } from "../src/bullmq/wire.ts";
+import { Redis } from "ioredis";
+import { defaultInstall, ensureRedisServer, type RedisServer, startRedis } from "./helpers/redis.ts";
 
 const TIMEOUT = { timeout: 30_000 };
 const QUEUE = "bullmq-test";
@@ -175,6 +178,41 @@ describe("BullMQExecutor", () => {
       );
     });
   });
+
+  it(
+    "an ioredis client as connection: submit, map and shutdown work, and the client stays open (the caller's)",
+    TIMEOUT,
+    async () => {
+      // ioredis' defaults (maxRetriesPerRequest 20), which a blocking reader may not share.
+      const mine = new Redis(redis.url);
+      try {
+        const connections = async (): Promise<number> =>
+          String(await mine.client("LIST"))
+            .trim()
+            .split("\n").length;
+        const before = await connections();
+        await asyncio.run(async () => {
+          const executor = new BullMQExecutor({ connection: mine, queueName: QUEUE });
+          assert.equal(await executor.submit(ref("add"), 2, 3), 5);
+          assert.deepEqual(await executor.map(ref("square"), [1, 2, 3]), [1, 4, 9]);
+          assert.ok(
+            (await connections()) > before,
+            "the executor reads its events on a connection of its own",
+          );
+          await executor.shutdown();
+        });
+        assert.equal(mine.status, "ready");
+        assert.equal(await mine.ping(), "PONG");
+        // The executor's own connection is closed (the server may see it go a moment later).
+        for (let i = 0; (await connections()) !== before; i++) {
+          assert.ok(i < 100, `connections: ${await connections()}, not ${before}`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      } finally {
+        await mine.quit();
+      }
+    },
+  );
 
   it("map resolves with the results in order; an error rejects it", TIMEOUT, async () => {
     await withExecutor(async (executor) => {
@@ -592,6 +630,179 @@ describe("asyncio-ts worker in a terminal", () => {
       assert.match(stdout, /asyncio-ts worker: closed \(done 2, failed 1\)/);
     },
   );
+});
+
+describe("BullMQExecutor: the queue's event stream", () => {
+  let client: Redis;
+  const streamWorkers: { child: ChildProcess; stdout: string }[] = [];
+  before(() => {
+    client = new Redis(redis.url);
+  });
+  after(async () => {
+    await stopWorkers(streamWorkers);
+    await client.quit();
+  });
+
+  it(
+    "a Future whose 'completed' event fell off a small stream still settles, with its result",
+    TIMEOUT,
+    async () => {
+      const queue = "bullmq-lost";
+      const n = 300;
+      await withExecutor(
+        async (executor) => {
+          const futures = Array.from({ length: n }, (_, i) => executor.submit<number>(ref("add"), i, i));
+          for (let i = 0; (await client.llen(`bull:${queue}:wait`)) < n; i++) {
+            assert.ok(i < 200, "the jobs did not reach Redis within 10 s");
+            await asyncio.sleep(0.05);
+          }
+          // A worker starts while this thread blocks, so that the executor reads no event until
+          // the worker has finished every job: the stream (capped at 20 events, trimmed by
+          // Redis's nodes of 100) keeps only the last ones.
+          const child = spawn(
+            process.execPath,
+            ["src/cli.ts", "worker", "--redis", redis.url, "--queue", queue, "--root", "test/fixtures"],
+            { env: { ...process.env, NODE_TEST_CONTEXT: undefined }, stdio: ["ignore", "ignore", "inherit"] },
+          );
+          streamWorkers.push({ child, stdout: "" });
+          const pause = new Int32Array(new SharedArrayBuffer(4));
+          for (let i = 0; ; i++) {
+            const done = spawnSync(
+              "redis-cli",
+              ["-p", String(redis.port), "ZCARD", `bull:${queue}:completed`],
+              {
+                encoding: "utf8",
+              },
+            );
+            if (Number(done.stdout) === n) break;
+            assert.ok(
+              i < 1000,
+              `the worker did not finish the jobs within 20 s: ${done.stdout}${done.stderr}`,
+            );
+            Atomics.wait(pause, 0, 0, 20);
+          }
+          const info = (await client.xinfo("STREAM", `bull:${queue}:events`)) as unknown[];
+          const added = Number(info[info.indexOf("entries-added") + 1]);
+          const kept = Number(info[info.indexOf("length") + 1]);
+          assert.ok(added - kept > 2 * n && kept < n, `events added ${added}, kept ${kept}`);
+          await asyncio.timeout(10).with(async () => {
+            const results = await asyncio.gather(...futures);
+            assert.deepEqual(
+              results,
+              Array.from({ length: n }, (_, i) => 2 * i),
+            );
+          });
+        },
+        { queueName: queue, eventsMaxLen: 20 },
+      );
+    },
+  );
+
+  it(
+    "by default the stream's cap follows the jobs in flight, raised and never lowered; eventsMaxLen fixes it",
+    TIMEOUT,
+    async () => {
+      const queue = "bullmq-cap";
+      const meta = `bull:${queue}:meta`;
+      const cap = async (): Promise<number> => Number(await client.hget(meta, "opts.maxLenEvents"));
+      await client.hset(meta, "opts.maxLenEvents", "100");
+      streamWorkers.push(await startWorker(queue, ["--concurrency", "50"]));
+      const n = 1300;
+      await withExecutor(
+        async (executor) => {
+          assert.equal(await executor.submit(ref("add"), 1, 2), 3);
+          assert.equal(await cap(), 10_000);
+          const futures = Array.from({ length: n }, (_, i) => executor.submit<number>(ref("add"), i, 1));
+          const results = await asyncio.gather(...futures);
+          assert.equal(results.at(-1), n);
+          assert.ok((await cap()) >= 8 * n, `cap ${await cap()}`);
+        },
+        { queueName: queue },
+      );
+      const raised = await cap();
+      await withExecutor(
+        async (executor) => {
+          assert.equal(await executor.submit(ref("add"), 1, 2), 3);
+          assert.equal(await cap(), raised);
+        },
+        { queueName: queue },
+      );
+      await withExecutor(
+        async (executor) => {
+          assert.equal(await executor.submit(ref("add"), 1, 2), 3);
+          assert.equal(await cap(), 500);
+        },
+        { queueName: queue, eventsMaxLen: 500 },
+      );
+      for (const bad of [0, -1, 1.5, Number.NaN]) {
+        assert.throws(
+          () => new BullMQExecutor({ connection: redis.url, queueName: queue, eventsMaxLen: bad }),
+          {
+            name: "RangeError",
+            message: `eventsMaxLen must be a positive integer (events the queue's stream keeps), got ${bad}`,
+          },
+        );
+      }
+    },
+  );
+});
+
+describe("the tests' redis-server set-up", () => {
+  const HINT = "`sudo apt-get install -y redis-server`";
+  it("without redis-server and no way to install it: one line naming the command to run", () => {
+    assert.throws(
+      () => {
+        ensureRedisServer("no-such-redis-server", null);
+      },
+      {
+        message: `no-such-redis-server is not installed: run ${HINT} and run the tests again`,
+      },
+    );
+  });
+
+  it("installs it when it can, else one line naming the command to run", () => {
+    const bin = join(dir, "fake-redis-server");
+    ensureRedisServer(bin, `printf '#!/bin/sh\\necho v1\\n' > ${bin} && chmod +x ${bin}`);
+    assert.equal(spawnSync(bin, ["--version"], { encoding: "utf8" }).stdout, "v1\n");
+    const missing = join(dir, "missing-redis-server");
+    assert.throws(
+      () => {
+        ensureRedisServer(missing, "echo no apt here >&2; exit 100");
+      },
+      {
+        message: `${missing} is not installed and \`echo no apt here >&2; exit 100\` failed (exit 100: no apt here): run ${HINT}`,
+      },
+    );
+    assert.throws(
+      () => {
+        ensureRedisServer(missing, "true");
+      },
+      {
+        message: `${missing} is still missing after \`true\`: run ${HINT}`,
+      },
+    );
+  });
+
+  it("runs apt-get only as root, where apt-get exists", () => {
+    const root = process.getuid?.() === 0 && spawnSync("apt-get", ["--version"]).error === undefined;
+    assert.equal(defaultInstall(), root ? "apt-get update -qq && apt-get install -y -qq redis-server" : null);
+  });
+});
+
+describe("encode and decode", () => {
+  it("JSON for primitives JSON keeps exactly and plain arrays of them, v8.serialize for the rest; both come back the same", () => {
+    const json: unknown[] = [0, 1.5, 1.1e-300, "", "a\ud800b", true, null, [], [1, "x", false, null]];
+    const v8: unknown[] = [-0, Number.NaN, Infinity, undefined, 1n, [-0], [1, undefined], [[1]], { a: 1 }];
+    // eslint-disable-next-line no-sparse-arrays -- a hole must stay a hole
+    v8.push([1, , 3], Object.assign([1], { x: 2 }), new Map([[1, 2]]));
+    for (const [value, tag] of [...json.map((v) => [v, "j"]), ...v8.map((v) => [v, "/"])]) {
+      const text = encode(value, "a value");
+      assert.equal(text[0], tag, text);
+      const back = decode(text);
+      assert.deepStrictEqual(back, value);
+      if (Array.isArray(value)) assert.deepStrictEqual(Object.keys(back as object), Object.keys(value));
+    }
+  });
 });
 
 describe("connectionFromUrl", () => {

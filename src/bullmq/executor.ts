@@ -14,17 +14,29 @@ import { RuntimeError, TimeoutError } from "../exceptions.ts";
 import type { ArgsOf, Executor, FunctionRef, ResultOf, ShutdownOptions } from "../executors.ts";
 import type { Future } from "../futures.ts";
 import { bindOutsideTasks } from "../internal/context.ts";
+import { clearTimeout, setTimeout } from "../internal/clock.ts";
 import { loadPeer } from "../internal/peers.ts";
 import { rebuildThrown } from "../internal/pool.ts";
 import { inspectCustom } from "../internal/repr.ts";
 import type { ThrownPayload } from "../internal/run-job.ts";
-import { cancelChannel, connectionFromUrl, decode, encode, type JobData } from "./wire.ts";
+import {
+  cancelChannel,
+  connectionFromUrl,
+  connectionOptionsFor,
+  decode,
+  encode,
+  isRedisClient,
+  type JobData,
+} from "./wire.ts";
 
 /** The options of {@link BullMQExecutor}. */
 export interface BullMQExecutorOptions {
   /**
-   * A `redis://[user:password@]host[:port][/db]` URL, or BullMQ's connection options (ioredis
-   * options: `{ host, port }`); BullMQ opens its connections.
+   * A `redis://[user:password@]host[:port][/db]` URL, BullMQ's connection options (ioredis
+   * options: `{ host, port }`), or an ioredis `Redis` client. The executor opens and closes the
+   * connections it makes from a URL or options; a client passed here stays the caller's: the
+   * executor sends its commands on it, never closes it (close it after `shutdown()`), and reads
+   * the queue's events on a connection of its own made from the client's options.
    */
   connection: ConnectionOptions | string;
   /** The queue's name: workers started with the same name run the jobs. */
@@ -36,6 +48,15 @@ export interface BullMQExecutorOptions {
    * the job's state (default: no limit).
    */
   timeout?: number | null;
+  /**
+   * How many events the queue's event stream keeps (BullMQ's `streams.events.maxLen`, 10,000 by
+   * default), from which this executor learns that its jobs finished. By default the executor
+   * sizes it itself: at least 10,000, raised (never lowered, in the queue's meta) while the jobs it
+   * has in flight could make more events than that. A number fixes it. Either way, a Future
+   * whose job's event fell off the stream before the executor read it still settles: the executor
+   * notices the lost events and reads the job's outcome from Redis.
+   */
+  eventsMaxLen?: number;
 }
 
 /** What {@link BullMQExecutor.map}'s `onProgress` is told. */
@@ -66,10 +87,54 @@ interface Pending {
   timer: { cancel(): void } | null;
   /** Called right after the Future gets its outcome (map's progress), before anyone awaiting it resumes. */
   readonly onSettled: ((ok: boolean) => void) | null;
+  /** The job was added to Redis: its state there can be read. */
+  inRedis: boolean;
 }
 
 /** The place `rebuildThrown` names in its messages. */
 const WHERE = "BullMQ worker";
+
+/** BullMQ's default number of events a queue's stream keeps. */
+const DEFAULT_EVENTS_MAX_LEN = 10_000;
+/**
+ * Events a job in flight may add to the stream before its last one is read: added, waiting,
+ * active, completed or failed, and a retry's delayed, waiting and active again; doubled for
+ * everything else the queue's other clients do meanwhile.
+ */
+const EVENTS_PER_JOB = 8;
+/** How often, in seconds, an executor with jobs in flight checks that it lost no event. */
+const CHECK_INTERVAL = 1;
+/** How many job states one recovery reads at once. */
+const RECOVER_BATCH = 500;
+
+/**
+ * Raise the queue's cap on its event stream (`opts.maxLenEvents` in its meta hash, read by
+ * BullMQ's scripts on each event) to ARGV[1] unless it is already higher; write the version
+ * BullMQ's Queue writes; return the cap now in force.
+ */
+const RAISE_EVENTS_CAP = `
+local cap = tonumber(redis.call("HGET", KEYS[1], "opts.maxLenEvents"))
+redis.call("HSET", KEYS[1], "version", ARGV[2])
+if cap == nil or cap < tonumber(ARGV[1]) then
+  redis.call("HSET", KEYS[1], "opts.maxLenEvents", ARGV[1])
+  return tonumber(ARGV[1])
+end
+return cap`;
+
+/** Stream ids (`ms-seq`) compared: negative if `a` is older than `b`. */
+function compareIds(a: string, b: string): number {
+  const [aMs = "0", aSeq = "0"] = a.split("-");
+  const [bMs = "0", bSeq = "0"] = b.split("-");
+  if (aMs !== bMs) return Number(aMs) - Number(bMs);
+  const diff = BigInt(aSeq) - BigInt(bSeq);
+  return diff < 0n ? -1 : diff > 0n ? 1 : 0;
+}
+
+/** A field of an `XINFO STREAM` reply (a flat list of names and values). */
+function infoField(info: unknown[], name: string): unknown {
+  const at = info.indexOf(name);
+  return at < 0 || at % 2 === 1 ? undefined : info[at + 1];
+}
 
 /** `{ module, name }` checked: a module that means the same on another machine. */
 function checkRef(fn: unknown): { module: string; name: string } {
@@ -127,13 +192,29 @@ export class BullMQExecutor implements Executor {
   #idle: (() => void) | null = null;
   /** The last connection error (ioredis reconnects by itself): timeouts name it. */
   #lastError: Error | null = null;
+  /** The queue's client (BullMQ's Redis backend's client is an ioredis client), once ready. */
+  #client: Redis | null = null;
+  /** `eventsMaxLen` when given (fixed), else null (sized by the executor). */
+  readonly #eventsMaxLen: number | null;
+  /** The event stream's cap as this executor last set or read it. */
+  #eventsCap = DEFAULT_EVENTS_MAX_LEN;
+  /** The id of the last event read from the stream, and how many were read since the start. */
+  #seenId = "0-0";
+  #seenCount = 0;
+  /** The stream's `entries-added` when reading began (null: the server does not say, Redis < 7). */
+  #startCount: number | null = null;
+  /** Events known lost (added after the start, trimmed before they were read). */
+  #lost = 0;
+  #checkTimer: NodeJS.Timeout | null = null;
+  #checking = false;
 
   /**
    * Open the queue and its event stream.
    * @throws {TypeError} without a `queueName` or a `connection`.
+   * @throws {RangeError} for a `timeout` or an `eventsMaxLen` out of range.
    */
   constructor(options: BullMQExecutorOptions) {
-    const { queueName, defaultJobOptions, timeout = null } = options;
+    const { queueName, defaultJobOptions, timeout = null, eventsMaxLen } = options;
     const connection =
       typeof options.connection === "string" ? connectionFromUrl(options.connection) : options.connection;
     if (typeof queueName !== "string" || queueName === "") {
@@ -142,41 +223,74 @@ export class BullMQExecutor implements Executor {
     const given: unknown = connection;
     if (typeof given !== "object" || given === null) {
       throw new TypeError(
-        'BullMQExecutor needs a connection: new BullMQExecutor({ connection: "redis://127.0.0.1:6379", queueName }), or ioredis options as connection',
+        'BullMQExecutor needs a connection: new BullMQExecutor({ connection: "redis://127.0.0.1:6379", queueName }), or ioredis options or an ioredis client as connection',
       );
     }
     if (timeout !== null && !(typeof timeout === "number" && timeout > 0)) {
       throw new RangeError(`timeout must be a positive number of seconds or null, got ${String(timeout)}`);
     }
+    if (eventsMaxLen !== undefined && !(Number.isSafeInteger(eventsMaxLen) && eventsMaxLen > 0)) {
+      throw new RangeError(
+        `eventsMaxLen must be a positive integer (events the queue's stream keeps), got ${String(eventsMaxLen)}`,
+      );
+    }
     const bullmq = loadPeer("bullmq") as typeof import("bullmq");
     this.#queueName = queueName;
     this.#timeout = timeout;
+    this.#eventsMaxLen = eventsMaxLen ?? null;
     this.#queue = new bullmq.Queue(queueName, {
       connection,
       ...(defaultJobOptions === undefined ? {} : { defaultJobOptions }),
+      // A fixed cap is BullMQ's own option; a sized one is raised, never lowered, by #listen.
+      ...(eventsMaxLen === undefined
+        ? { skipMetasUpdate: true }
+        : { streams: { events: { maxLen: eventsMaxLen } } }),
     });
     this.#queue.on("error", (e: Error) => {
       this.#lastError = e;
     });
-    this.#ready = this.#listen(bullmq, connection);
+    // The event reader blocks its connection: a client passed in cannot be it.
+    const eventsConnection = isRedisClient(connection)
+      ? (connectionOptionsFor(connection) as ConnectionOptions)
+      : connection;
+    this.#ready = this.#listen(bullmq, eventsConnection);
     this.#ready.catch(() => {});
   }
 
   /**
-   * Read the queue's events from now on. The event stream is read from the Redis server's time
-   * when this executor started (not from whenever the first read happens to be sent, BullMQ's
-   * default): a job that finishes at once is not missed.
+   * Read the queue's events from now on: from the stream's last id when this executor started
+   * (not from whenever the first read happens to be sent, BullMQ's default), so that a job that
+   * finishes at once is not missed; the stream's count of events added then lets #check tell how
+   * many were lost.
    */
   async #listen(bullmq: typeof import("bullmq"), connection: ConnectionOptions): Promise<void> {
     await this.#queue.waitUntilReady();
     const client = (await this.#queue.backend.client) as unknown as Redis;
-    const [seconds, micros] = await client.time();
-    const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-    // XREAD returns what follows the id: every event of this millisecond on.
-    const events = new bullmq.QueueEvents(this.#queueName, {
-      connection,
-      lastEventId: `${now - 1}-18446744073709551615`,
-    });
+    this.#client = client;
+    if (this.#eventsMaxLen === null) await this.#raiseCap(DEFAULT_EVENTS_MAX_LEN);
+    const info = await this.#streamInfo();
+    if (info === null) {
+      // No stream yet: the first event will make it.
+      this.#startCount = 0;
+    } else {
+      this.#seenId = String(infoField(info, "last-generated-id"));
+      const added = infoField(info, "entries-added");
+      this.#startCount = added === undefined ? null : Number(added);
+    }
+    // Every event read is counted once (BullMQ emits a job's event twice: by name, and by name and
+    // job id), which is what #check compares with the stream's count.
+    const onEvent = (id: unknown): void => {
+      if (typeof id !== "string" || id === this.#seenId) return;
+      this.#seenId = id;
+      this.#seenCount++;
+    };
+    const Events = class extends bullmq.QueueEvents {
+      override emit(event: string, ...args: unknown[]): boolean {
+        onEvent(args.at(-1));
+        return (super.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
+      }
+    };
+    const events = new Events(this.#queueName, { connection, lastEventId: this.#seenId });
     this.#events = events;
     events.on("error", (e: Error) => {
       this.#lastError = e;
@@ -193,6 +307,117 @@ export class BullMQExecutor implements Executor {
         void this.#failed(jobId, failedReason);
       }),
     );
+  }
+
+  /** `XINFO STREAM` of the queue's events, or null when there is no stream. */
+  async #streamInfo(): Promise<unknown[] | null> {
+    try {
+      return (await this.#client?.xinfo("STREAM", this.#queue.toKey("events"))) as unknown[];
+    } catch (e) {
+      if (e instanceof Error && /no such key/i.test(e.message)) return null;
+      throw e;
+    }
+  }
+
+  /** Raise the stream's cap to at least `wanted` events, in the queue's meta. */
+  async #raiseCap(wanted: number): Promise<void> {
+    this.#eventsCap = Math.max(this.#eventsCap, wanted);
+    const client = this.#client;
+    if (client === null) return;
+    const cap = await client.eval(
+      RAISE_EVENTS_CAP,
+      1,
+      this.#queue.toKey("meta"),
+      String(wanted),
+      String(this.#queue.metaValues.version),
+    );
+    this.#eventsCap = Math.max(this.#eventsCap, Number(cap));
+  }
+
+  /**
+   * Tell whether events were lost: when the reader has read everything in the stream (nothing
+   * follows the last id it read), the events added since the start that it did not read were
+   * trimmed before it could. Then read the outcome of every job in flight from Redis.
+   */
+  async #check(): Promise<void> {
+    if (this.#checking || this.#client === null || this.#events === null) return;
+    this.#checking = true;
+    try {
+      const seenId = this.#seenId;
+      const seenCount = this.#seenCount;
+      // Sent in this order on one connection: what XINFO counts, XRANGE then finds read or gone.
+      const [info, next] = await Promise.all([
+        this.#streamInfo(),
+        this.#client.xrange(this.#queue.toKey("events"), seenId, "+", "COUNT", 2),
+      ]);
+      if (info === null) return;
+      let lost: boolean;
+      const added = infoField(info, "entries-added");
+      if (this.#startCount !== null && added !== undefined) {
+        if (next.some(([id]) => id !== seenId)) return;
+        const missed = Number(added) - this.#startCount - seenCount;
+        lost = missed > this.#lost;
+        if (lost) this.#lost = missed;
+      } else {
+        // Without the count (Redis < 7): the oldest event kept is newer than the last one read.
+        const first = infoField(info, "first-entry") as [string, unknown] | null | undefined;
+        lost = first != null && compareIds(first[0], seenId) > 0;
+      }
+      if (lost) await this.#recover();
+    } catch (e) {
+      this.#lastError = e instanceof Error ? e : new Error(String(e));
+    } finally {
+      this.#checking = false;
+    }
+  }
+
+  /** Check for lost events in {@link CHECK_INTERVAL} seconds, and so on while jobs are in flight. */
+  #armCheck(): void {
+    if (this.#checkTimer !== null) return;
+    // Unreferenced: the executor's connections, not this timer, keep the process alive.
+    this.#checkTimer = setTimeout(() => {
+      this.#checkTimer = null;
+      void this.#check().finally(() => {
+        if (this.#jobs.size > 0) this.#armCheck();
+      });
+    }, CHECK_INTERVAL * 1000).unref();
+  }
+
+  /** Read the outcome of every job in flight from Redis (its event was perhaps lost). */
+  async #recover(): Promise<void> {
+    const jobs = [...this.#jobs.values()].filter((job) => job.inRedis && !job.over);
+    for (let i = 0; i < jobs.length; i += RECOVER_BATCH) {
+      await Promise.all(jobs.slice(i, i + RECOVER_BATCH).map((job) => this.#reconcile(job)));
+    }
+  }
+
+  /**
+   * Settle `job` from its state in Redis if it is over there (its event was lost, or is late);
+   * return its state.
+   */
+  async #reconcile(job: Pending): Promise<string> {
+    const state = await this.#queue.getJobState(job.id);
+    if (job.over) return state;
+    if (state === "completed" || state === "failed") {
+      const stored = await this.#queue.getJob(job.id);
+      if (stored !== undefined) {
+        if (state === "completed") this.#completed(job.id, stored.returnvalue);
+        else await this.#failed(job.id, stored.failedReason);
+        return state;
+      }
+    } else if (state !== "unknown") {
+      return state;
+    }
+    this.#settle(
+      job,
+      false,
+      new Error(
+        `job ${job.id} (${job.what}) of queue ${JSON.stringify(this.#queueName)} is no longer in Redis, and its ` +
+          "outcome was not heard: its event fell off the queue's event stream (raise eventsMaxLen) and the job " +
+          "was removed (removeOnComplete, removeOnFail, or by another client)",
+      ),
+    );
+    return state;
   }
 
   /** The queue's name. */
@@ -229,12 +454,27 @@ export class BullMQExecutor implements Executor {
       over: false,
       timer: null,
       onSettled,
+      inRedis: false,
     };
     this.#jobs.set(id, job);
+    const wanted = this.#jobs.size * EVENTS_PER_JOB;
+    if (this.#eventsMaxLen === null && wanted > this.#eventsCap) {
+      // Doubled, so that a batch of n jobs raises it about log2(n / 1,250) times.
+      const cap = Math.max(wanted, this.#eventsCap * 2);
+      this.#eventsCap = cap;
+      this.#ready
+        .then(() => this.#raiseCap(cap))
+        .catch((e: unknown) => {
+          this.#lastError = e instanceof Error ? e : new Error(String(e));
+        });
+    }
+    this.#armCheck();
     job.added = this.#ready
       .then(() => this.#queue.add(name, data, { jobId: id }))
       .then(
-        () => {},
+        () => {
+          job.inRedis = true;
+        },
         (e: unknown) => {
           this.#settle(job, false, e);
         },
@@ -433,10 +673,13 @@ export class BullMQExecutor implements Executor {
     if (job.over) return;
     let state: string;
     try {
-      state = await this.#queue.getJobState(job.id);
+      // A job over in Redis whose event was lost settles with its outcome, not a timeout.
+      state = job.inRedis ? await this.#reconcile(job) : "not yet added";
     } catch (e) {
       state = `unknown (${String(e)})`;
     }
+    // Settled meanwhile (#finish forgets it).
+    if (this.#jobs.get(job.id) !== job) return;
     const hint =
       state === "waiting" || state === "prioritized"
         ? `: no worker took it; is one running for queue ${JSON.stringify(this.#queueName)}?`
@@ -470,9 +713,13 @@ export class BullMQExecutor implements Executor {
     job.over = true;
     job.timer?.cancel();
     this.#jobs.delete(job.id);
-    if (this.#jobs.size === 0 && this.#idle !== null) {
-      this.#idle();
-      this.#idle = null;
+    if (this.#jobs.size === 0) {
+      if (this.#checkTimer !== null) clearTimeout(this.#checkTimer);
+      this.#checkTimer = null;
+      if (this.#idle !== null) {
+        this.#idle();
+        this.#idle = null;
+      }
     }
   }
 }

@@ -16,7 +16,14 @@ import { loadPeer } from "../internal/peers.ts";
 import { errorPayload } from "../internal/run-job.ts";
 import { Runner } from "../runners.ts";
 import { Task } from "../tasks.ts";
-import { cancelChannel, connectionFromUrl, decode, encode, type JobData } from "./wire.ts";
+import {
+  cancelChannel,
+  connectionFromUrl,
+  connectionOptionsFor,
+  decode,
+  encode,
+  type JobData,
+} from "./wire.ts";
 
 /** The options of {@link runWorker}. */
 export interface WorkerOptions {
@@ -211,7 +218,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
     counts.failed++;
   });
 
-  const subscriber = new IORedis({ ...(connection as object), maxRetriesPerRequest: null });
+  // A subscriber cannot send other commands: a connection of its own, even beside a client passed in.
+  const subscriber = new IORedis(connectionOptionsFor(connection));
   subscriber.on("error", onError);
   subscriber.on("message", (_channel: string, jobId: string) => {
     if (worker.cancelJob(jobId, "cancelled by its submitter")) return;

@@ -1,5 +1,6 @@
 // A real redis-server for the BullMQ tests: on a free port of 127.0.0.1, no persistence, stopped
-// by the test file. Without redis-server the set-up fails with one line naming the install command.
+// by the test file. Without redis-server the set-up installs it when it can (as root, with
+// apt-get), else fails with one line naming the command to run.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import net from "node:net";
@@ -11,6 +12,11 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Stop it (SIGTERM: it writes its append-only file), wait `pause` seconds, start it again on the same port. */
   restart(pause?: number): Promise<void>;
+  /**
+   * Let this process exit while the server runs (its child process and pipes no longer keep the
+   * event loop alive): for a caller that stops the server otherwise (a benchmark's watchdog).
+   */
+  unref(): void;
 }
 
 /** The options of {@link startRedis}. */
@@ -34,13 +40,52 @@ export async function freePort(): Promise<number> {
 
 /** How long redis-server may take to say it is ready (seconds). */
 const START_TIMEOUT = 10;
+/** How long installing redis-server may take (seconds). */
+const INSTALL_TIMEOUT = 600;
+/** What a user without root runs to install redis-server (Debian, Ubuntu). */
+const INSTALL_HINT = "sudo apt-get install -y redis-server";
+/** What the set-up runs, as root with apt-get, to install it. */
+const APT_INSTALL = "apt-get update -qq && apt-get install -y -qq redis-server";
 
-/** Start redis-server; resolves once it accepts connections. */
-export async function startRedis(options: RedisOptions = {}): Promise<RedisServer> {
-  const probe = spawnSync("redis-server", ["--version"], { encoding: "utf8" });
-  if (probe.error !== undefined) {
-    throw new Error("redis-server is not installed: run `apt-get install redis-server`");
+/** `command --version` runs. */
+function runs(command: string): boolean {
+  return spawnSync(command, ["--version"], { stdio: "ignore" }).error === undefined;
+}
+
+/** The install command this process may run: APT_INSTALL as root with apt-get, else null. */
+export function defaultInstall(): string | null {
+  return process.getuid?.() === 0 && runs("apt-get") ? APT_INSTALL : null;
+}
+
+/**
+ * Make sure `command` (redis-server) runs: when it does not, run `install` (a shell command; see
+ * {@link defaultInstall}) and check again.
+ * @throws {Error} one line naming the command to run, when it is missing and `install` is null,
+ * fails, or does not provide it.
+ */
+export function ensureRedisServer(command = "redis-server", install = defaultInstall()): void {
+  if (runs(command)) return;
+  const missing = `${command} is not installed: run \`${INSTALL_HINT}\` and run the tests again`;
+  if (install === null) throw new Error(missing);
+  process.stderr.write(`# ${command} is missing: installing it (${install})\n`);
+  const result = spawnSync("sh", ["-c", install], {
+    encoding: "utf8",
+    stdio: ["ignore", "ignore", "pipe"],
+    timeout: INSTALL_TIMEOUT * 1000,
+  });
+  if (result.status !== 0) {
+    const why = result.error?.message ?? result.stderr.trim().split("\n").at(-1) ?? "";
+    throw new Error(
+      `${command} is not installed and \`${install}\` failed (${result.signal ?? `exit ${result.status}`}${why === "" ? "" : `: ${why}`}): run \`${INSTALL_HINT}\``,
+    );
   }
+  if (!runs(command))
+    throw new Error(`${command} is still missing after \`${install}\`: run \`${INSTALL_HINT}\``);
+}
+
+/** Start redis-server (installing it first if it can: {@link ensureRedisServer}); resolves once it accepts connections. */
+export async function startRedis(options: RedisOptions = {}): Promise<RedisServer> {
+  ensureRedisServer();
   const port = await freePort();
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", ""];
   args.push("--appendonly", options.appendonly === true ? "yes" : "no");
@@ -50,6 +95,9 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServe
     port,
     url: `redis://127.0.0.1:${port}`,
     stop: () => server.stop(),
+    unref: () => {
+      server.unref();
+    },
     restart: async (pause = 0) => {
       await server.stop();
       await new Promise((resolve) => setTimeout(resolve, pause * 1000));
@@ -59,7 +107,7 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServe
 }
 
 /** One redis-server process, ready. */
-async function launch(args: string[]): Promise<{ stop(): Promise<void> }> {
+async function launch(args: string[]): Promise<{ stop(): Promise<void>; unref(): void }> {
   const child: ChildProcess = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const ready = new Promise<void>((resolve, reject) => {
@@ -95,5 +143,9 @@ async function launch(args: string[]): Promise<{ stop(): Promise<void> }> {
     await stop();
     throw e;
   }
-  return { stop };
+  const unref = (): void => {
+    child.unref();
+    for (const pipe of [child.stdout, child.stderr]) (pipe as net.Socket | null)?.unref();
+  };
+  return { stop, unref };
 }
