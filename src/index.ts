@@ -83,6 +83,15 @@ export type {
   ProtocolFactory,
 } from "./datagram.ts";
 export type { AddrInfo, GetaddrinfoOptions } from "./dns.ts";
+export type {
+  CreateConnectionOptions,
+  CreateServerOptions,
+  CreateUnixConnectionOptions,
+  CreateUnixServerOptions,
+  SocketExtraInfo,
+  SocketTransport,
+  StreamProtocol,
+} from "./tcp.ts";
 export { socket } from "./socket.ts";
 export type { GaiError } from "./socket.ts";
 // subprocess

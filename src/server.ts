@@ -49,6 +49,20 @@ export interface StartServerOptions extends StreamReaderOptions {
   reusePort?: boolean;
 }
 
+/**
+ * A connection a server tracks, to close it on request: a stream's connection or a protocol's
+ * transport. `setOnLost` registers the call made once it is gone.
+ * @internal
+ */
+export interface ServerClient {
+  close(): void;
+  abort(): void;
+  setOnLost(fn: () => void): void;
+}
+
+/** What a protocol server (`loop.createServer()`) does with each accepted socket. @internal */
+export type AcceptSocket = (socket: net.Socket) => ServerClient;
+
 /** The callback of a server: a coroutine (or async) function runs as a Task. */
 export type ClientConnectedCallback = (reader: StreamReader, writer: StreamWriter) => unknown;
 
@@ -75,7 +89,10 @@ export class Server<N extends SockName = SockName> {
   readonly #unixPath: string | null;
   readonly #tls: TlsParams | null;
   #listening: ServerSocket<N>[] | null;
-  readonly #clients = new Set<Connection>();
+  readonly #clients = new Set<ServerClient>();
+  readonly #acceptSocket: AcceptSocket | null;
+  /** Sockets accepted before `startServing()` (a server made with `startServing: false`). */
+  #held: net.Socket[] | null = null;
   #waiters: Future<null>[] | null = [];
   #servingForever: Future<null> | null = null;
   readonly #unhook: () => void;
@@ -88,8 +105,12 @@ export class Server<N extends SockName = SockName> {
     limit: number | undefined,
     unixPath: string | null,
     tlsParams: TlsParams | null = null,
+    acceptSocket: AcceptSocket | null = null,
+    startServing = true,
   ) {
     this.#loop = loop;
+    this.#acceptSocket = acceptSocket;
+    if (!startServing) this.#held = [];
     this.#cb = cb;
     this.#limit = limit;
     this.#unixPath = unixPath;
@@ -119,6 +140,9 @@ export class Server<N extends SockName = SockName> {
     if (listening === null) return false;
     this.#listening = null;
     this.#unhook();
+    // Accepted while not serving: nobody will serve them.
+    for (const socket of this.#held ?? []) socket.destroy();
+    this.#held = null;
     for (const { server } of listening) {
       server.off("connection", this.#onConnection);
       server.off("error", this.#onError);
@@ -130,7 +154,8 @@ export class Server<N extends SockName = SockName> {
   // No event reaches these once the loop is closed: its close hook stops the listening first.
   readonly #onConnection = (socket: net.Socket): void => {
     this.#loop.callSoon(() => {
-      this.#accept(socket);
+      if (this.#held === null) this.#accept(socket);
+      else this.#held.push(socket);
     });
   };
 
@@ -141,6 +166,11 @@ export class Server<N extends SockName = SockName> {
   };
 
   #accept(socket: net.Socket): void {
+    if (this.#acceptSocket !== null) {
+      const client = this.#acceptSocket(socket);
+      this.#track(client);
+      return;
+    }
     const tlsParams = this.#tls;
     // Over TLS not a byte may reach the reader: the ClientHello is for the TLS socket, which
     // takes what the plain one buffered. Paused now, attaching 'data' does not make it flow.
@@ -151,11 +181,7 @@ export class Server<N extends SockName = SockName> {
       unixPath: this.#unixPath,
       serverSide: true,
     });
-    this.#clients.add(conn);
-    conn.setOnLost(() => {
-      this.#clients.delete(conn);
-      if (this.#clients.size === 0 && this.#listening === null) this.#wakeup();
-    });
+    this.#track(conn);
     if (tlsParams === null) socket.resume();
     const writer = new newWriter(conn);
     const task = this.#loop.createTask(
@@ -191,6 +217,22 @@ export class Server<N extends SockName = SockName> {
     });
   }
 
+  #track(client: ServerClient): void {
+    this.#clients.add(client);
+    client.setOnLost(() => {
+      this.#clients.delete(client);
+      if (this.#clients.size === 0 && this.#listening === null) this.#wakeup();
+    });
+  }
+
+  /** Serve the sockets accepted while not serving yet. */
+  #release(): void {
+    const held = this.#held;
+    if (held === null) return;
+    this.#held = null;
+    for (const socket of held) this.#accept(socket);
+  }
+
   #wakeup(): void {
     const waiters = this.#waiters;
     this.#waiters = null;
@@ -209,7 +251,7 @@ export class Server<N extends SockName = SockName> {
 
   /** Return true while the server accepts connections. */
   isServing(): boolean {
-    return this.#listening !== null;
+    return this.#listening !== null && this.#held === null;
   }
 
   /**
@@ -222,6 +264,7 @@ export class Server<N extends SockName = SockName> {
 
   async #startServing(): Promise<void> {
     if (this.#listening === null) throw new RuntimeError(`server ${String(this)} is closed`);
+    this.#release();
     await sleep(0);
   }
 
@@ -273,6 +316,7 @@ export class Server<N extends SockName = SockName> {
       throw new RuntimeError(`server ${String(this)} is already being awaited on serve_forever()`);
     }
     if (this.#listening === null) throw new RuntimeError(`server ${String(this)} is closed`);
+    this.#release();
     const fut = this.#loop.createFuture<null>();
     this.#servingForever = fut;
     try {
@@ -317,7 +361,8 @@ export class Server<N extends SockName = SockName> {
   }
 }
 
-async function listen(servers: net.Server[], listenOptions: net.ListenOptions[]): Promise<void> {
+/** Listen on each server; on failure or cancellation none is left listening. @internal */
+export async function listen(servers: net.Server[], listenOptions: net.ListenOptions[]): Promise<void> {
   const loop = getRunningLoop();
   const fut = loop.createFuture<null>();
   let pending = servers.length;
@@ -362,13 +407,16 @@ async function listen(servers: net.Server[], listenOptions: net.ListenOptions[])
 }
 
 // `new Server(...)`: the constructor is private, so that the published types offer none.
-const newServer = Server as unknown as new <N extends SockName>(
+/** @internal */
+export const newServer = Server as unknown as new <N extends SockName>(
   loop: BaseEventLoop,
   servers: net.Server[],
   cb: ClientConnectedCallback,
   limit: number | undefined,
   unixPath: string | null,
   tlsParams?: TlsParams | null,
+  acceptSocket?: AcceptSocket | null,
+  startServing?: boolean,
 ) => Server<N>;
 
 /**
