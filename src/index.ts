@@ -83,6 +83,7 @@ export type {
   ProtocolFactory,
 } from "./datagram.ts";
 export type { AddrInfo, GetaddrinfoOptions } from "./dns.ts";
+export { socketpair } from "./tcp.ts";
 export type {
   CreateConnectionOptions,
   CreateServerOptions,

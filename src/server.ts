@@ -47,6 +47,12 @@ export interface StartServerOptions extends StreamReaderOptions {
   reuseAddress?: boolean;
   /** `SO_REUSEPORT`: let several sockets bind the same port (Node's `reusePort`). TCP only. */
   reusePort?: boolean;
+  /**
+   * An existing listening `net.Server`, or the file descriptor of a listening socket, to serve
+   * on instead of `host`/`port` (which must then be null).
+   * @throws {RangeError} `host/port and sock can not be specified at the same time`.
+   */
+  sock?: net.Server | number | null;
 }
 
 /**
@@ -406,6 +412,22 @@ export async function listen(servers: net.Server[], listenOptions: net.ListenOpt
   }
 }
 
+/** A `sock=` server: a `net.Server`, or one over a listening socket's file descriptor. */
+export async function serverOf(sock: unknown, backlog: number): Promise<net.Server> {
+  if (sock instanceof net.Server) {
+    if (!sock.listening) throw new RangeError("sock must be a listening net.Server");
+    return sock;
+  }
+  if (typeof sock === "number" && Number.isInteger(sock) && sock >= 0) {
+    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    await listen([server], [{ fd: sock, backlog } as net.ListenOptions]);
+    return server;
+  }
+  throw new TypeError(
+    `A Stream Socket was expected, got ${reprValue(sock)}: pass a listening net.Server or a file descriptor`,
+  );
+}
+
 // `new Server(...)`: the constructor is private, so that the published types offer none.
 /** @internal */
 export const newServer = Server as unknown as new <N extends SockName>(
@@ -429,7 +451,7 @@ export const newServer = Server as unknown as new <N extends SockName>(
 export function startServer(
   clientConnected: ClientConnectedCallback,
   host: string | readonly string[] | null | undefined,
-  port: number,
+  port: number | null | undefined,
   options: StartServerOptions = {},
 ): Coroutine<Server<InetSockName>> {
   return libraryCoroutine("start_server", undefined, startServerNow, null, [
@@ -443,17 +465,22 @@ export function startServer(
 async function startServerNow(
   clientConnected: ClientConnectedCallback,
   host: string | readonly string[] | null | undefined,
-  port: number,
+  port: number | null | undefined,
   options: StartServerOptions,
 ): Promise<Server<InetSockName>> {
-  const { limit, backlog = 100, reusePort } = options;
+  const { limit, backlog = 100, reusePort, sock } = options;
   if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
   const tlsParams = serverTls(options);
-  // Python's None is null or undefined here: the types ask for a port, a JS caller may pass none.
-  const p = port as number | null | undefined;
-  // CPython 3.13 base_events.py create_server, without a sock.
-  if (host == null && p == null) throw new RangeError("Neither host/port nor sock were specified");
+  const p = port;
   const loop = getRunningLoop();
+  if (sock !== undefined && sock !== null) {
+    // CPython 3.13 base_events.py create_server.
+    if (host != null || p != null)
+      throw new RangeError("host/port and sock can not be specified at the same time");
+    const server = await serverOf(sock, backlog);
+    return new newServer<InetSockName>(loop, [server], clientConnected, limit, null, tlsParams);
+  }
+  if (host == null && p == null) throw new RangeError("Neither host/port nor sock were specified");
   const hosts =
     host === null || host === undefined ? [undefined] : typeof host === "string" ? [host] : [...host];
   const servers = hosts.map(() => net.createServer({ allowHalfOpen: true, pauseOnConnect: true }));

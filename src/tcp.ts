@@ -8,9 +8,13 @@
 import type { Buffer } from "node:buffer";
 import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 import type { BaseEventLoop } from "./base-events.ts";
 import type { ProtocolFactory } from "./datagram.ts";
+import { type Coroutine, libraryCoroutine } from "./coroutines.ts";
 import { logger } from "./debug.ts";
+import { getRunningLoop } from "./events.ts";
 import { debug } from "./sslproto.ts";
 import { RuntimeError } from "./exceptions.ts";
 import type { Future } from "./futures.ts";
@@ -20,8 +24,8 @@ import { WriteFlowControl } from "./internal/flow-control.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
 import { sockName } from "./internal/stream-transport.ts";
 import { BufferedProtocol, feedDataToBufferedProto, type Protocol } from "./protocols.ts";
-import { listen, newServer, type Server, type ServerClient } from "./server.ts";
-import { socket as sk } from "./socket.ts";
+import { listen, newServer, serverOf, type Server, type ServerClient } from "./server.ts";
+import { socket as sk, streamSocketOf } from "./socket.ts";
 import type { ExtraInfo, InetSockName } from "./streams.ts";
 import { Transport } from "./transports.ts";
 
@@ -480,20 +484,6 @@ async function connected(loop: BaseEventLoop, socket: net.Socket, start: () => v
   }
 }
 
-/** A socket from `sock=`: a `net.Socket`, or a file descriptor of a connected stream socket. */
-function socketOf(sock: unknown): net.Socket {
-  if (sock instanceof net.Socket) return sock;
-  if (typeof sock === "number" && Number.isInteger(sock) && sock >= 0) {
-    return taskStorage.exit(
-      () => new net.Socket({ fd: sock, allowHalfOpen: true, readable: true, writable: true }),
-    );
-  }
-  // CPython 3.13 base_events.py: `A Stream Socket was expected, got {sock!r}`.
-  throw new TypeError(
-    `A Stream Socket was expected, got ${reprValue(sock)}: pass a net.Socket or the file descriptor of a connected socket`,
-  );
-}
-
 /** Options of `loop.createConnection()`: CPython's keyword arguments, camelCased. */
 export interface CreateConnectionOptions {
   /** TLS: not supported yet by the protocol methods (use `openConnection()`). */
@@ -531,7 +521,7 @@ export async function createConnectionNow<P extends StreamProtocol>(
     // CPython 3.13 base_events.py create_connection.
     if (host != null || port != null)
       throw new RangeError("host/port and sock can not be specified at the same time");
-    const socket = socketOf(sock);
+    const socket = streamSocketOf(sock);
     if (socket.connecting) await connected(loop, socket, noop);
     return await makeTransport(loop, socket, protocolFactory, null, false);
   }
@@ -588,7 +578,7 @@ export async function createUnixConnectionNow<P extends StreamProtocol>(
   const { sock = null } = options;
   if (sock !== null) {
     if (path != null) throw new RangeError("path and sock can not be specified at the same time");
-    const socket = socketOf(sock);
+    const socket = streamSocketOf(sock);
     if (socket.connecting) await connected(loop, socket, noop);
     return await makeTransport(loop, socket, protocolFactory, null, false);
   }
@@ -608,7 +598,7 @@ export async function connectAcceptedSocketNow<P extends StreamProtocol>(
   sock: net.Socket | number,
 ): Promise<[SocketTransport, P]> {
   checkFactory(protocolFactory);
-  const socket = socketOf(sock);
+  const socket = streamSocketOf(sock);
   return await makeTransport(loop, socket, protocolFactory, null, true);
 }
 
@@ -672,22 +662,6 @@ function checkServerOptions(options: CreateServerOptions): void {
   if (reuseAddress === false) {
     throw new RangeError("reuseAddress=false is not supported: libuv always sets SO_REUSEADDR");
   }
-}
-
-/** A `sock=` server: a `net.Server`, or one over a listening socket's file descriptor. */
-async function serverOf(sock: unknown, backlog: number): Promise<net.Server> {
-  if (sock instanceof net.Server) {
-    if (!sock.listening) throw new RangeError("sock must be a listening net.Server");
-    return sock;
-  }
-  if (typeof sock === "number" && Number.isInteger(sock) && sock >= 0) {
-    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
-    await listen([server], [{ fd: sock, backlog } as net.ListenOptions]);
-    return server;
-  }
-  throw new TypeError(
-    `A Stream Socket was expected, got ${reprValue(sock)}: pass a listening net.Server or a file descriptor`,
-  );
 }
 
 /** CPython's `loop.create_server()`. @internal */
@@ -776,4 +750,51 @@ export async function createUnixServerNow(
   await listen([server], [{ path, backlog }]);
   const accept = acceptInto(loop, protocolFactory, path);
   return new newServer<string>(loop, [server], noop, undefined, path, null, accept, startServing);
+}
+
+/**
+ * A pair of connected stream sockets (Python's `socket.socketpair()`), for `sock=` of
+ * `openConnection()`, `createConnection()`, `connectAcceptedSocket()`... Lazy.
+ *
+ * **Differs from Python:** Node has no `socketpair(2)`, so this listens on a temporary Unix socket
+ * (in a fresh directory under `os.tmpdir()`), connects to it, accepts, then removes the listener,
+ * the socket file and the directory: it is asynchronous, and the names of both sockets are `""`.
+ * See docs/differences.md#socketpair.
+ * @extension Python has it in its `socket` module, synchronous.
+ * @see https://docs.python.org/3.13/library/socket.html#socket.socketpair
+ */
+export function socketpair(): Coroutine<[net.Socket, net.Socket]> {
+  return libraryCoroutine("socketpair", undefined, socketpairNow);
+}
+
+async function socketpairNow(): Promise<[net.Socket, net.Socket]> {
+  const loop = getRunningLoop();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "asyncio-ts-pair-"));
+  const where = path.join(dir, "s");
+  const server = taskStorage.exit(() => net.createServer({ allowHalfOpen: true, pauseOnConnect: true }));
+  const accepted = loop.createFuture<net.Socket>();
+  const onConnection = (s: net.Socket): void => {
+    loop.callSoon(() => {
+      if (accepted.done()) s.destroy();
+      else accepted.setResult(s);
+    });
+  };
+  server.on("connection", onConnection);
+  let client: net.Socket | null = null;
+  try {
+    await listen([server], [{ path: where, backlog: 1 }]);
+    const c = taskStorage.exit(() => new net.Socket({ allowHalfOpen: true }));
+    client = c;
+    await connected(loop, c, () => {
+      taskStorage.exit(() => c.connect({ path: where }));
+    });
+    return [c, await accepted];
+  } catch (e) {
+    client?.destroy();
+    throw e;
+  } finally {
+    server.off("connection", onConnection);
+    server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
