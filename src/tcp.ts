@@ -771,7 +771,8 @@ async function socketpairNow(): Promise<[net.Socket, net.Socket]> {
   const loop = getRunningLoop();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "asyncio-ts-pair-"));
   const where = path.join(dir, "s");
-  const server = taskStorage.exit(() => net.createServer({ allowHalfOpen: true, pauseOnConnect: true }));
+  // Not paused on connect: the accepted socket then flows as soon as someone listens for 'data'.
+  const server = taskStorage.exit(() => net.createServer({ allowHalfOpen: true }));
   const accepted = loop.createFuture<net.Socket>();
   const onConnection = (s: net.Socket): void => {
     loop.callSoon(() => {

@@ -128,7 +128,16 @@ describe("api parity with CPython 3.13 AbstractEventLoop's methods", () => {
   });
 
   it("has the methods of the low-level API built so far", () => {
-    for (const n of ["createDatagramEndpoint", "getaddrinfo", "getnameinfo"]) {
+    for (const n of [
+      "createDatagramEndpoint",
+      "getaddrinfo",
+      "getnameinfo",
+      "createConnection",
+      "createServer",
+      "createUnixConnection",
+      "createUnixServer",
+      "connectAcceptedSocket",
+    ]) {
       assert.ok(loopMethods.includes(n), n);
       assert.equal(typeof proto[n], "function", n);
     }

@@ -87,6 +87,7 @@ const LAZY = [
   "BaseEventLoop.createServer",
   "BaseEventLoop.createUnixServer",
   "BaseEventLoop.connectAcceptedSocket",
+  "socketpair",
 ] as const;
 
 /** Returns a Future or a Task, as CPython does. */

@@ -501,3 +501,60 @@ describe("loop.createUnixConnection() and loop.createUnixServer()", () => {
       await res.noLeaks(base);
     }));
 });
+
+describe("sock= for the stream functions, and socketpair()", () => {
+  it("openConnection(sock) and startServer(sock) take existing sockets; socketpair() connects two", (t) =>
+    runNet(async () => {
+      const base = openHandles();
+      const res = new Resources(t);
+      const [a, b] = await asyncio.socketpair();
+      res.socket(a);
+      res.socket(b);
+      const [reader, writer] = await asyncio.openConnection(null, null, { sock: a });
+      assert.equal(writer.getExtraInfo("peername"), "");
+      assert.equal(writer.getExtraInfo("socket"), a);
+      b.write("line\n");
+      assert.equal((await reader.readline()).toString(), "line\n");
+      writer.write("back");
+      writer.close();
+      await writer.waitClosed();
+      const chunks: Buffer[] = [];
+      b.on("data", (c: Buffer) => chunks.push(c));
+      await until(() => b.readableEnded, "the pair's other end sees the end");
+      assert.equal(Buffer.concat(chunks).toString(), "back");
+      b.destroy();
+
+      const raw = res.server(net.createServer({ allowHalfOpen: true, pauseOnConnect: true }));
+      await new Promise<void>((resolve) => raw.listen(0, HOST, resolve));
+      const server = res.server(
+        await asyncio.startServer(
+          async (r, w) => {
+            w.write(await r.readline());
+            w.close();
+          },
+          null,
+          null,
+          { sock: raw },
+        ),
+      );
+      const [r2, w2] = await res.connect((raw.address() as net.AddressInfo).port);
+      w2.write("echo\n");
+      assert.equal((await r2.read()).toString(), "echo\n");
+      w2.close();
+      await w2.waitClosed();
+      await closeServer(server);
+      await assert.rejects(
+        asyncio.openConnection(HOST, 1, { sock: new net.Socket() }),
+        /host\/port and sock can not be specified at the same time/,
+      );
+      await assert.rejects(
+        asyncio.startServer(() => undefined, HOST, 0, { sock: new net.Server() }),
+        /host\/port and sock can not be specified at the same time/,
+      );
+      await assert.rejects(
+        asyncio.startServer(() => undefined, null, null, { sock: new net.Server() }),
+        /sock must be a listening net.Server/,
+      );
+      await res.noLeaks(base);
+    }));
+});

@@ -828,6 +828,42 @@ function connectAcceptedSocketSpec(): LazySpec {
   };
 }
 
+function socketpairSpec(): LazySpec {
+  const fixture = async (env: Env, starting: boolean): Promise<Fixture> => {
+    await quiet();
+    const res = new Resources(env.t);
+    const base = openHandles();
+    return {
+      call: () => asyncio.socketpair(),
+      // Cancelled while it listens or connects: the listener and the client socket are closed.
+      intact: async (started) => {
+        if (!started || !starting) assert.ok(openHandles() <= base, "a socket was made");
+        await noMoreHandles(base);
+      },
+      completed: async (r) => {
+        const [a, b] = r as [net.Socket, net.Socket];
+        res.socket(a);
+        res.socket(b);
+        let got = "";
+        b.on("data", (chunk: Buffer) => {
+          got += chunk.toString();
+        });
+        a.write("ping");
+        await until(() => got === "ping", "the other end got the bytes");
+        a.destroy();
+        b.destroy();
+        await noMoreHandles(base);
+      },
+    };
+  };
+  return {
+    io: true,
+    blocked: null,
+    starting: (env) => fixture(env, true),
+    ready: (env) => fixture(env, false),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // The low-level network API: createDatagramEndpoint, getaddrinfo, getnameinfo
 
@@ -1000,5 +1036,6 @@ export function ioSpecs() {
     "BaseEventLoop.createServer": createServerSpec(false),
     "BaseEventLoop.createUnixServer": createServerSpec(true),
     "BaseEventLoop.connectAcceptedSocket": connectAcceptedSocketSpec(),
+    socketpair: socketpairSpec(),
   } satisfies Record<string, LazySpec>;
 }
