@@ -90,7 +90,7 @@ function refuseSsl(options: {
  * high-water mark, `resumeWriting()` when Node has handed enough of it to the kernel.
  * @see https://docs.python.org/3.13/library/asyncio-protocol.html#asyncio.Transport
  */
-export class SocketTransport extends Transport<SocketExtraInfo> implements ServerClient {
+export class SocketTransport extends Transport<SocketExtraInfo> {
   readonly #loop: BaseEventLoop;
   readonly #socket: net.Socket;
   #protocol: StreamProtocol;

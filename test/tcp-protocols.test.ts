@@ -503,11 +503,15 @@ describe("loop.createUnixConnection() and loop.createUnixServer()", () => {
 });
 
 describe("sock= for the stream functions, and socketpair()", () => {
-  it("openConnection(sock) and startServer(sock) take existing sockets; socketpair() connects two", (t) =>
+  it("differs: socketpair — a coroutine over a temporary Unix socket it removes; openConnection(sock) and startServer(sock) take existing sockets", (t) =>
     runNet(async () => {
       const base = openHandles();
       const res = new Resources(t);
+      const pairDirs = (): string[] =>
+        fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith("asyncio-ts-pair-"));
+      const dirsBefore = pairDirs().length;
       const [a, b] = await asyncio.socketpair();
+      assert.ok(pairDirs().length <= dirsBefore, "the temporary directory is removed");
       res.socket(a);
       res.socket(b);
       const [reader, writer] = await asyncio.openConnection(null, null, { sock: a });
