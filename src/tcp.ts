@@ -105,6 +105,8 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
   #flushing = false;
   #onLost: (() => void) | null = null;
   #resumeScheduled = false;
+  /** The socket closed under us (both ends done): lost once the pending data is delivered. */
+  #socketGone = false;
   readonly #unhook: () => void;
 
   /** Made by the loop's connection and server methods. @internal */
@@ -180,6 +182,10 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
       this.#flushing = false;
     }
     if (this.#connLost !== 0) pending.length = 0;
+    else if (pending.length === 0 && this.#socketGone) {
+      this.#closing = true;
+      this.#scheduleLost(null);
+    }
   };
 
   #dataReceived(data: Buffer): void {
@@ -214,7 +220,9 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
   // Closed under us (both directions ended, or destroyed by its owner): the connection is lost.
   readonly #onClose = (): void => {
     this.#post(() => {
-      if (this.#connLost !== 0) return;
+      this.#socketGone = true;
+      // What arrived before is delivered first (reading may be paused): #flush then ends it.
+      if (this.#connLost !== 0 || this.#pending.length > 0) return;
       this.#closing = true;
       this.#scheduleLost(null);
     });

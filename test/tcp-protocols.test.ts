@@ -221,6 +221,44 @@ describe("loop.createConnection() and loop.createServer()", () => {
       await res.noLeaks(base);
     }));
 
+  it("delivers data and EOF held by pauseReading() before connectionLost, when both ends have ended", (t) =>
+    runNet(async () => {
+      const base = openHandles();
+      const res = new Resources(t);
+      const loop = asyncio.getRunningLoop();
+      const [server, protocols] = await recordingServer(res, (p) => {
+        p.onMade = (tr) => {
+          tr.writeEof();
+        };
+      });
+      const [transport, client] = await loop.createConnection(
+        () => {
+          const r = new Recorder();
+          r.keepOpen = true;
+          return r;
+        },
+        HOST,
+        port(server),
+      );
+      await until(() => client.calls.includes("eof"), "the client got the server's EOF");
+      await until(() => protocols.length === 1, "accepted");
+      const sp = protocols[0] as Recorder;
+      const paused = sp.transport;
+      assert.ok(paused !== null);
+      paused.pauseReading();
+      transport.write(Buffer.from("abc"));
+      transport.writeEof();
+      await asyncio.sleep(0.05);
+      assert.deepEqual(sp.calls, ["made"]);
+      paused.resumeReading();
+      assert.equal(await sp.lost, null);
+      assert.deepEqual(sp.calls, ["made", "data", "eof", "lost"]);
+      assert.equal(sp.text(), "abc");
+      await client.lost;
+      await closeServer(server);
+      await res.noLeaks(base);
+    }));
+
   it("close() flushes the buffer before connectionLost; abort() drops it", (t) =>
     runNet(async () => {
       const base = openHandles();
