@@ -19,6 +19,7 @@ const expected = [
   "SubprocessTransport",
   "NotImplementedError",
   "socket",
+  "socketpair",
   "BrokenThreadPool",
   "BrokenProcessPool",
   "toThread",
