@@ -58,6 +58,22 @@ import {
 import { getaddrinfoNow, getnameinfoNow, type AddrInfo, type GetaddrinfoOptions } from "./dns.ts";
 import type { DatagramAddress, DatagramProtocol } from "./protocols.ts";
 import {
+  connectAcceptedSocketNow,
+  createConnectionNow,
+  createServerNow,
+  createUnixConnectionNow,
+  createUnixServerNow,
+  type CreateConnectionOptions,
+  type CreateServerOptions,
+  type CreateUnixConnectionOptions,
+  type CreateUnixServerOptions,
+  type SocketTransport,
+  type StreamProtocol,
+} from "./tcp.ts";
+import type { Server } from "./server.ts";
+import type { InetSockName } from "./streams.ts";
+import type net from "node:net";
+import {
   addSignalHandler,
   removeAllSignalHandlers,
   removeSignalHandler,
@@ -950,6 +966,104 @@ export class BaseEventLoop {
    */
   threadHandle(): ThreadHandle {
     return threadHandleFor(this);
+  }
+
+  // ---- stream sockets for protocols: thin delegates to tcp.ts ----------------------------------
+
+  /**
+   * Open a TCP connection to `host`:`port` (or use `sock`, a connected `net.Socket` or file
+   * descriptor) and return `[transport, protocol]` once `connectionMade` has run. Lazy.
+   * @throws {RangeError} `host and port was not specified and no sock specified`, ...
+   * @throws the connection's error, with Node's `code` (`ECONNREFUSED`...).
+   * @example
+   * const [transport, protocol] = await loop.createConnection(() => new EchoClient(), "127.0.0.1", 8888);
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.create_connection
+   */
+  createConnection<P extends StreamProtocol>(
+    protocolFactory: ProtocolFactory<P>,
+    host: string | null = null,
+    port: number | null = null,
+    options: CreateConnectionOptions = {},
+  ): Coroutine<[SocketTransport, P]> {
+    return libraryCoroutine("BaseEventLoop.create_connection", this, createConnectionNow, null, [
+      this,
+      protocolFactory,
+      host,
+      port,
+      options,
+    ]);
+  }
+
+  /**
+   * Start a TCP server on `host` (a name, a list, or null for all interfaces) and `port`; each
+   * connection gets a protocol from `protocolFactory` and a transport. Lazy.
+   * @example
+   * const server = await loop.createServer(() => new EchoServer(), "127.0.0.1", 8888);
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.create_server
+   */
+  createServer(
+    protocolFactory: ProtocolFactory<StreamProtocol>,
+    host: string | readonly string[] | null = null,
+    port: number | null = null,
+    options: CreateServerOptions = {},
+  ): Coroutine<Server<InetSockName>> {
+    return libraryCoroutine("BaseEventLoop.create_server", this, createServerNow, null, [
+      this,
+      protocolFactory,
+      host,
+      port,
+      options,
+    ]);
+  }
+
+  /**
+   * Open a Unix socket connection to `path` and return `[transport, protocol]`. Lazy.
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.create_unix_connection
+   */
+  createUnixConnection<P extends StreamProtocol>(
+    protocolFactory: ProtocolFactory<P>,
+    path: string | null = null,
+    options: CreateUnixConnectionOptions = {},
+  ): Coroutine<[SocketTransport, P]> {
+    return libraryCoroutine("BaseEventLoop.create_unix_connection", this, createUnixConnectionNow, null, [
+      this,
+      protocolFactory,
+      path,
+      options,
+    ]);
+  }
+
+  /**
+   * Start a Unix socket server on `path` (a stale socket file there is removed first). Lazy.
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+   */
+  createUnixServer(
+    protocolFactory: ProtocolFactory<StreamProtocol>,
+    path: string | null = null,
+    options: CreateUnixServerOptions = {},
+  ): Coroutine<Server<string>> {
+    return libraryCoroutine("BaseEventLoop.create_unix_server", this, createUnixServerNow, null, [
+      this,
+      protocolFactory,
+      path,
+      options,
+    ]);
+  }
+
+  /**
+   * Wrap a connection accepted outside asyncio (a `net.Socket`, or its file descriptor) into a
+   * transport and protocol. Lazy.
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.connect_accepted_socket
+   */
+  connectAcceptedSocket<P extends StreamProtocol>(
+    protocolFactory: ProtocolFactory<P>,
+    sock: net.Socket | number,
+  ): Coroutine<[SocketTransport, P]> {
+    return libraryCoroutine("BaseEventLoop.connect_accepted_socket", this, connectAcceptedSocketNow, null, [
+      this,
+      protocolFactory,
+      sock,
+    ]);
   }
 }
 

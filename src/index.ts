@@ -83,6 +83,16 @@ export type {
   ProtocolFactory,
 } from "./datagram.ts";
 export type { AddrInfo, GetaddrinfoOptions } from "./dns.ts";
+export { socketpair } from "./tcp.ts";
+export type {
+  CreateConnectionOptions,
+  CreateServerOptions,
+  CreateUnixConnectionOptions,
+  CreateUnixServerOptions,
+  SocketExtraInfo,
+  SocketTransport,
+  StreamProtocol,
+} from "./tcp.ts";
 export { socket } from "./socket.ts";
 export type { GaiError } from "./socket.ts";
 // loops in worker threads: concurrent.futures.Future, run_coroutine_threadsafe, wrap_future

@@ -47,7 +47,27 @@ export interface StartServerOptions extends StreamReaderOptions {
   reuseAddress?: boolean;
   /** `SO_REUSEPORT`: let several sockets bind the same port (Node's `reusePort`). TCP only. */
   reusePort?: boolean;
+  /**
+   * An existing listening `net.Server`, or the file descriptor of a listening socket, to serve
+   * on instead of `host`/`port` (which must then be null).
+   * @throws {RangeError} `host/port and sock can not be specified at the same time`.
+   */
+  sock?: net.Server | number | null;
 }
+
+/**
+ * A connection a server tracks, to close it on request: a stream's connection or a protocol's
+ * transport. `setOnLost` registers the call made once it is gone.
+ * @internal
+ */
+export interface ServerClient {
+  close(): void;
+  abort(): void;
+  setOnLost(fn: () => void): void;
+}
+
+/** What a protocol server (`loop.createServer()`) does with each accepted socket. @internal */
+export type AcceptSocket = (socket: net.Socket) => ServerClient;
 
 /** The callback of a server: a coroutine (or async) function runs as a Task. */
 export type ClientConnectedCallback = (reader: StreamReader, writer: StreamWriter) => unknown;
@@ -75,7 +95,10 @@ export class Server<N extends SockName = SockName> {
   readonly #unixPath: string | null;
   readonly #tls: TlsParams | null;
   #listening: ServerSocket<N>[] | null;
-  readonly #clients = new Set<Connection>();
+  readonly #clients = new Set<ServerClient>();
+  readonly #acceptSocket: AcceptSocket | null;
+  /** Sockets accepted before `startServing()` (a server made with `startServing: false`). */
+  #held: net.Socket[] | null = null;
   #waiters: Future<null>[] | null = [];
   #servingForever: Future<null> | null = null;
   readonly #unhook: () => void;
@@ -88,8 +111,12 @@ export class Server<N extends SockName = SockName> {
     limit: number | undefined,
     unixPath: string | null,
     tlsParams: TlsParams | null = null,
+    acceptSocket: AcceptSocket | null = null,
+    startServing = true,
   ) {
     this.#loop = loop;
+    this.#acceptSocket = acceptSocket;
+    if (!startServing) this.#held = [];
     this.#cb = cb;
     this.#limit = limit;
     this.#unixPath = unixPath;
@@ -119,6 +146,9 @@ export class Server<N extends SockName = SockName> {
     if (listening === null) return false;
     this.#listening = null;
     this.#unhook();
+    // Accepted while not serving: nobody will serve them.
+    for (const socket of this.#held ?? []) socket.destroy();
+    this.#held = null;
     for (const { server } of listening) {
       server.off("connection", this.#onConnection);
       server.off("error", this.#onError);
@@ -130,7 +160,8 @@ export class Server<N extends SockName = SockName> {
   // No event reaches these once the loop is closed: its close hook stops the listening first.
   readonly #onConnection = (socket: net.Socket): void => {
     this.#loop.callSoon(() => {
-      this.#accept(socket);
+      if (this.#held === null) this.#accept(socket);
+      else this.#held.push(socket);
     });
   };
 
@@ -141,6 +172,11 @@ export class Server<N extends SockName = SockName> {
   };
 
   #accept(socket: net.Socket): void {
+    if (this.#acceptSocket !== null) {
+      const client = this.#acceptSocket(socket);
+      this.#track(client);
+      return;
+    }
     const tlsParams = this.#tls;
     // Over TLS not a byte may reach the reader: the ClientHello is for the TLS socket, which
     // takes what the plain one buffered. Paused now, attaching 'data' does not make it flow.
@@ -151,11 +187,7 @@ export class Server<N extends SockName = SockName> {
       unixPath: this.#unixPath,
       serverSide: true,
     });
-    this.#clients.add(conn);
-    conn.setOnLost(() => {
-      this.#clients.delete(conn);
-      if (this.#clients.size === 0 && this.#listening === null) this.#wakeup();
-    });
+    this.#track(conn);
     if (tlsParams === null) socket.resume();
     const writer = new newWriter(conn);
     const task = this.#loop.createTask(
@@ -191,6 +223,22 @@ export class Server<N extends SockName = SockName> {
     });
   }
 
+  #track(client: ServerClient): void {
+    this.#clients.add(client);
+    client.setOnLost(() => {
+      this.#clients.delete(client);
+      if (this.#clients.size === 0 && this.#listening === null) this.#wakeup();
+    });
+  }
+
+  /** Serve the sockets accepted while not serving yet. */
+  #release(): void {
+    const held = this.#held;
+    if (held === null) return;
+    this.#held = null;
+    for (const socket of held) this.#accept(socket);
+  }
+
   #wakeup(): void {
     const waiters = this.#waiters;
     this.#waiters = null;
@@ -209,7 +257,7 @@ export class Server<N extends SockName = SockName> {
 
   /** Return true while the server accepts connections. */
   isServing(): boolean {
-    return this.#listening !== null;
+    return this.#listening !== null && this.#held === null;
   }
 
   /**
@@ -222,6 +270,7 @@ export class Server<N extends SockName = SockName> {
 
   async #startServing(): Promise<void> {
     if (this.#listening === null) throw new RuntimeError(`server ${String(this)} is closed`);
+    this.#release();
     await sleep(0);
   }
 
@@ -273,6 +322,7 @@ export class Server<N extends SockName = SockName> {
       throw new RuntimeError(`server ${String(this)} is already being awaited on serve_forever()`);
     }
     if (this.#listening === null) throw new RuntimeError(`server ${String(this)} is closed`);
+    this.#release();
     const fut = this.#loop.createFuture<null>();
     this.#servingForever = fut;
     try {
@@ -317,7 +367,8 @@ export class Server<N extends SockName = SockName> {
   }
 }
 
-async function listen(servers: net.Server[], listenOptions: net.ListenOptions[]): Promise<void> {
+/** Listen on each server; on failure or cancellation none is left listening. @internal */
+export async function listen(servers: net.Server[], listenOptions: net.ListenOptions[]): Promise<void> {
   const loop = getRunningLoop();
   const fut = loop.createFuture<null>();
   let pending = servers.length;
@@ -361,14 +412,33 @@ async function listen(servers: net.Server[], listenOptions: net.ListenOptions[])
   }
 }
 
+/** A `sock=` server: a `net.Server`, or one over a listening socket's file descriptor. */
+export async function serverOf(sock: unknown, backlog: number): Promise<net.Server> {
+  if (sock instanceof net.Server) {
+    if (!sock.listening) throw new RangeError("sock must be a listening net.Server");
+    return sock;
+  }
+  if (typeof sock === "number" && Number.isInteger(sock) && sock >= 0) {
+    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    await listen([server], [{ fd: sock, backlog } as net.ListenOptions]);
+    return server;
+  }
+  throw new TypeError(
+    `A Stream Socket was expected, got ${reprValue(sock)}: pass a listening net.Server or a file descriptor`,
+  );
+}
+
 // `new Server(...)`: the constructor is private, so that the published types offer none.
-const newServer = Server as unknown as new <N extends SockName>(
+/** @internal */
+export const newServer = Server as unknown as new <N extends SockName>(
   loop: BaseEventLoop,
   servers: net.Server[],
   cb: ClientConnectedCallback,
   limit: number | undefined,
   unixPath: string | null,
   tlsParams?: TlsParams | null,
+  acceptSocket?: AcceptSocket | null,
+  startServing?: boolean,
 ) => Server<N>;
 
 /**
@@ -381,7 +451,7 @@ const newServer = Server as unknown as new <N extends SockName>(
 export function startServer(
   clientConnected: ClientConnectedCallback,
   host: string | readonly string[] | null | undefined,
-  port: number,
+  port: number | null | undefined,
   options: StartServerOptions = {},
 ): Coroutine<Server<InetSockName>> {
   return libraryCoroutine("start_server", undefined, startServerNow, null, [
@@ -395,17 +465,22 @@ export function startServer(
 async function startServerNow(
   clientConnected: ClientConnectedCallback,
   host: string | readonly string[] | null | undefined,
-  port: number,
+  port: number | null | undefined,
   options: StartServerOptions,
 ): Promise<Server<InetSockName>> {
-  const { limit, backlog = 100, reusePort } = options;
+  const { limit, backlog = 100, reusePort, sock } = options;
   if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
   const tlsParams = serverTls(options);
-  // Python's None is null or undefined here: the types ask for a port, a JS caller may pass none.
-  const p = port as number | null | undefined;
-  // CPython 3.13 base_events.py create_server, without a sock.
-  if (host == null && p == null) throw new RangeError("Neither host/port nor sock were specified");
+  const p = port;
   const loop = getRunningLoop();
+  if (sock !== undefined && sock !== null) {
+    // CPython 3.13 base_events.py create_server.
+    if (host != null || p != null)
+      throw new RangeError("host/port and sock can not be specified at the same time");
+    const server = await serverOf(sock, backlog);
+    return new newServer<InetSockName>(loop, [server], clientConnected, limit, null, tlsParams);
+  }
+  if (host == null && p == null) throw new RangeError("Neither host/port nor sock were specified");
   const hosts =
     host === null || host === undefined ? [undefined] : typeof host === "string" ? [host] : [...host];
   const servers = hosts.map(() => net.createServer({ allowHalfOpen: true, pauseOnConnect: true }));

@@ -6,6 +6,8 @@
  * @module
  */
 import net from "node:net";
+import { taskStorage } from "./internal/context.ts";
+import { reprValue } from "./internal/repr.ts";
 import type { DatagramAddress } from "./protocols.ts";
 
 const darwin = process.platform === "darwin";
@@ -122,4 +124,18 @@ export function sockaddr(host: string, port: number): DatagramAddress {
     return [host, port, 0, /^\d+$/.test(zone) ? Number(zone) : 0];
   }
   return [host, port];
+}
+
+/** A socket from `sock=`: a `net.Socket`, or a file descriptor of a connected stream socket. */
+export function streamSocketOf(sock: unknown): net.Socket {
+  if (sock instanceof net.Socket) return sock;
+  if (typeof sock === "number" && Number.isInteger(sock) && sock >= 0) {
+    return taskStorage.exit(
+      () => new net.Socket({ fd: sock, allowHalfOpen: true, readable: true, writable: true }),
+    );
+  }
+  // CPython 3.13 base_events.py: `A Stream Socket was expected, got {sock!r}`.
+  throw new TypeError(
+    `A Stream Socket was expected, got ${reprValue(sock)}: pass a net.Socket or the file descriptor of a connected socket`,
+  );
 }

@@ -25,6 +25,7 @@ import {
   type TlsParams,
 } from "./sslproto.ts";
 import { LoopBound } from "./locks.ts";
+import { streamSocketOf } from "./socket.ts";
 
 /** A TCP socket address: `[host, port]`. */
 export type InetSockName = [host: string, port: number];
@@ -493,6 +494,13 @@ export interface OpenConnectionOptions extends StreamReaderOptions {
    * 10 ms). Unset: Node's default (`net.getDefaultAutoSelectFamily()`). TCP only.
    */
   happyEyeballsDelay?: number;
+  /**
+   * An existing connected `net.Socket` (from `socketpair()`, another library...) or the file
+   * descriptor of a connected stream socket, used instead of connecting (`host`/`port` must then
+   * be null). With `ssl`, `serverHostname` is required.
+   * @throws {RangeError} `host/port and sock can not be specified at the same time`.
+   */
+  sock?: net.Socket | number | null;
 }
 
 /**
@@ -679,10 +687,11 @@ async function connect(
   unixPath: string | null,
   host: string | null,
   tlsParams: TlsParams | null,
+  connecting = true,
 ): Promise<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
   const reader = newReader(limit);
-  const conn = new Connection(loop, socket, reader, { connecting: true, unixPath, serverSide: false });
+  const conn = new Connection(loop, socket, reader, { connecting, unixPath, serverSide: false });
   conn.host = host;
   await conn.connected();
   if (tlsParams !== null) await conn.startTls(tlsParams);
@@ -704,24 +713,32 @@ async function connect(
  * @see https://docs.python.org/3.13/library/asyncio-stream.html#asyncio.open_connection
  */
 export function openConnection(
-  host: string,
-  port: number,
+  host: string | null,
+  port: number | null,
   options: OpenConnectionOptions = {},
 ): Coroutine<[StreamReader, StreamWriter]> {
   return libraryCoroutine("open_connection", undefined, openConnectionNow, null, [host, port, options]);
 }
 
 async function openConnectionNow(
-  host: string,
-  port: number,
+  host: string | null | undefined,
+  port: number | null | undefined,
   options: OpenConnectionOptions,
 ): Promise<[StreamReader, StreamWriter]> {
-  const { limit, localAddr, happyEyeballsDelay } = options;
+  const { limit, localAddr, happyEyeballsDelay, sock } = options;
   if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
-  // Python's None is null or undefined here: the types ask for both, a JS caller may pass neither.
-  const h = host as string | null | undefined;
-  const p = port as number | null | undefined;
+  const h = host;
+  const p = port;
   const tlsParams = clientTls(options, h ?? null);
+  if (sock !== undefined && sock !== null) {
+    // CPython 3.13 base_events.py create_connection.
+    if (h != null || p != null)
+      throw new RangeError("host/port and sock can not be specified at the same time");
+    const socket = streamSocketOf(sock);
+    // A Unix socket (socketpair()'s) has no address: its names are "", as CPython's.
+    const unixPath = socket.remoteAddress === undefined && !socket.connecting ? "" : null;
+    return await connect(socket, limit, unixPath, null, tlsParams, socket.connecting);
+  }
   // CPython 3.13 base_events.py create_connection, without a sock.
   if (h == null && p == null) throw new RangeError("host and port was not specified and no sock specified");
   // No host is localhost (Node's default, CPython's getaddrinfo(None)); no port is port 0.

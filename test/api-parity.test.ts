@@ -52,13 +52,8 @@ const missingLoopMethods: Record<string, string> = {
   addWriter: NO_FD_POLLING,
   removeReader: NO_FD_POLLING,
   removeWriter: NO_FD_POLLING,
-  connectAcceptedSocket: LOW_LEVEL,
   connectReadPipe: LOW_LEVEL,
   connectWritePipe: LOW_LEVEL,
-  createConnection: LOW_LEVEL,
-  createServer: LOW_LEVEL,
-  createUnixConnection: LOW_LEVEL,
-  createUnixServer: LOW_LEVEL,
   sendfile: LOW_LEVEL,
   sockAccept: LOW_LEVEL,
   sockConnect: LOW_LEVEL,
@@ -129,7 +124,16 @@ describe("api parity with CPython 3.13 AbstractEventLoop's methods", () => {
   });
 
   it("has the methods of the low-level API built so far", () => {
-    for (const n of ["createDatagramEndpoint", "getaddrinfo", "getnameinfo"]) {
+    for (const n of [
+      "createDatagramEndpoint",
+      "getaddrinfo",
+      "getnameinfo",
+      "createConnection",
+      "createServer",
+      "createUnixConnection",
+      "createUnixServer",
+      "connectAcceptedSocket",
+    ]) {
       assert.ok(loopMethods.includes(n), n);
       assert.equal(typeof proto[n], "function", n);
     }

@@ -24,6 +24,7 @@ const expected = [
   "ThreadHandle",
   "callSoonThreadsafe",
   "runCoroutineThreadsafe",
+  "socketpair",
   "BrokenThreadPool",
   "BrokenProcessPool",
   "toThread",

@@ -117,7 +117,7 @@ describe("messages in CPython's words, CPython's names inside", () => {
     asyncio.run(async () => {
       // create_connection: ssl without server_hostname nor host.
       await throwsExactly(
-        () => asyncio.openConnection(null as never, 443, { ssl: true }),
+        () => asyncio.openConnection(null, 443, { ssl: true }),
         "RangeError",
         "You must set server_hostname when using ssl without a host",
       );
@@ -141,7 +141,7 @@ describe("messages in CPython's words, CPython's names inside", () => {
       );
       // create_server without host, port or sock.
       await throwsExactly(
-        () => asyncio.startServer(noop, null, null as never),
+        () => asyncio.startServer(noop, null, null),
         "RangeError",
         "Neither host/port nor sock were specified",
       );

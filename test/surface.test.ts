@@ -82,6 +82,12 @@ const LAZY = [
   "BaseEventLoop.createDatagramEndpoint",
   "BaseEventLoop.getaddrinfo",
   "BaseEventLoop.getnameinfo",
+  "BaseEventLoop.createConnection",
+  "BaseEventLoop.createUnixConnection",
+  "BaseEventLoop.createServer",
+  "BaseEventLoop.createUnixServer",
+  "BaseEventLoop.connectAcceptedSocket",
+  "socketpair",
 ] as const;
 
 /** Returns a Future or a Task, as CPython does. */
@@ -385,10 +391,27 @@ const SYNC = [
   "DatagramSocketTransport.getWriteBufferLimits",
   "DatagramSocketTransport.setWriteBufferLimits",
   "DatagramSocketTransport.toString",
+  "SocketTransport.write",
+  "SocketTransport.writelines",
+  "SocketTransport.writeEof",
+  "SocketTransport.canWriteEof",
+  "SocketTransport.close",
+  "SocketTransport.abort",
+  "SocketTransport.isClosing",
+  "SocketTransport.isReading",
+  "SocketTransport.pauseReading",
+  "SocketTransport.resumeReading",
+  "SocketTransport.setProtocol",
+  "SocketTransport.getProtocol",
+  "SocketTransport.getWriteBufferSize",
+  "SocketTransport.getWriteBufferLimits",
+  "SocketTransport.setWriteBufferLimits",
+  "SocketTransport.setOnLost",
+  "SocketTransport.toString",
 ] as const;
 
 // Classes the walk reaches only through an instance (their class is not exported by name).
-const REACHABLE_ONLY = new Set(["SubprocessStdin", "DatagramSocketTransport"]);
+const REACHABLE_ONLY = new Set(["SubprocessStdin", "DatagramSocketTransport", "SocketTransport"]);
 
 function tableOf(name: string): string[] {
   const tables: string[] = [];
@@ -925,6 +948,35 @@ describe("the tables, checked at run time", () => {
       const listed = ALL_LISTED.filter((name) => name.startsWith("DatagramSocketTransport."));
       assert.deepEqual(
         listed.filter((name) => !names.includes(name)),
+        [],
+        "stale names",
+      );
+    }));
+
+  it("createConnection's transport class (not exported by name) is walked too: every method listed", () =>
+    asyncio.run(async () => {
+      const loop = asyncio.getRunningLoop();
+      const server = await loop.createServer(asyncio.Protocol, "127.0.0.1", 0);
+      const name = server.sockets[0]?.getsockname();
+      assert.ok(Array.isArray(name));
+      const [transport] = await loop.createConnection(asyncio.Protocol, "127.0.0.1", name[1]);
+      const ctor = (Object.getPrototypeOf(transport) as { constructor: new () => unknown }).constructor;
+      transport.close();
+      server.close();
+      server.closeClients();
+      await server.waitClosed();
+      const names = [...walkSurface({ asyncio }, { SocketTransport: ctor }).keys()].filter((n) =>
+        n.startsWith("SocketTransport."),
+      );
+      assert.ok(names.length > 0);
+      assert.deepEqual(
+        names.filter((n) => tableOf(n).length !== 1),
+        [],
+        "not in exactly one table",
+      );
+      const listed = ALL_LISTED.filter((n) => n.startsWith("SocketTransport."));
+      assert.deepEqual(
+        listed.filter((n) => !names.includes(n)),
         [],
         "stale names",
       );

@@ -700,6 +700,171 @@ function stdinSpec(which: "drain" | "waitClosed"): LazySpec {
 }
 
 // ---------------------------------------------------------------------------------------------
+// createConnection, createUnixConnection, createServer, createUnixServer, connectAcceptedSocket
+
+function createConnectionSpec(unix: boolean): LazySpec {
+  const fixture = async (env: Env, starting: boolean): Promise<Fixture> => {
+    await quiet();
+    const res = new Resources(env.t);
+    const where = unix ? { path: tmpPath("sock") } : { host: HOST, port: 0 };
+    const peer = await listenPeer(res, where);
+    const port = unix ? 0 : portOf(peer.server);
+    const base = openHandles();
+    return {
+      call: () =>
+        unix
+          ? env.loop.createUnixConnection(asyncio.Protocol, (where as { path: string }).path)
+          : env.loop.createConnection(asyncio.Protocol, HOST, port),
+      intact: async (started) => {
+        if (!started || !starting) {
+          await asyncio.sleep(0.02);
+          assert.equal(peer.sockets.length, 0, "a connection was made");
+        } else {
+          await until(() => peer.closed === peer.sockets.length, "the cancelled connection is closed");
+        }
+        await noMoreHandles(base);
+      },
+      completed: async (r) => {
+        const [transport, protocol] = r as [asyncio.SocketTransport, asyncio.Protocol];
+        assert.equal(transport.getProtocol(), protocol);
+        transport.write(Buffer.from("hello\n"));
+        await until(() => peer.received[0] === "hello\n", "the peer got the line");
+        transport.close();
+        await until(() => peer.closed === 1, "the connection is closed");
+      },
+    };
+  };
+  // Cancelled while it connects: the socket is destroyed.
+  return {
+    io: true,
+    blocked: null,
+    starting: (env) => fixture(env, true),
+    ready: (env) => fixture(env, false),
+  };
+}
+
+function createServerSpec(unix: boolean): LazySpec {
+  return {
+    io: true,
+    blocked: null,
+    // Cancelled while it waits for 'listening': the listener is closed again.
+    starting: async (env) => {
+      await quiet();
+      const where = unix ? tmpPath("server.sock") : null;
+      return {
+        call: () =>
+          where !== null
+            ? env.loop.createUnixServer(asyncio.Protocol, where)
+            : env.loop.createServer(asyncio.Protocol, HOST, 0),
+        intact: async () => {
+          await until(
+            () => handles("TCPServerWrap") === 0 && handles("PipeServerWrap") === 0,
+            "the listener is closed",
+          );
+        },
+      };
+    },
+    ready: async (env) => {
+      await quiet();
+      const res = new Resources(env.t);
+      const where = unix ? tmpPath("server.sock") : null;
+      let calls = 0;
+      const factory = (): asyncio.Protocol => {
+        calls++;
+        return new asyncio.Protocol();
+      };
+      return {
+        call: () =>
+          where !== null
+            ? env.loop.createUnixServer(factory, where)
+            : env.loop.createServer(factory, HOST, 0),
+        intact: () => {
+          assert.equal(handles("TCPServerWrap"), 0, "a server was started");
+          if (where !== null) assert.equal(fs.existsSync(where), false, "the socket file was made");
+        },
+        completed: async (r) => {
+          const server = res.server(r as asyncio.Server);
+          assert.equal(server.isServing(), true);
+          const name = server.sockets[0]?.getsockname();
+          const sock = res.socket(
+            typeof name === "string" ? net.connect(name) : net.connect((name as [string, number])[1], HOST),
+          );
+          sock.on("error", () => {});
+          await until(() => calls === 1, "the server accepted");
+          sock.destroy();
+          server.close();
+          server.closeClients();
+          await server.waitClosed();
+        },
+      };
+    },
+  };
+}
+
+function connectAcceptedSocketSpec(): LazySpec {
+  return {
+    io: true,
+    blocked: null,
+    ready: async (env) => {
+      await quiet();
+      const res = new Resources(env.t);
+      const peer = await listenPeer(res, { host: HOST, port: 0 });
+      const sock = res.socket(net.connect(portOf(peer.server), HOST));
+      sock.on("error", () => {});
+      await until(() => peer.sockets.length === 1 && !sock.connecting, "connected");
+      return {
+        call: () => env.loop.connectAcceptedSocket(asyncio.Protocol, sock),
+        intact: () => {
+          assert.equal(sock.listenerCount("data"), 0, "the socket was taken");
+        },
+        completed: async (r) => {
+          const [transport] = r as [asyncio.SocketTransport, asyncio.Protocol];
+          assert.equal(transport.getExtraInfo("socket"), sock);
+          transport.close();
+          await until(() => peer.closed === 1, "the connection is closed");
+        },
+      };
+    },
+  };
+}
+
+function socketpairSpec(): LazySpec {
+  const fixture = async (env: Env, starting: boolean): Promise<Fixture> => {
+    await quiet();
+    const res = new Resources(env.t);
+    const base = openHandles();
+    return {
+      call: () => asyncio.socketpair(),
+      // Cancelled while it listens or connects: the listener and the client socket are closed.
+      intact: async (started) => {
+        if (!started || !starting) assert.ok(openHandles() <= base, "a socket was made");
+        await noMoreHandles(base);
+      },
+      completed: async (r) => {
+        const [a, b] = r as [net.Socket, net.Socket];
+        res.socket(a);
+        res.socket(b);
+        let got = "";
+        b.on("data", (chunk: Buffer) => {
+          got += chunk.toString();
+        });
+        a.write("ping");
+        await until(() => got === "ping", "the other end got the bytes");
+        a.destroy();
+        b.destroy();
+        await noMoreHandles(base);
+      },
+    };
+  };
+  return {
+    io: true,
+    blocked: null,
+    starting: (env) => fixture(env, true),
+    ready: (env) => fixture(env, false),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // The low-level network API: createDatagramEndpoint, getaddrinfo, getnameinfo
 
 /** Wait until no UDP socket of an earlier step is left (they close asynchronously). */
@@ -866,5 +1031,11 @@ export function ioSpecs() {
     "BaseEventLoop.createDatagramEndpoint": createDatagramEndpointSpec(),
     "BaseEventLoop.getaddrinfo": getaddrinfoSpec(),
     "BaseEventLoop.getnameinfo": getnameinfoSpec(),
+    "BaseEventLoop.createConnection": createConnectionSpec(false),
+    "BaseEventLoop.createUnixConnection": createConnectionSpec(true),
+    "BaseEventLoop.createServer": createServerSpec(false),
+    "BaseEventLoop.createUnixServer": createServerSpec(true),
+    "BaseEventLoop.connectAcceptedSocket": connectAcceptedSocketSpec(),
+    socketpair: socketpairSpec(),
   } satisfies Record<string, LazySpec>;
 }
