@@ -22,7 +22,7 @@ import { addCloseHook } from "./internal/close-hooks.ts";
 import { taskStorage } from "./internal/context.ts";
 import { WriteFlowControl } from "./internal/flow-control.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
-import { sockName } from "./internal/stream-transport.ts";
+import { socketNames } from "./internal/stream-transport.ts";
 import { BufferedProtocol, feedDataToBufferedProto, type Protocol } from "./protocols.ts";
 import { listen, newServer, serverOf, type Server, type ServerClient } from "./server.ts";
 import { socket as sk, streamSocketOf } from "./socket.ts";
@@ -418,19 +418,11 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
 }
 
 function extraOf(socket: net.Socket, unixPath: string | null, serverSide: boolean): SocketExtraInfo {
-  if (unixPath !== null) {
-    // A Unix client's peer is the path and its own name empty; an accepted socket the reverse.
-    return { socket, peername: serverSide ? "" : unixPath, sockname: serverSide ? unixPath : "" };
-  }
-  if (socket.remoteAddress === undefined && socket.localAddress === undefined) {
+  if (unixPath === null && socket.remoteAddress === undefined && socket.localAddress === undefined) {
     // A Unix socket given as sock=: Node knows no path for it.
     return { socket, peername: "", sockname: "" };
   }
-  return {
-    socket,
-    peername: sockName(socket.remoteAddress, socket.remotePort),
-    sockname: sockName(socket.localAddress, socket.localPort),
-  };
+  return { socket, ...socketNames(socket, unixPath, serverSide) };
 }
 
 /** Make the transport and protocol over a connected socket; wait for connectionMade. */

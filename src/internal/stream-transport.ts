@@ -41,6 +41,22 @@ export function sockName(address: string | undefined, port: number | undefined):
   return [address ?? "", port ?? 0];
 }
 
+/** The `peername` and `sockname` of a connected socket; `unixPath` when it is a Unix socket. */
+export function socketNames(
+  socket: net.Socket,
+  unixPath: string | null,
+  serverSide: boolean,
+): { peername: SockName; sockname: SockName } {
+  if (unixPath !== null) {
+    // A Unix client's peer is the path and its own name empty; an accepted socket the reverse.
+    return { peername: serverSide ? "" : unixPath, sockname: serverSide ? unixPath : "" };
+  }
+  return {
+    peername: sockName(socket.remoteAddress, socket.remotePort),
+    sockname: sockName(socket.localAddress, socket.localPort),
+  };
+}
+
 /**
  * The protocol and transport state of one socket (CPython's StreamReaderProtocol plus the parts
  * of its transport that Node does not keep). It owns every listener on the socket: all are added
@@ -118,15 +134,9 @@ export class Connection implements ReadingTransport {
   }
 
   #fillExtra(): void {
-    const s = this.socket;
-    if (this.#unixPath !== null) {
-      // A Unix client's peer is the path and its own name empty; an accepted socket the reverse.
-      this.extra.peername = this.serverSide ? "" : this.#unixPath;
-      this.extra.sockname = this.serverSide ? this.#unixPath : "";
-    } else {
-      this.extra.peername = sockName(s.remoteAddress, s.remotePort);
-      this.extra.sockname = sockName(s.localAddress, s.localPort);
-    }
+    const names = socketNames(this.socket, this.#unixPath, this.serverSide);
+    this.extra.peername = names.peername;
+    this.extra.sockname = names.sockname;
   }
 
   /** Run `fn` on the loop; once the loop is closed nobody can use the stream: destroy it. */
