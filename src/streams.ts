@@ -382,7 +382,24 @@ export class StreamReader extends LoopBound {
    * empty buffer at once. Not bounded by the limit.
    */
   read(n = -1): Coroutine<Buffer> {
-    return libraryCoroutine("StreamReader.read", this, this.#read, null, [n]);
+    return libraryCoroutine("StreamReader.read", this, this.#read, this.#readFast, [n]);
+  }
+
+  // Reading to EOF when it has already been fed: take the rest without an async frame.
+  #readFast(n = -1): Buffer | typeof NOT_FAST {
+    return n < 0 ? this._readRestNow() : NOT_FAST;
+  }
+
+  /**
+   * What is buffered, if EOF has been fed and no exception is set; else NOT_FAST.
+   * @internal
+   */
+  _readRestNow(): Buffer | typeof NOT_FAST {
+    if (!this.#eof || this.#exception !== null) return NOT_FAST;
+    if (this.#length === 0) return emptyBytes();
+    const data = this.#take(this.#length);
+    this.#maybeResumeTransport();
+    return data;
   }
 
   async #read(n = -1): Promise<Buffer> {

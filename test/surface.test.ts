@@ -302,6 +302,7 @@ const SYNC = [
   "ProcessPoolExecutor.toString",
   // streams and servers
   "StreamReader._feedChunk",
+  "StreamReader._readRestNow",
   "StreamReader._setTransport",
   "StreamReader.atEof",
   "StreamReader.exception",

@@ -13,9 +13,7 @@ import type { Agent, Dispatcher } from "undici";
 import type { BaseEventLoop } from "../base-events.ts";
 import type { TimerHandle } from "../events.ts";
 import type { Future } from "../futures.ts";
-import type { Coroutine } from "../coroutines.ts";
-import { inspectCustom } from "../internal/repr.ts";
-import { type Separator, StreamReader } from "../streams.ts";
+import { StreamReader } from "../streams.ts";
 import type { TCPConnector } from "./connector.ts";
 import {
   ClientConnectionError,
@@ -41,13 +39,6 @@ const READ_BUFSIZE = 2 ** 16;
 export class HttpContent extends StreamReader {
   #total = 0;
   #eofFed = false;
-  // Chunks not yet handed to the StreamReader: until something reads the stream (or over 2 ×
-  // READ_BUFSIZE arrive), the body is only kept here, so a body read whole by
-  // `ClientResponse.read()` is taken at once, with no reader frames (`_takeWhole`). Null once the
-  // StreamReader has them (every read method hands them over first).
-  #held: Buffer[] | null = [];
-  #heldBytes = 0;
-  #heldEof = false;
 
   /** @internal */
   constructor() {
@@ -68,86 +59,14 @@ export class HttpContent extends StreamReader {
   _push(chunk: Buffer): void {
     if (this.#eofFed || chunk.length === 0) return;
     this.#total += chunk.length;
-    const held = this.#held;
-    if (held === null) {
-      this._feedChunk(chunk);
-      return;
-    }
-    held.push(chunk);
-    this.#heldBytes += chunk.length;
-    // Past what the reader would buffer before pausing the transport: let it apply back-pressure.
-    if (this.#heldBytes > 2 * READ_BUFSIZE) this.#handOver();
+    this._feedChunk(chunk);
   }
 
   /** @internal */
   _end(): void {
     if (this.#eofFed) return;
     this.#eofFed = true;
-    if (this.#held !== null) this.#heldEof = true;
-    else this.feedEof();
-  }
-
-  /** Give the held chunks (and the end) to the StreamReader: it is read from now on. */
-  #handOver(): void {
-    const held = this.#held;
-    if (held === null) return;
-    this.#held = null;
-    for (const chunk of held) this._feedChunk(chunk);
-    if (this.#heldEof) this.feedEof();
-  }
-
-  /**
-   * The whole body, if it has all arrived, nothing has read the stream yet and no error was set:
-   * taken (the stream is then empty, at its end); else null.
-   * @internal
-   */
-  _takeWhole(): Buffer | null {
-    const held = this.#held;
-    if (held === null || !this.#heldEof || this.exception() !== null) return null;
-    const body = Buffer.concat(held, this.#heldBytes);
-    this.#held = [];
-    this.#heldBytes = 0;
-    return body;
-  }
-
-  override feedData(data: Uint8Array): void {
-    this.#handOver();
-    super.feedData(data);
-  }
-
-  override feedEof(): void {
-    this.#handOver();
-    super.feedEof();
-  }
-
-  override atEof(): boolean {
-    this.#handOver();
-    return super.atEof();
-  }
-
-  override read(n?: number): Coroutine<Buffer> {
-    this.#handOver();
-    return super.read(n);
-  }
-
-  override readline(): Coroutine<Buffer> {
-    this.#handOver();
-    return super.readline();
-  }
-
-  override readuntil(separator?: Separator | readonly Separator[]): Coroutine<Buffer> {
-    this.#handOver();
-    return super.readuntil(separator);
-  }
-
-  override readexactly(n: number): Coroutine<Buffer> {
-    this.#handOver();
-    return super.readexactly(n);
-  }
-
-  override [inspectCustom](): string {
-    this.#handOver();
-    return super[inspectCustom]();
+    this.feedEof();
   }
 
   /** Read what is buffered (waiting for some if nothing is), up to the whole buffer. */

@@ -180,11 +180,11 @@ export class ClientResponse {
     return libraryCoroutine("ClientResponse.read", this, this.#read, this.#readFast);
   }
 
-  // The body already read, or all arrived with nothing read from `content` yet: no async frame.
+  // The body already read, or all of it arrived: no async frame.
   #readFast(): Buffer | typeof NOT_FAST {
     if (this.#body !== null) return this.#body;
-    const whole = this.#exchange.content._takeWhole();
-    if (whole === null) return NOT_FAST;
+    const whole = this.#exchange.content._readRestNow();
+    if (whole === NOT_FAST) return NOT_FAST;
     this.#body = whole;
     return whole;
   }
