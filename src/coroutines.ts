@@ -10,7 +10,7 @@ import { taskStorage } from "./internal/context.ts";
 import { inspectCustom } from "./internal/repr.ts";
 import { suspendedAt } from "./internal/suspended.ts";
 import { kStart } from "./internal/symbols.ts";
-import { trackCoroutine } from "./debug.ts";
+import { trackCoroutine, untrackCoroutine } from "./debug.ts";
 
 const CREATED = 0;
 const STARTED = 1;
@@ -162,6 +162,7 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
       );
     }
     self.#state = STARTED;
+    untrackCoroutine(self);
   }
 
   /** Run a waiting slow path: `fn(settle, ...args)`. */

@@ -10,6 +10,7 @@ import { callOutsideTasks, taskStorage } from "./internal/context.ts";
 import { inspectCustom, reprValue, callbackName } from "./internal/repr.ts";
 import {
   kAddWaiting,
+  kPark,
   kCallbackEntries,
   kBeginStep,
   kCancelFuture,
@@ -44,8 +45,32 @@ export interface FutureThen<T> extends PromiseLike<T> {
 
 /** A callback of `addDoneCallback()`: called with the future once it is done. */
 export type DoneCallback<T> = (future: Future<T>) => unknown;
-// Stored without T so that Future<T> stays assignable to Future<unknown>.
-type CallbackEntry = ((future: never) => unknown) | Waiter;
+// Stored without T so that Future<T> stays assignable to Future<unknown>. A Task is the entry of
+// the future its await is parked on (kPark).
+type CallbackEntry = ((future: never) => unknown) | Waiter | Task;
+
+/**
+ * Whether then() was most likely called by `await` (or `Promise.resolve`, `Promise.all`, which
+ * await through the same job): the engine passes a pair of its own resolving functions, both
+ * anonymous and of length 1. Those only queue a microtask when called, so such an await may be
+ * parked on its task and resumed from inside another task's then() (see the loop's kStepEnded).
+ * A user's own pair of anonymous one-parameter arrows is taken for one too: its reactions then
+ * run as a parked await's would, which changes nothing they can observe but their stack.
+ * @internal
+ */
+export function looksLikeAwait(
+  onFulfilled: unknown,
+  onRejected: unknown,
+): onFulfilled is (value: never) => unknown {
+  return (
+    typeof onFulfilled === "function" &&
+    typeof onRejected === "function" &&
+    onFulfilled.length === 1 &&
+    onRejected.length === 1 &&
+    onFulfilled.name === "" &&
+    onRejected.name === ""
+  );
+}
 
 /** Reports exceptions that were never retrieved when their future is collected. */
 const neverRetrieved = new FinalizationRegistry<{
@@ -249,6 +274,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
         return (r === undefined ? RESOLVED : Promise.resolve(r)) as FutureThen<R1 | R2>;
       }
     }
+    if (this.#state === PENDING && task !== undefined && looksLikeAwait(onFulfilled, onRejected)) {
+      const parked = Future.#park(this, task, onFulfilled, onRejected as (reason: unknown) => unknown);
+      if (parked !== null) return parked as FutureThen<R1 | R2>;
+    }
     const waiter = new Waiter(this, task, onFulfilled, onRejected);
     if (this.#state !== PENDING) {
       try {
@@ -284,6 +313,29 @@ export class Future<T = unknown> implements PromiseLike<T> {
     task[kDeliverCancel](this);
     loop[kStepEnded](task);
     return waiter as FutureThen<R1 | R2>;
+  }
+
+  /**
+   * `await fut` in a task, the common case: the task parks on the future with the await's
+   * reactions (no Waiter), and the loop may go on from inside this then(). Null when the task
+   * already waits on something, or the await is refused (then a Waiter says why).
+   */
+  static #park(
+    self: Future,
+    task: Task,
+    onResume: (value: never) => unknown,
+    onThrow: (reason: unknown) => unknown,
+  ): FutureThen<unknown> | null {
+    if ((task as unknown) === self) return null;
+    const loop = self.#loop ?? (self.#loop = task.getLoop());
+    if (loop !== task.getLoop()) return null;
+    const chain = task[kPark](self, onResume, onThrow);
+    if (chain === null) return null;
+    Future.#addEntry(self, task);
+    // CPython Task.__step: a cancel requested before this suspension cancels the awaited future.
+    task[kDeliverCancel](self);
+    loop[kStepEnded](task, false, true);
+    return chain;
   }
 
   /** @internal the state transition of `setResult` (a Task uses it; its public one throws). */
@@ -441,7 +493,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     else for (const cb of cbs) loop[kPushReady](Future.#runnable(self, cb, loop));
   }
 
-  static #runnable(self: Future, entry: CallbackEntry, loop: BaseEventLoop): Waiter | Handle {
+  static #runnable(self: Future, entry: CallbackEntry, loop: BaseEventLoop): Waiter | Handle | Task {
     return typeof entry === "function" ? new Handle(entry, [self], loop) : entry;
   }
 
@@ -449,7 +501,13 @@ export class Future<T = unknown> implements PromiseLike<T> {
   static #callbacksForRepr(self: Future): string[] {
     const out: string[] = [];
     for (const cb of self[kCallbackEntries]()) {
-      out.push(typeof cb === "function" ? callbackName(cb) : cb.describe());
+      out.push(
+        typeof cb === "function"
+          ? callbackName(cb)
+          : cb instanceof Waiter
+            ? cb.describe()
+            : `Task.wakeup(${cb.getName()})`,
+      );
     }
     return out;
   }
