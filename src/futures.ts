@@ -31,11 +31,37 @@ import type { Task } from "./tasks.ts";
 /** What then() on a done future returns when its reaction gave nothing: no allocation. */
 const RESOLVED: Promise<unknown> = Promise.resolve(undefined);
 
-const PENDING = 0;
-const FINISHED = 1;
-const CANCELLED = 2;
-/** Done with an exception (#value holds it). */
-const FAILED = 3;
+/** What a pending future's #value holds. */
+const PENDING: unique symbol = Symbol("asyncio-ts.pending");
+
+/**
+ * What a future done without a result holds in #value (a result is held as is): the state and the
+ * rare fields live here, made only when a future fails or is cancelled.
+ */
+abstract class Outcome {}
+
+/** Done with an exception. */
+class Failure extends Outcome {
+  readonly error: unknown;
+  // Nobody retrieved it yet: report it when the future is collected or its loop closes.
+  logTraceback = true;
+  unretrievedRef: WeakRef<Future> | null = null;
+  constructor(error: unknown) {
+    super();
+    this.error = error;
+  }
+}
+
+/** Cancelled: the message of the cancel (CPython's `_cancel_message`), its CancelledError once made. */
+class Cancellation extends Outcome {
+  readonly message: unknown;
+  error: CancelledError | undefined;
+  constructor(message: unknown, error: CancelledError | undefined) {
+    super();
+    this.message = message;
+    this.error = error;
+  }
+}
 
 /** What `then()` returns: a thenable that also chains with `catch` and `finally`. */
 export interface FutureThen<T> extends PromiseLike<T> {
@@ -111,15 +137,6 @@ function trackUnretrieved(loop: BaseEventLoop, fut: Future): WeakRef<Future> {
   return ref;
 }
 
-/** A future's rare fields: an exception's report, a cancel message. */
-class FutureExtra {
-  // An exception nobody retrieved yet: report it when the future is collected or its loop closes.
-  logTraceback = false;
-  unretrievedRef: WeakRef<Future> | null = null;
-  // The message of the cancel (CPython's `_cancel_message`).
-  cancelMessage: unknown = undefined;
-}
-
 /**
  * A Future represents an eventual result of an asynchronous operation. It is a thenable (not a
  * Promise): `await fut` suspends the awaiting task until the future is done.
@@ -127,14 +144,11 @@ class FutureExtra {
  */
 export class Future<T = unknown> implements PromiseLike<T> {
   // Kept small: every field costs each of the many futures a program may have pending (issue 14).
-  #state = PENDING;
-  // The result (FINISHED), the exception (FAILED), or the CancelledError once made (CANCELLED).
-  #value: unknown = undefined;
+  // The state and the outcome in one: PENDING, the result as is, or a Failure or a Cancellation.
+  #value: unknown = PENDING;
   #loop: BaseEventLoop | null;
   // One callback is kept as is (most futures have exactly one: their awaiting task); more, in an array.
   #callbacks: CallbackEntry | CallbackEntry[] | null = null;
-  // What only an exception or a cancel message needs, made then.
-  #extra: FutureExtra | null = null;
 
   /**
    * @param options.loop the loop the future belongs to; by default the running loop, bound when
@@ -153,12 +167,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** Return true if the Future is done (it has a result, an exception, or was cancelled). */
   done(): boolean {
-    return this.#state !== PENDING;
+    return this.#value !== PENDING;
   }
 
   /** Return true if the Future was cancelled. */
   cancelled(): boolean {
-    return this.#state === CANCELLED;
+    return this.#value instanceof Cancellation;
   }
 
   /**
@@ -167,13 +181,16 @@ export class Future<T = unknown> implements PromiseLike<T> {
    *   {@link InvalidStateError} `Result is not set.` while pending.
    */
   result(): T {
-    if (this.#state === CANCELLED) throw Future.#cancelledError(this);
+    const v = this.#value;
     // CPython's C Future (what asyncio uses) words these as here; the pure-Python one differs.
-    if (this.#state === PENDING) throw new InvalidStateError("Result is not set.");
-    Future.#retrieved(this);
-    // Whatever was stored is re-raised as is (it need not be an Error).
-    if (this.#state === FAILED) throw this.#value as Error;
-    return this.#value as T;
+    if (v === PENDING) throw new InvalidStateError("Result is not set.");
+    if (v instanceof Cancellation) throw Future.#cancelledError(v);
+    if (v instanceof Failure) {
+      Future.#retrieved(this);
+      // Whatever was stored is re-raised as is (it need not be an Error).
+      throw v.error as Error;
+    }
+    return v as T;
   }
 
   /**
@@ -181,10 +198,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * @throws {@link CancelledError} if cancelled; {@link InvalidStateError} `Exception is not set.` while pending.
    */
   exception(): unknown {
-    if (this.#state === CANCELLED) throw Future.#cancelledError(this);
-    if (this.#state === PENDING) throw new InvalidStateError("Exception is not set.");
+    const v = this.#value;
+    if (v === PENDING) throw new InvalidStateError("Exception is not set.");
+    if (v instanceof Cancellation) throw Future.#cancelledError(v);
+    if (!(v instanceof Failure)) return null;
     Future.#retrieved(this);
-    return this.#state === FAILED ? this.#value : null;
+    return v.error;
   }
 
   /**
@@ -222,7 +241,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     // CPython does not check (the callback fails when called): say what to pass instead.
     if (typeof fn !== "function")
       throw new TypeError(`addDoneCallback() needs a function, got ${reprValue(fn)}`);
-    if (this.#state !== PENDING) {
+    if (this.#value !== PENDING) {
       this.getLoop().callSoon(fn, this);
       return;
     }
@@ -254,7 +273,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): FutureThen<R1 | R2> {
     const task = taskStorage.getStore() as Task | undefined;
-    if (this.#state !== PENDING) {
+    if (this.#value !== PENDING) {
       // Awaiting a done future does not yield to the loop, and allocates nothing (an await's
       // resolving function returns undefined).
       const ok = this._succeeded();
@@ -274,12 +293,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
         return (r === undefined ? RESOLVED : Promise.resolve(r)) as FutureThen<R1 | R2>;
       }
     }
-    if (this.#state === PENDING && task !== undefined && looksLikeAwait(onFulfilled, onRejected)) {
+    if (this.#value === PENDING && task !== undefined && looksLikeAwait(onFulfilled, onRejected)) {
       const parked = Future.#park(this, task, onFulfilled, onRejected as (reason: unknown) => unknown);
       if (parked !== null) return parked as FutureThen<R1 | R2>;
     }
     const waiter = new Waiter(this, task, onFulfilled, onRejected);
-    if (this.#state !== PENDING) {
+    if (this.#value !== PENDING) {
       try {
         waiter.settle();
       } catch (e) {
@@ -340,24 +359,21 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** @internal the state transition of `setResult` (a Task uses it; its public one throws). */
   [kSetResult](result: T): void {
-    if (this.#state !== PENDING) throw new InvalidStateError("invalid state");
+    if (this.#value !== PENDING) throw new InvalidStateError("invalid state");
     this.#value = result;
-    this.#state = FINISHED;
     Future.#scheduleCallbacks(this);
   }
 
   /** @internal */
   [kSetException](exception: unknown): void {
-    if (this.#state !== PENDING) throw new InvalidStateError("invalid state");
+    if (this.#value !== PENDING) throw new InvalidStateError("invalid state");
     let exc = exception;
     if (typeof exc === "function") exc = new (exc as new () => unknown)();
     // CPython 3.13's C Future refuses None (and any non-exception) with these words; JavaScript
     // may throw any other value, so only null and undefined are refused here.
     if (exc === undefined || exc === null) throw new TypeError("invalid exception object");
-    this.#value = exc;
-    this.#state = FAILED;
-    const extra = Future.#more(this);
-    extra.logTraceback = true;
+    const failure = new Failure(exc);
+    this.#value = failure;
     const loop = this.#loop;
     if (loop !== null) {
       const track = loop[kUnretrieved];
@@ -368,7 +384,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
         // be collected and the report would never come.
         if (exc instanceof Error) exc.stack?.toString();
         const ref = trackUnretrieved(loop, this);
-        extra.unretrievedRef = ref;
+        failure.unretrievedRef = ref;
         neverRetrieved.register(
           this,
           { loop, exception: exc, repr: reprValue(this), kind: this.constructor.name, ref },
@@ -384,30 +400,28 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * made from `msg` when first needed.
    */
   [kCancelFuture](msg: unknown, exc: CancelledError | undefined): boolean {
-    if (this.#state !== PENDING) return false;
-    this.#state = CANCELLED;
-    if (msg !== undefined) Future.#more(this).cancelMessage = msg;
-    this.#value = exc;
+    if (this.#value !== PENDING) return false;
+    this.#value = new Cancellation(msg, exc);
     Future.#scheduleCallbacks(this);
     return true;
   }
 
   /** The CancelledError to raise for a cancelled future (the same object every time). */
-  static #cancelledError(self: Future): CancelledError {
-    let exc = self.#value as CancelledError | undefined;
+  static #cancelledError(c: Cancellation): CancelledError {
+    let exc = c.error;
     if (exc === undefined) {
-      const msg = self._cancelMessage();
+      const msg = c.message;
       exc = msg === undefined ? new CancelledError() : new CancelledError(msg);
-      self.#value = exc;
+      c.error = exc;
     }
     return exc;
   }
 
   /** @internal used by Waiter (no allocation): true if done with a result; marks retrieval. */
   _succeeded(): boolean {
-    const state = this.#state;
-    if (state === FINISHED) return true;
-    if (state === FAILED) Future.#retrieved(this);
+    const v = this.#value;
+    if (!(v instanceof Outcome)) return v !== PENDING;
+    if (v instanceof Failure) Future.#retrieved(this);
     return false;
   }
 
@@ -418,13 +432,14 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** @internal the exception or CancelledError, after `_succeeded()` said false */
   _rawError(): unknown {
-    const state = this.#state;
-    return state === CANCELLED ? Future.#cancelledError(this) : state === FAILED ? this.#value : undefined;
+    const v = this.#value;
+    return v instanceof Cancellation ? Future.#cancelledError(v) : v instanceof Failure ? v.error : undefined;
   }
 
   /** @internal the cancel message (CPython's `_cancel_message`). */
   _cancelMessage(): unknown {
-    return this.#extra?.cancelMessage;
+    const v = this.#value;
+    return v instanceof Cancellation ? v.message : undefined;
   }
 
   /** @internal an unretrieved exception will not be reported (Task.cancel() on a done task) */
@@ -432,15 +447,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
     Future.#retrieved(this);
   }
 
-  /** The side object of the rare fields, made when first needed. */
-  static #more(self: Future): FutureExtra {
-    return (self.#extra ??= new FutureExtra());
-  }
-
   static #retrieved(self: Future): void {
-    const extra = self.#extra;
-    if (extra?.logTraceback === true) {
-      extra.logTraceback = false;
+    const failure = self.#value;
+    if (failure instanceof Failure && failure.logTraceback) {
+      failure.logTraceback = false;
       const track = self.#loop?.[kUnretrieved] ?? null;
       if (track !== null) track.delete(self);
       else Future.#untrack(self);
@@ -449,23 +459,23 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   static #untrack(self: Future): void {
     neverRetrieved.unregister(self);
-    const extra = self.#extra;
-    const ref = extra?.unretrievedRef ?? null;
-    if (extra !== null && ref !== null) {
-      extra.unretrievedRef = null;
+    const failure = self.#value;
+    const ref = failure instanceof Failure ? failure.unretrievedRef : null;
+    if (ref !== null) {
+      (failure as Failure).unretrievedRef = null;
       if (self.#loop !== null) unretrievedByLoop.get(self.#loop)?.delete(ref);
     }
   }
 
   /** @internal its loop closes: report the exception now if nobody retrieved it. */
   [kReportUnretrieved](): void {
-    const extra = this.#extra;
-    if (extra?.logTraceback !== true || this.#loop === null) return;
-    extra.logTraceback = false;
+    const failure = this.#value;
+    if (!(failure instanceof Failure) || !failure.logTraceback || this.#loop === null) return;
+    failure.logTraceback = false;
     Future.#untrack(this);
     this.#loop.callExceptionHandler({
       message: `${this.constructor.name} exception was never retrieved`,
-      exception: this.#value,
+      exception: failure.error,
       future: this,
     });
   }
@@ -514,14 +524,16 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** @internal */
   static #stateLabel(self: Future): string {
-    return self.#state === PENDING ? "pending" : self.#state === CANCELLED ? "cancelled" : "finished";
+    const v = self.#value;
+    return v === PENDING ? "pending" : v instanceof Cancellation ? "cancelled" : "finished";
   }
 
   /** @internal repr details after the state (CPython's `_future_repr_info`). */
   _reprInfo(): string[] {
     const info = [Future.#stateLabel(this)];
-    if (this.#state === FAILED) info.push(`exception=${reprValue(this.#value)}`);
-    else if (this.#state === FINISHED) info.push(`result=${reprValue(this.#value)}`);
+    const v = this.#value;
+    if (v instanceof Failure) info.push(`exception=${reprValue(v.error)}`);
+    else if (v !== PENDING && !(v instanceof Cancellation)) info.push(`result=${reprValue(v)}`);
     const cbs = Future.#callbacksForRepr(this);
     if (cbs.length > 0) info.push(`cb=[${cbs.join(", ")}]`);
     return info;
