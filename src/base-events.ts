@@ -712,13 +712,15 @@ export class BaseEventLoop {
     const ready = this.#ready;
     for (;;) {
       while (this.#ntodo > 0) {
-        if (this.#parkedOnly && !this.#inlineSafe(ready.peek())) {
-          this.#parkedOnly = false;
-          this.#phase = WAKING;
-          this.#drainSoon();
-          return;
-        }
-        if (ready.peek() instanceof Handle && taskStorage.getStore() !== undefined) {
+        const next = ready.peek();
+        if (this.#parkedOnly) {
+          if (!(next instanceof Task && next[kInlineSafe]()) || this.#timed) {
+            this.#parkedOnly = false;
+            this.#phase = WAKING;
+            this.#drainSoon();
+            return;
+          }
+        } else if (next instanceof Handle && taskStorage.getStore() !== undefined) {
           // Resumed from a microtask a task queued: a task's continuation restores its own
           // context, but a plain callback must not run in that task's. Step out once, here.
           this.#phase = WAKING;
@@ -790,10 +792,6 @@ export class BaseEventLoop {
       this.#ntodo = ready.length;
       this.#inIteration = true;
     }
-  }
-
-  #inlineSafe(entry: Runnable | undefined): boolean {
-    return entry instanceof Task && entry[kInlineSafe]() && !this.#timed;
   }
 
   /** Microtasks drained while a step was awaited: the task waits on something foreign. */

@@ -77,11 +77,13 @@ type CallbackEntry = ((future: never) => unknown) | Waiter | Task;
 
 /**
  * Whether then() was most likely called by `await` (or `Promise.resolve`, `Promise.all`, which
- * await through the same job): the engine passes a pair of its own resolving functions, both
- * anonymous and of length 1. Those only queue a microtask when called, so such an await may be
- * parked on its task and resumed from inside another task's then() (see the loop's kStepEnded).
- * A user's own pair of anonymous one-parameter arrows is taken for one too: its reactions then
- * run as a parked await's would, which changes nothing they can observe but their stack.
+ * await through the same engine job): a pair of functions without a `prototype`, as the engine's
+ * own resolving functions are. Those only queue a microtask when called, so such an await may be
+ * parked on its task and its wake-up run from inside another task's then() (see the loop's
+ * kStepEnded). A user's own pair of arrow functions passes too; its reactions then run as a
+ * parked await's would, from the loop, which may be inside another task's explicit `then()` pair.
+ * (Testing `name` and `length` as well would tell more, but costs more than the hop it saves: on
+ * the engine's functions those are slow accessors.)
  * @internal
  */
 export function looksLikeAwait(
@@ -91,10 +93,8 @@ export function looksLikeAwait(
   return (
     typeof onFulfilled === "function" &&
     typeof onRejected === "function" &&
-    onFulfilled.length === 1 &&
-    onRejected.length === 1 &&
-    onFulfilled.name === "" &&
-    onRejected.name === ""
+    (onFulfilled as { prototype?: unknown }).prototype === undefined &&
+    (onRejected as { prototype?: unknown }).prototype === undefined
   );
 }
 
@@ -272,7 +272,6 @@ export class Future<T = unknown> implements PromiseLike<T> {
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): FutureThen<R1 | R2> {
-    const task = taskStorage.getStore() as Task | undefined;
     if (this.#value !== PENDING) {
       // Awaiting a done future does not yield to the loop, and allocates nothing (an await's
       // resolving function returns undefined).
@@ -285,7 +284,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
         } catch (e) {
           // then() itself never throws. A chain made on the returned thenable rejects; if none
           // is made by the next iteration, the loop reports the error.
-          const threw = new Waiter(this, task, null, null);
+          const threw = new Waiter(this, taskStorage.getStore() as Task | undefined, null, null);
           threw._threw(fn, e);
           threw.reportUnchained(this.#loop ?? peekRunningLoop(), e);
           return threw as FutureThen<R1 | R2>;
@@ -293,6 +292,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
         return (r === undefined ? RESOLVED : Promise.resolve(r)) as FutureThen<R1 | R2>;
       }
     }
+    const task = taskStorage.getStore() as Task | undefined;
     if (this.#value === PENDING && task !== undefined && looksLikeAwait(onFulfilled, onRejected)) {
       const parked = Future.#park(this, task, onFulfilled, onRejected as (reason: unknown) => unknown);
       if (parked !== null) return parked as FutureThen<R1 | R2>;
@@ -499,7 +499,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (cbs === null) return;
     const loop = self.getLoop();
     self.#callbacks = null;
-    if (!Array.isArray(cbs)) loop[kPushReady](Future.#runnable(self, cbs, loop));
+    if (typeof cbs !== "function" && !Array.isArray(cbs)) loop[kPushReady](cbs);
+    else if (!Array.isArray(cbs)) loop[kPushReady](Future.#runnable(self, cbs, loop));
     else for (const cb of cbs) loop[kPushReady](Future.#runnable(self, cb, loop));
   }
 
