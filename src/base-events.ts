@@ -170,6 +170,8 @@ export class BaseEventLoop {
   #timed = this.#debug || this.#tracer !== null;
   #exceptionHandler: ExceptionHandler | null = null;
   #taskFactory: TaskFactory | null = null;
+  // What createTask gives each new Task when no name is asked for (one object, not one per task).
+  readonly #taskOptions: { loop: BaseEventLoop } = { loop: this };
   // Pending tasks in creation order, linked through the tasks themselves (a Set costs a hash
   // entry and rehashing per task).
   #taskHead: Task | null = null;
@@ -279,7 +281,8 @@ export class BaseEventLoop {
     }
     let task: Task<T>;
     if (this.#taskFactory === null) {
-      task = new Task(coro, { loop: this, ...(options?.name !== undefined ? { name: options.name } : {}) });
+      const name = options?.name;
+      task = new Task(coro, name === undefined ? this.#taskOptions : { loop: this, name });
     } else {
       // CPython 3.13: the factory is called without the name, then set_name(name).
       task = this.#taskFactory(this, coro, {}) as Task<T>;

@@ -160,7 +160,8 @@ export class Task<T = unknown> extends Future<T> {
   constructor(coro: TaskBody<T>, options?: TaskOptions & { loop?: BaseEventLoop; eagerStart?: boolean }) {
     checkBody(coro);
     const loop = options?.loop ?? getRunningLoop();
-    super({ loop });
+    // The caller's options carry the loop already (createTask's do): no object made per task.
+    super(options?.loop === loop ? options : { loop });
     this.#body = coro;
     this.#name = options?.name ?? ++taskCounter;
     loop[kRegisterTask](this);

@@ -1114,6 +1114,88 @@ forEachLoop("Task", (run, kind) => {
       assert.deepEqual(trace.lines, ["then failed CancelledError", "callback 1"]);
     }));
 
+  it("a then() pair inside a task chains as a Promise's would, before and after its future is done", () =>
+    // An await parks on its task (no Waiter); what then() returns must still chain correctly for
+    // an explicit pair of arrows, which takes the same path as an await's resolving functions.
+    run(async (loop) => {
+      const early = loop.createFuture<number>();
+      const late = loop.createFuture<number>();
+      const failing = loop.createFuture<number>();
+      const handled: unknown[] = [];
+      loop.setExceptionHandler((_l, ctx) => handled.push(ctx.message, ctx.exception));
+      const t = asyncio.createTask(async () => {
+        const doubled = early.then(
+          (v) => v * 2,
+          (e) => e,
+        );
+        loop.callSoon(() => early.setResult(21));
+        const first = await doubled;
+        const tripled = late.then(
+          (v) => v * 3,
+          (e) => e,
+        );
+        late.setResult(5);
+        await asyncio.sleep(0);
+        await asyncio.sleep(0);
+        const second = await tripled;
+        const boom = new Error("reaction failed");
+        const threw = failing.then(
+          (_v) => {
+            throw boom;
+          },
+          (e) => e,
+        );
+        failing.setResult(1);
+        await asyncio.sleep(0);
+        await asyncio.sleep(0);
+        const third = await threw.then(
+          () => "no",
+          (e: unknown) => e,
+        );
+        return [first, second, third === boom];
+      });
+      assert.deepEqual(await t, [42, 15, true]);
+      // Nobody had chained on the failing reaction when it threw: the loop reported it too.
+      assert.deepEqual(handled, ["Exception in callback Task.wakeup(" + t.getName() + ")", handled[1]]);
+      assert.equal((handled[1] as Error).message, "reaction failed");
+    }));
+
+  it("differs: a then() pair of arrows inside a task may run inside another task's then() pair", () =>
+    // An await hands then() a pair of the engine's resolving functions, which only queue a
+    // microtask; telling those from a user's own pair of arrows costs more (slow accessors) than
+    // the microtask hop it saves, so both park on their task, and a parked wake-up may run from
+    // inside another task's then() (see docs/differences.md#then-is-an-await). Awaits are
+    // unaffected: their continuations still run after the calling step.
+    run(async (loop) => {
+      const log: string[] = [];
+      const futB = loop.createFuture<number>();
+      const futA = loop.createFuture<number>();
+      const b = asyncio.createTask(async () => {
+        void futB.then(
+          (_v) => {
+            log.push("B reaction");
+          },
+          (_e) => undefined,
+        );
+      });
+      await asyncio.sleep(0);
+      const a = asyncio.createTask(async () => {
+        // In a step resumed from an await (a first step runs inside the loop's own drain).
+        await asyncio.sleep(0);
+        futB.setResult(1);
+        void futA.then(
+          (_v) => undefined,
+          (_e) => undefined,
+        );
+        log.push("A after then");
+      });
+      await a;
+      await b;
+      futA.setResult(0);
+      await asyncio.sleep(0);
+      assert.deepEqual(log, ["B reaction", "A after then"]);
+    }));
+
   it("a task with two helpers in flight is cancelled at both", () =>
     run(async (loop) => {
       const f1 = loop.createFuture();
