@@ -93,6 +93,7 @@ export type {
   SocketTransport,
   StreamProtocol,
 } from "./tcp.ts";
+export type { SendfileOptions, SendfileSource, SocketAddress } from "./selector-events.ts";
 export { socket } from "./socket.ts";
 export type { GaiError } from "./socket.ts";
 // loops in worker threads: concurrent.futures.Future, run_coroutine_threadsafe, wrap_future
