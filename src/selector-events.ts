@@ -325,10 +325,10 @@ class AcceptQueue {
     });
     // Node emits 'close' only once every connection has ended, queued ones included: hear the
     // close() call itself, as the listening socket closes then.
-    const close = server.close;
+    const close = server.close.bind(server);
     server.close = (callback?: (err?: Error) => void): net.Server => {
       this.#stop();
-      return close.call(server, callback);
+      return close(callback);
     };
     server.on("close", () => {
       this.#stop();

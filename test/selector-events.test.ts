@@ -47,7 +47,9 @@ class Res {
   /** A temporary file holding `data`, removed afterwards. */
   file(data: Buffer): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "asyncio-ts-sendfile-"));
-    this.#closers.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    this.#closers.push(() => {
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
     const where = path.join(dir, "data.bin");
     fs.writeFileSync(where, data);
     return where;
@@ -251,7 +253,9 @@ describe("sockAccept and sockConnect", () => {
       );
 
       const where = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "asyncio-ts-sock-")), "s");
-      t.after(() => fs.rmSync(path.dirname(where), { recursive: true, force: true }));
+      t.after(() => {
+        fs.rmSync(path.dirname(where), { recursive: true, force: true });
+      });
       const unix = await listening(res, { path: where });
       const accepting = asyncio.ensureFuture(loop.sockAccept(unix));
       const u = res.sock(new net.Socket());
@@ -262,14 +266,11 @@ describe("sockAccept and sockConnect", () => {
       await loop.sockSendall(u, b("over unix"));
       assert.deepEqual(await loop.sockRecv(conn, 100), b("over unix"));
 
-      await assert.rejects(
-        loop.sockConnect(new net.Socket(), "x" as never as [string, number]),
-        (e: unknown) => {
-          // A path that does not exist.
-          assert.equal((e as NodeJS.ErrnoException).code, "ENOENT");
-          return true;
-        },
-      );
+      await assert.rejects(loop.sockConnect(new net.Socket(), "x"), (e: unknown) => {
+        // A path that does not exist.
+        assert.equal((e as NodeJS.ErrnoException).code, "ENOENT");
+        return true;
+      });
       await assert.rejects(loop.sockConnect(new net.Socket(), [HOST] as never), {
         name: "TypeError",
         message: /^address must be a \[host, port\] tuple, got \[ '127.0.0.1' \]$/,
@@ -592,7 +593,9 @@ describe("sockSendfile and sendfile", () => {
       }
       // A file descriptor works as well.
       const fd = fs.openSync(where, "r");
-      t.after(() => fs.closeSync(fd));
+      t.after(() => {
+        fs.closeSync(fd);
+      });
       const [client, conn] = await pair(res);
       const reading = asyncio.createTask(() => readAll(loop, conn));
       assert.equal(await loop.sockSendfile(client, fd, 7, 10), 10);
@@ -605,7 +608,9 @@ describe("sockSendfile and sendfile", () => {
       const res = new Res(t);
       const loop = asyncio.getRunningLoop();
       const fd = fs.openSync(res.file(DATA), "r");
-      t.after(() => fs.closeSync(fd));
+      t.after(() => {
+        fs.closeSync(fd);
+      });
       const [client] = await pair(res);
       await assert.rejects(loop.sockSendfile(client, fd, 0, null, { fallback: false }), (e: unknown) => {
         assert.ok(e instanceof asyncio.SendfileNotAvailableError);
@@ -659,7 +664,9 @@ describe("sockSendfile and sendfile", () => {
       const server = await listening(res, { host: HOST, port: 0 });
       const accepting = asyncio.ensureFuture(loop.sockAccept(server));
       const [transport, protocol] = await loop.createConnection(Collect, HOST, portOf(server));
-      t.after(() => transport.abort());
+      t.after(() => {
+        transport.abort();
+      });
       const [conn] = await accepting;
       res.sock(conn);
       transport.setWriteBufferLimits(1024);
@@ -700,7 +707,9 @@ describe("sockSendfile and sendfile", () => {
       assert.ok((await reading).equals(Buffer.concat([b("head:"), DATA, b(":tail")])));
 
       const [udp] = await loop.createDatagramEndpoint(asyncio.DatagramProtocol, { localAddr: [HOST, 0] });
-      t.after(() => udp.close());
+      t.after(() => {
+        udp.close();
+      });
       await assert.rejects(loop.sendfile(udp as never, fh), {
         name: "RuntimeError",
         message: /^sendfile is not supported for transport <DatagramSocketTransport/,
