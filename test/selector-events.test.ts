@@ -169,7 +169,7 @@ describe("sockAccept and sockConnect", () => {
       assert.deepEqual(address, [HOST, client.localPort]);
     }));
 
-  it("sockAccept on a closed server raises EBADF; connections still queued are reset", (t) =>
+  it("differs: connections still queued when the server closes are reset at once; sockAccept then raises EBADF", (t) =>
     runNet(async () => {
       const res = new Res(t);
       const loop = asyncio.getRunningLoop();
@@ -277,7 +277,7 @@ describe("sockAccept and sockConnect", () => {
       });
     }));
 
-  it("a cancelled sockConnect destroys the socket", (t) =>
+  it("differs: a cancelled sockConnect destroys the socket", (t) =>
     runNet(async () => {
       const res = new Res(t);
       const loop = asyncio.getRunningLoop();
@@ -484,7 +484,7 @@ describe("sockRecvfrom, sockRecvfromInto, sockSendto", () => {
       }));
   }
 
-  it("queues what arrives first; truncates to bufsize; nbytes limits recvfromInto", (t) =>
+  it("differs: datagrams are queued from the first sockSendto/sockRecvfrom; truncated to bufsize; nbytes limits recvfromInto", (t) =>
     runNet(async () => {
       const res = new Res(t);
       const loop = asyncio.getRunningLoop();
@@ -603,7 +603,7 @@ describe("sockSendfile and sendfile", () => {
       assert.deepEqual(await reading, DATA.subarray(7, 17));
     }));
 
-  it("sockSendfile: fallback false raises SendfileNotAvailableError; CPython's argument errors", (t) =>
+  it("differs: sockSendfile has no native sendfile — fallback false raises SendfileNotAvailableError; CPython's argument errors", (t) =>
     runNet(async () => {
       const res = new Res(t);
       const loop = asyncio.getRunningLoop();
