@@ -16,6 +16,7 @@ import type { Future } from "./futures.ts";
 import { addCloseHook } from "./internal/close-hooks.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
 import { Connection } from "./internal/stream-transport.ts";
+import { kWaiterCount, Waiters } from "./internal/waiters.ts";
 import { debug, serverTls, type SSLContext, type TlsParams } from "./sslproto.ts";
 import {
   newReader,
@@ -99,7 +100,9 @@ export class Server<N extends SockName = SockName> {
   readonly #acceptSocket: AcceptSocket | null;
   /** Sockets accepted before `startServing()` (a server made with `startServing: false`). */
   #held: net.Socket[] | null = null;
-  #waiters: Future<null>[] | null = [];
+  /** The waitClosed() calls waiting; `#closedDown` once the server and its connections are gone. */
+  readonly #waiters = new Waiters();
+  #closedDown = false;
   #servingForever: Future<null> | null = null;
   readonly #unhook: () => void;
 
@@ -240,9 +243,8 @@ export class Server<N extends SockName = SockName> {
   }
 
   #wakeup(): void {
-    const waiters = this.#waiters;
-    this.#waiters = null;
-    for (const w of waiters ?? []) if (!w.done()) w.setResult(null);
+    this.#closedDown = true;
+    this.#waiters.wakeAll(null);
   }
 
   /** Return the loop the server runs on. */
@@ -303,10 +305,14 @@ export class Server<N extends SockName = SockName> {
   }
 
   async #waitClosed(): Promise<void> {
-    if (this.#waiters === null) return;
-    const w = this.#loop.createFuture<null>();
-    this.#waiters.push(w);
-    await w;
+    if (this.#closedDown) return;
+    // A cancelled wait leaves the list (it used to stay there until the server closed).
+    await this.#waiters.wait(this.#loop);
+  }
+
+  /** How many waitClosed() calls wait (for tests). @internal */
+  [kWaiterCount](): number {
+    return this.#waiters.size;
   }
 
   /**

@@ -8,6 +8,9 @@
 import type { BaseEventLoop } from "../base-events.ts";
 import type { Future } from "../futures.ts";
 
+/** The key of an object's count of waiters, for tests. @internal */
+export const kWaiterCount: unique symbol = Symbol("asyncio-ts.waiterCount");
+
 /** Waiter futures in the order they were added. @internal */
 export class Waiters<T = null> {
   readonly #set = new Set<Future<T>>();
@@ -46,6 +49,14 @@ export class Waiters<T = null> {
     const all = [...this.#set];
     this.#set.clear();
     for (const fut of all) if (!fut.done()) fut.setResult(value);
+  }
+
+  /**
+   * Wake every waiter not done yet with `value`, leaving them in the list: each leaves when its
+   * waiter calls {@link remove} (CPython's Event keeps its waiters until they resume).
+   */
+  wakeEach(value: T): void {
+    for (const fut of this.#set) if (!fut.done()) fut.setResult(value);
   }
 
   /** Wake the first waiter not done yet with `value` (it leaves the list); false if there is none. */
