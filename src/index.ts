@@ -118,7 +118,7 @@ export type {
   OpenConnectionOptions,
   OpenUnixConnectionOptions,
 } from "./streams.ts";
-export { Server, startServer, startUnixServer } from "./server.ts";
+export { AbstractServer, Server, startServer, startUnixServer } from "./server.ts";
 export type { StartServerOptions, ClientConnectedCallback, ServerSocket } from "./server.ts";
 export type { StartTlsOptions, SSLContext, SSLOptions } from "./sslproto.ts";
 // tasks

@@ -20,7 +20,6 @@ const missing: Record<string, string> = {
   AbstractEventLoop:
     "BaseEventLoop is the one loop class hierarchy; an abstract twin adds nothing in TypeScript",
   AbstractEventLoopPolicy: POLICY,
-  AbstractServer: LOW_LEVEL,
   AbstractChildWatcher: WATCHERS,
   DefaultEventLoopPolicy: POLICY,
   FastChildWatcher: WATCHERS,

@@ -71,7 +71,7 @@ const LAZY = [
   "Server.startServing",
   "Server.waitClosed",
   "Server.serveForever",
-  "Server.with",
+  "AbstractServer.with",
   // subprocesses (SubprocessStdin is reached through Process.stdin)
   "createSubprocessExec",
   "createSubprocessShell",
