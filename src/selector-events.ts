@@ -96,7 +96,7 @@ function soon(loop: BaseEventLoop | null, fn: () => void): void {
 /** The sockets and servers whose errors the next operation raises (they have our 'error' listener). */
 const adopted = new WeakSet<object>();
 
-function adopt(emitter: net.Socket | net.Server): void {
+function adopt(emitter: net.Socket): void {
   if (adopted.has(emitter)) return;
   adopted.add(emitter);
   emitter.on("error", noop);
@@ -313,8 +313,16 @@ class AcceptQueue {
   readonly waiters = new Waiters();
   loop: BaseEventLoop | null = null;
   closed = false;
+  /** An error of the listening socket (EMFILE...), raised by the next sockAccept. */
+  error: Error | null = null;
 
   constructor(server: net.Server) {
+    server.on("error", (err: Error) => {
+      this.error = err;
+      soon(this.loop, () => {
+        this.waiters.wakeAll(null);
+      });
+    });
     server.on("connection", (sock: net.Socket) => {
       sock.on("error", noop);
       adopted.add(sock);
@@ -370,7 +378,7 @@ export async function sockAcceptNow(
         "the net.Server has 'connection' listeners (a server of its own): pass a net.Server made without a connection listener",
       );
     }
-    adopt(server);
+
     queue = new AcceptQueue(server);
     acceptQueues.set(server, queue);
   }
@@ -378,6 +386,11 @@ export async function sockAcceptNow(
   for (;;) {
     const sock = queue.pending.shift();
     if (sock !== undefined) return [sock, peerAddress(sock)];
+    const error = queue.error;
+    if (error !== null) {
+      queue.error = null;
+      throw error;
+    }
     if (queue.closed || !server.listening) throw osError("EBADF", "the net.Server is closed", "accept");
     try {
       await queue.waiters.wait(loop);
@@ -720,8 +733,9 @@ export async function sendfileNow(
   count: unknown,
   options: unknown,
 ): Promise<number> {
-  if (transport instanceof net.Socket && !(transport instanceof tls.TLSSocket)) {
-    // A StreamWriter's transport: the file is written as the writer writes, waiting for 'drain'.
+  if (transport instanceof net.Socket) {
+    // A StreamWriter's transport (a TLS one too, as CPython's SSL transport takes the fallback):
+    // the file is written as the writer writes, waiting for 'drain'.
     const fallback = checkSendfile(file, offset, count, options);
     if (transport.destroyed || transport.writableEnded) throw new RuntimeError("Transport is closing");
     if (!fallback) {

@@ -16,6 +16,7 @@ import path from "node:path";
 import tls from "node:tls";
 import * as asyncio from "../src/index.ts";
 import { assertCancelled } from "./helpers/index.ts";
+import { selfSignedCertificate } from "./helpers/tls.ts";
 import { b, HOST, openHandles, runNet } from "./helpers/net.ts";
 
 /** Records sockets, servers and files; t.after() closes them whatever the test did. */
@@ -720,5 +721,38 @@ describe("sockSendfile and sendfile", () => {
         message: /^fallback is disabled and native sendfile is not supported for transport <net.Socket>$/,
       });
       udp.close();
+    }));
+
+  it("sendfile on a TLS StreamWriter's transport takes the fallback, as CPython's SSL transport", (t) =>
+    runNet(async () => {
+      const res = new Res(t);
+      const loop = asyncio.getRunningLoop();
+      const fh = await fs.promises.open(res.file(DATA), "r");
+      t.after(() => fh.close());
+      const { key, cert } = selfSignedCertificate("ec");
+      const chunks: Buffer[] = [];
+      const ended = loop.createFuture<null>();
+      const server = tls.createServer({ key, cert }, (s) => {
+        res.sock(s);
+        s.on("data", (chunk: Buffer) => chunks.push(chunk));
+        s.on("end", () => {
+          if (!ended.done()) ended.setResult(null);
+          s.end();
+        });
+        s.on("error", () => {});
+      });
+      res.server(server);
+      await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+      const [, writer] = await asyncio.openConnection(HOST, portOf(server), {
+        ssl: { ca: cert },
+        serverHostname: "localhost",
+      });
+      res.sock(writer.transport);
+      assert.ok(writer.transport instanceof tls.TLSSocket);
+      assert.equal(await loop.sendfile(writer.transport, fh, 5, 200_000), 200_000);
+      writer.close();
+      await writer.waitClosed();
+      await ended;
+      assert.ok(Buffer.concat(chunks).equals(DATA.subarray(5, 200_005)));
     }));
 });
