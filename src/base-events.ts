@@ -74,6 +74,23 @@ import {
 import type { Server } from "./server.ts";
 import type { InetSockName } from "./streams.ts";
 import type net from "node:net";
+import type dgram from "node:dgram";
+import type { Buffer } from "node:buffer";
+import {
+  sendfileNow,
+  sockAcceptNow,
+  sockConnectNow,
+  sockRecvfromIntoNow,
+  sockRecvfromNow,
+  sockRecvIntoNow,
+  sockRecvNow,
+  sockSendallNow,
+  sockSendfileNow,
+  sockSendtoNow,
+  type SendfileOptions,
+  type SendfileSource,
+  type SocketAddress,
+} from "./selector-events.ts";
 import {
   addSignalHandler,
   removeAllSignalHandlers,
@@ -1088,6 +1105,147 @@ export class BaseEventLoop {
       this,
       protocolFactory,
       sock,
+    ]);
+  }
+
+  // ---- socket objects used directly: thin delegates to selector-events.ts ----------------------
+
+  /**
+   * Receive up to `n` bytes from `sock`, a connected `net.Socket` read by nobody else (no `'data'`
+   * listener); an empty Buffer at the end of the stream. Lazy.
+   * @throws {RangeError} `negative buffersize in recv`; the socket's error (`ECONNRESET`...).
+   * @throws {RuntimeError} when the socket is flowing (a transport or stream reads it).
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.sock_recv
+   */
+  sockRecv(sock: net.Socket, n: number): Coroutine<Buffer> {
+    return libraryCoroutine("BaseEventLoop.sock_recv", this, sockRecvNow, null, [this, sock, n]);
+  }
+
+  /**
+   * Receive bytes from `sock` (a `net.Socket`) into `buf`; return how many (0 at the end). Lazy.
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.sock_recv_into
+   */
+  sockRecvInto(sock: net.Socket, buf: ArrayBufferView): Coroutine<number> {
+    return libraryCoroutine("BaseEventLoop.sock_recv_into", this, sockRecvIntoNow, null, [this, sock, buf]);
+  }
+
+  /**
+   * Receive a datagram of up to `bufsize` bytes (longer ones are truncated) from `sock`, a
+   * `dgram.Socket`: `[data, address]`. Datagrams that arrive while no call waits are queued. Lazy.
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.sock_recvfrom
+   */
+  sockRecvfrom(sock: dgram.Socket, bufsize: number): Coroutine<[Buffer, DatagramAddress]> {
+    return libraryCoroutine("BaseEventLoop.sock_recvfrom", this, sockRecvfromNow, null, [
+      this,
+      sock,
+      bufsize,
+    ]);
+  }
+
+  /**
+   * Receive a datagram from `sock` (a `dgram.Socket`) into `buf` (up to `nbytes`, 0 for all of
+   * it): `[nbytes, address]`. Lazy.
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.sock_recvfrom_into
+   */
+  sockRecvfromInto(
+    sock: dgram.Socket,
+    buf: ArrayBufferView,
+    nbytes = 0,
+  ): Coroutine<[number, DatagramAddress]> {
+    return libraryCoroutine("BaseEventLoop.sock_recvfrom_into", this, sockRecvfromIntoNow, null, [
+      this,
+      sock,
+      buf,
+      nbytes,
+    ]);
+  }
+
+  /**
+   * Send `data` on `sock`, a connected `net.Socket`; return once Node has handed all of it to
+   * the kernel. Lazy.
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.sock_sendall
+   */
+  sockSendall(sock: net.Socket, data: ArrayBufferView): Coroutine<void> {
+    return libraryCoroutine("BaseEventLoop.sock_sendall", this, sockSendallNow, null, [this, sock, data]);
+  }
+
+  /**
+   * Send a datagram from `sock` (a `dgram.Socket`, bound on first use if it is not) to `address`
+   * (`[host, port]`); return the number of bytes sent. Lazy.
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.sock_sendto
+   */
+  sockSendto(sock: dgram.Socket, data: ArrayBufferView, address: DatagramAddress): Coroutine<number> {
+    return libraryCoroutine("BaseEventLoop.sock_sendto", this, sockSendtoNow, null, [
+      this,
+      sock,
+      data,
+      address,
+    ]);
+  }
+
+  /**
+   * Connect `sock`, a new `net.Socket`, to `address`: `[host, port]` (a name is resolved) or a
+   * Unix socket's path. Cancelling it destroys the socket (Node cannot abandon a connect). Lazy.
+   * @throws the connection's error, with Node's `code` (`ECONNREFUSED`...).
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.sock_connect
+   */
+  sockConnect(sock: net.Socket, address: SocketAddress): Coroutine<void> {
+    return libraryCoroutine("BaseEventLoop.sock_connect", this, sockConnectNow, null, [this, sock, address]);
+  }
+
+  /**
+   * Accept a connection on `server`, a listening `net.Server` with no `'connection'` listener of
+   * its own: `[socket, address]` (address `""` for a Unix socket). Lazy.
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.sock_accept
+   */
+  sockAccept(server: net.Server): Coroutine<[net.Socket, DatagramAddress | string]> {
+    return libraryCoroutine("BaseEventLoop.sock_accept", this, sockAcceptNow, null, [this, server]);
+  }
+
+  /**
+   * Send `file` (a `FileHandle` or file descriptor) on `sock`, a connected `net.Socket`, from
+   * `offset`, `count` bytes or to its end; return the bytes sent. Node has no sendfile(2) for
+   * sockets: the file is read and sent by chunks (`fallback: false` raises
+   * SendfileNotAvailableError). Lazy.
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.sock_sendfile
+   */
+  sockSendfile(
+    sock: net.Socket,
+    file: SendfileSource,
+    offset = 0,
+    count: number | null = null,
+    options: SendfileOptions = {},
+  ): Coroutine<number> {
+    return libraryCoroutine("BaseEventLoop.sock_sendfile", this, sockSendfileNow, null, [
+      this,
+      sock,
+      file,
+      offset,
+      count,
+      options,
+    ]);
+  }
+
+  /**
+   * Send `file` on `transport` (a SocketTransport, or a StreamWriter's `transport`) from `offset`,
+   * `count` bytes or to its end, with the transport's flow control; return the bytes sent. By
+   * chunks, as Node has no sendfile(2) (`fallback: false` raises RuntimeError). Lazy.
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.sendfile
+   */
+  sendfile(
+    transport: SocketTransport | net.Socket,
+    file: SendfileSource,
+    offset = 0,
+    count: number | null = null,
+    options: SendfileOptions = {},
+  ): Coroutine<number> {
+    return libraryCoroutine("BaseEventLoop.sendfile", this, sendfileNow, null, [
+      this,
+      transport,
+      file,
+      offset,
+      count,
+      options,
     ]);
   }
 }

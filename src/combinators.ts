@@ -12,6 +12,7 @@ import { Future } from "./futures.ts";
 import { reprValue } from "./internal/repr.ts";
 import { taskStorage } from "./internal/context.ts";
 import { kAwaiter, kSetException } from "./internal/symbols.ts";
+import { Waiters } from "./internal/waiters.ts";
 import { ensureFuture, type TaskBody } from "./tasks.ts";
 import { timeout } from "./timeouts.ts";
 
@@ -332,7 +333,7 @@ async function cancelAndWait(fut: Future): Promise<void> {
 /** A tiny FIFO of done futures with getters, with asyncio.Queue's wake-up order. */
 class DoneQueue<T> {
   readonly #items: (Future<T> | null)[] = [];
-  readonly #getters: Future<null>[] = [];
+  readonly #getters = new Waiters();
   readonly #loop: BaseEventLoop;
   constructor(loop: BaseEventLoop) {
     this.#loop = loop;
@@ -347,25 +348,18 @@ class DoneQueue<T> {
   }
 
   #wakeupNext(): void {
-    while (this.#getters.length > 0) {
-      const g = this.#getters.shift() as Future<null>;
-      if (!g.done()) {
-        g.setResult(null);
-        break;
-      }
-    }
+    this.#getters.wakeOne(null);
   }
   /** The next item, boxed: a Future returned from an async function would be adopted (awaited). */
   async get(): Promise<[Future<T> | null]> {
     while (this.#empty()) {
       const getter = this.#loop.createFuture<null>();
-      this.#getters.push(getter);
+      this.#getters.add(getter);
       try {
         await getter;
       } catch (e) {
         getter.cancel(); // in case it is not done yet
-        const i = this.#getters.indexOf(getter);
-        if (i >= 0) this.#getters.splice(i, 1);
+        this.#getters.remove(getter);
         // CPython Queue.get: woken (not cancelled) but interrupted, pass the item on.
         if (!this.#empty() && !getter.cancelled()) this.#wakeupNext();
         throw e;

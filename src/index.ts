@@ -93,6 +93,7 @@ export type {
   SocketTransport,
   StreamProtocol,
 } from "./tcp.ts";
+export type { SendfileOptions, SendfileSource, SocketAddress } from "./selector-events.ts";
 export { socket } from "./socket.ts";
 export type { GaiError } from "./socket.ts";
 // loops in worker threads: concurrent.futures.Future, run_coroutine_threadsafe, wrap_future
@@ -117,7 +118,7 @@ export type {
   OpenConnectionOptions,
   OpenUnixConnectionOptions,
 } from "./streams.ts";
-export { Server, startServer, startUnixServer } from "./server.ts";
+export { AbstractServer, Server, startServer, startUnixServer } from "./server.ts";
 export type { StartServerOptions, ClientConnectedCallback, ServerSocket } from "./server.ts";
 export type { StartTlsOptions, SSLContext, SSLOptions } from "./sslproto.ts";
 // tasks

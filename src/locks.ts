@@ -12,6 +12,7 @@ import type { Future } from "./futures.ts";
 import { Deque } from "./internal/deque.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
 import { kTryAcquire } from "./internal/symbols.ts";
+import { Waiters } from "./internal/waiters.ts";
 
 /**
  * Binds a primitive to the first loop it blocks on (CPython's `_LoopBoundMixin`).
@@ -160,7 +161,7 @@ function allCancelled(waiters: Deque<Future<true>>): boolean {
  * @see https://docs.python.org/3.13/library/asyncio-sync.html#asyncio.Event
  */
 export class Event extends LoopBound {
-  #waiters: Future<true>[] = [];
+  readonly #waiters = new Waiters<true>();
   #value = false;
 
   /** Return true if the internal flag is set. */
@@ -172,7 +173,7 @@ export class Event extends LoopBound {
   set(): void {
     if (!this.#value) {
       this.#value = true;
-      for (const fut of this.#waiters) if (!fut.done()) fut.setResult(true);
+      this.#waiters.wakeEach(true);
     }
   }
 
@@ -192,10 +193,9 @@ export class Event extends LoopBound {
 
   #waitSlow(settle: Settle<true>): void {
     const fut = this.getLoop().createFuture<true>();
-    this.#waiters.push(fut);
+    this.#waiters.add(fut);
     const remove = (): void => {
-      const i = this.#waiters.indexOf(fut);
-      if (i >= 0) this.#waiters.splice(i, 1);
+      this.#waiters.remove(fut);
     };
     void fut.then(
       () => {
@@ -210,7 +210,7 @@ export class Event extends LoopBound {
   }
 
   protected override reprExtra(): string {
-    return withWaiters(this.#value ? "set" : "unset", this.#waiters.length);
+    return withWaiters(this.#value ? "set" : "unset", this.#waiters.size);
   }
 }
 

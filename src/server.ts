@@ -16,6 +16,7 @@ import type { Future } from "./futures.ts";
 import { addCloseHook } from "./internal/close-hooks.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
 import { Connection } from "./internal/stream-transport.ts";
+import { kWaiterCount, Waiters } from "./internal/waiters.ts";
 import { debug, serverTls, type SSLContext, type TlsParams } from "./sslproto.ts";
 import {
   newReader,
@@ -84,11 +85,66 @@ export interface ServerSocket<N extends SockName = SockName> {
 }
 
 /**
+ * The abstract server (CPython's `events.AbstractServer`): what {@link Server} implements, for
+ * code that takes any server and for servers of one's own. A subclass implements the abstract
+ * methods; `with()` (Python's `async with server`) closes the server and waits for it.
+ * **Differs from asyncio:** the abstract methods are TypeScript `abstract` ones (a subclass that
+ * lacks one does not type-check), where CPython's raise NotImplementedError when called. See
+ * docs/differences.md#abstract-server.
+ * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.Server
+ */
+export abstract class AbstractServer {
+  /** Stop serving: stop listening; the connections already accepted stay open. */
+  abstract close(): void;
+
+  /** Close every connection accepted by the server. */
+  abstract closeClients(): void;
+
+  /** Close every connection accepted by the server at once. */
+  abstract abortClients(): void;
+
+  /** Return the loop the server runs on. */
+  abstract getLoop(): BaseEventLoop;
+
+  /** Return true while the server accepts connections. */
+  abstract isServing(): boolean;
+
+  /** Start accepting connections. Lazy. */
+  abstract startServing(): Coroutine<void>;
+
+  /** Accept connections until cancelled. Lazy. */
+  abstract serveForever(): Coroutine<never>;
+
+  /** Wait until the server is closed (and its connections are gone). Lazy. */
+  abstract waitClosed(): Coroutine<void>;
+
+  /**
+   * Run `body(server)`, then close the server and wait for it (Python's `async with server`,
+   * whose `__aexit__` is `close()` then `await wait_closed()`). Lazy.
+   */
+  with<R>(body: (server: this) => R | PromiseLike<R>): Coroutine<R> {
+    return libraryCoroutine("Server.with", this, serverWith, null, [body]);
+  }
+}
+
+async function serverWith<S extends AbstractServer, R>(
+  this: S,
+  body: (server: S) => R | PromiseLike<R>,
+): Promise<R> {
+  try {
+    return await body(this);
+  } finally {
+    this.close();
+    await this.waitClosed();
+  }
+}
+
+/**
  * A socket server, made by `startServer()` or `startUnixServer()`. `waitClosed()` waits until it
  * is closed and all its connections are gone.
  * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.Server
  */
-export class Server<N extends SockName = SockName> {
+export class Server<N extends SockName = SockName> extends AbstractServer {
   readonly #loop: BaseEventLoop;
   readonly #cb: ClientConnectedCallback;
   readonly #limit: number | undefined;
@@ -99,7 +155,9 @@ export class Server<N extends SockName = SockName> {
   readonly #acceptSocket: AcceptSocket | null;
   /** Sockets accepted before `startServing()` (a server made with `startServing: false`). */
   #held: net.Socket[] | null = null;
-  #waiters: Future<null>[] | null = [];
+  /** The waitClosed() calls waiting; `#closedDown` once the server and its connections are gone. */
+  readonly #waiters = new Waiters();
+  #closedDown = false;
   #servingForever: Future<null> | null = null;
   readonly #unhook: () => void;
 
@@ -114,6 +172,7 @@ export class Server<N extends SockName = SockName> {
     acceptSocket: AcceptSocket | null = null,
     startServing = true,
   ) {
+    super();
     this.#loop = loop;
     this.#acceptSocket = acceptSocket;
     if (!startServing) this.#held = [];
@@ -240,13 +299,12 @@ export class Server<N extends SockName = SockName> {
   }
 
   #wakeup(): void {
-    const waiters = this.#waiters;
-    this.#waiters = null;
-    for (const w of waiters ?? []) if (!w.done()) w.setResult(null);
+    this.#closedDown = true;
+    this.#waiters.wakeAll(null);
   }
 
   /** Return the loop the server runs on. */
-  getLoop(): BaseEventLoop {
+  override getLoop(): BaseEventLoop {
     return this.#loop;
   }
 
@@ -256,7 +314,7 @@ export class Server<N extends SockName = SockName> {
   }
 
   /** Return true while the server accepts connections. */
-  isServing(): boolean {
+  override isServing(): boolean {
     return this.#listening !== null && this.#held === null;
   }
 
@@ -264,7 +322,7 @@ export class Server<N extends SockName = SockName> {
    * Start accepting connections; a no-op while serving (the servers made here already listen).
    * @throws {RuntimeError} `server <Server ...> is closed`.
    */
-  startServing(): Coroutine<void> {
+  override startServing(): Coroutine<void> {
     return libraryCoroutine("Server.start_serving", this, this.#startServing);
   }
 
@@ -277,7 +335,7 @@ export class Server<N extends SockName = SockName> {
   /**
    * Stop listening; the connections already accepted stay open. Cancels `serveForever()`.
    */
-  close(): void {
+  override close(): void {
     if (!this.#stopListening()) return;
     const fut = this.#servingForever;
     if (fut !== null && !fut.done()) {
@@ -288,32 +346,36 @@ export class Server<N extends SockName = SockName> {
   }
 
   /** Close every connection accepted by the server (after flushing). */
-  closeClients(): void {
+  override closeClients(): void {
     for (const conn of [...this.#clients]) conn.close();
   }
 
   /** Close every connection accepted by the server at once. */
-  abortClients(): void {
+  override abortClients(): void {
     for (const conn of [...this.#clients]) conn.abort();
   }
 
   /** Wait until the server is closed and all its connections are gone. */
-  waitClosed(): Coroutine<void> {
+  override waitClosed(): Coroutine<void> {
     return libraryCoroutine("Server.wait_closed", this, this.#waitClosed);
   }
 
   async #waitClosed(): Promise<void> {
-    if (this.#waiters === null) return;
-    const w = this.#loop.createFuture<null>();
-    this.#waiters.push(w);
-    await w;
+    if (this.#closedDown) return;
+    // A cancelled wait leaves the list (it used to stay there until the server closed).
+    await this.#waiters.wait(this.#loop);
+  }
+
+  /** How many waitClosed() calls wait (for tests). @internal */
+  [kWaiterCount](): number {
+    return this.#waiters.size;
   }
 
   /**
    * Accept connections until cancelled; cancelling closes the server and waits for it to close.
    * @throws {RuntimeError} when already serving forever, or when closed.
    */
-  serveForever(): Coroutine<never> {
+  override serveForever(): Coroutine<never> {
     return libraryCoroutine("Server.serve_forever", this, this.#serveForever);
   }
 
@@ -339,21 +401,7 @@ export class Server<N extends SockName = SockName> {
     }
   }
 
-  /** Run `body(server)`, then close the server and wait for it (Python's `async with server`). */
-  with<R>(body: (server: this) => R | PromiseLike<R>): Coroutine<R> {
-    return libraryCoroutine("Server.with", this, this.#with, null, [body]);
-  }
-
-  async #with<R>(body: (server: this) => R | PromiseLike<R>): Promise<R> {
-    try {
-      return await body(this);
-    } finally {
-      this.close();
-      await this.waitClosed();
-    }
-  }
-
-  toString(): string {
+  override toString(): string {
     return this[inspectCustom]();
   }
 

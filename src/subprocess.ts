@@ -13,11 +13,11 @@ import type { BaseEventLoop } from "./base-events.ts";
 import { gather } from "./combinators.ts";
 import { type Coroutine, libraryCoroutine } from "./coroutines.ts";
 import { getRunningLoop } from "./events.ts";
-import type { Future } from "./futures.ts";
 import { addCloseHook } from "./internal/close-hooks.ts";
 import { addExitHook } from "./internal/exit-hooks.ts";
 import { inspectCustom } from "./internal/repr.ts";
 import { connectionLost } from "./internal/stream-transport.ts";
+import { Waiters } from "./internal/waiters.ts";
 import { logger } from "./debug.ts";
 import { StreamReader, typeName } from "./streams.ts";
 
@@ -66,8 +66,8 @@ class SubprocessStdin {
   #error: Error | null = null;
   #closing = false;
   #closed = false;
-  #drainWaiters: Future<null>[] = [];
-  #closeWaiters: Future<null>[] = [];
+  readonly #drainWaiters = new Waiters();
+  readonly #closeWaiters = new Waiters();
 
   constructor(loop: BaseEventLoop, stream: Writable) {
     this.#loop = loop;
@@ -75,30 +75,22 @@ class SubprocessStdin {
     // One listener of each kind for the pipe's lifetime: drain() and waitClosed() queue futures.
     stream.on("drain", () => {
       soon(loop, () => {
-        this.#wake(this.#drainWaiters, null);
+        this.#drainWaiters.wakeAll(null);
       });
     });
     stream.on("error", (err: Error) => {
       soon(loop, () => {
         this.#error ??= err;
-        this.#wake(this.#drainWaiters, err);
+        this.#drainWaiters.failAll(err);
       });
     });
     stream.on("close", () => {
       soon(loop, () => {
         this.#closed = true;
-        this.#wake(this.#drainWaiters, this.#error ?? connectionLost());
-        this.#wake(this.#closeWaiters, null);
+        this.#drainWaiters.failAll(this.#error ?? connectionLost());
+        this.#closeWaiters.wakeAll(null);
       });
     });
-  }
-
-  #wake(waiters: Future<null>[], exc: unknown): void {
-    for (const w of waiters.splice(0)) {
-      if (w.done()) continue;
-      if (exc === null) w.setResult(null);
-      else w.setException(exc);
-    }
   }
 
   /** Write `data`; writes after `close()` or a broken pipe are dropped, as asyncio's pipe does. */
@@ -124,14 +116,7 @@ class SubprocessStdin {
       // A pipe destroyed by a failed write reports its error from a Node callback: wait for it
       // (CPython's drain() yields once when the transport is closing).
       if (!this.#stream.writableNeedDrain && !this.#stream.destroyed) return;
-      const waiter = this.#loop.createFuture<null>();
-      this.#drainWaiters.push(waiter);
-      try {
-        await waiter;
-      } finally {
-        const i = this.#drainWaiters.indexOf(waiter);
-        if (i !== -1) this.#drainWaiters.splice(i, 1);
-      }
+      await this.#drainWaiters.wait(this.#loop);
     }
     if (this.#error !== null) throw this.#error;
     if (this.#closed) throw connectionLost();
@@ -166,14 +151,7 @@ class SubprocessStdin {
 
   async #waitClosed(): Promise<void> {
     if (this.#closed) return;
-    const waiter = this.#loop.createFuture<null>();
-    this.#closeWaiters.push(waiter);
-    try {
-      await waiter;
-    } finally {
-      const i = this.#closeWaiters.indexOf(waiter);
-      if (i !== -1) this.#closeWaiters.splice(i, 1);
-    }
+    await this.#closeWaiters.wait(this.#loop);
   }
 
   [inspectCustom](): string {
@@ -192,7 +170,7 @@ export class Process {
   readonly #child: ChildProcess;
   #returncode: number | null = null;
   #finished = false;
-  #exitWaiters: Future<number>[] = [];
+  readonly #exitWaiters = new Waiters<number>();
   /** The process id. */
   readonly pid: number;
   /** The writer of the child's stdin, or null unless `stdin` was {@link PIPE}. */
@@ -237,7 +215,7 @@ export class Process {
         // every pipe is disconnected.
         this.#finished = true;
         const rc = this.#returncode ?? 0;
-        for (const w of this.#exitWaiters.splice(0)) if (!w.done()) w.setResult(rc);
+        this.#exitWaiters.wakeAll(rc);
       });
     };
     child.on("exit", onExit);
@@ -261,14 +239,7 @@ export class Process {
 
   async #wait(): Promise<number> {
     if (this.#returncode !== null) return this.#returncode;
-    const waiter = this.#loop.createFuture<number>();
-    this.#exitWaiters.push(waiter);
-    try {
-      return await waiter;
-    } finally {
-      const i = this.#exitWaiters.indexOf(waiter);
-      if (i !== -1) this.#exitWaiters.splice(i, 1);
-    }
+    return await this.#exitWaiters.wait(this.#loop);
   }
 
   /**

@@ -32,6 +32,9 @@ import { Transport } from "./transports.ts";
 /** CPython 3.13 asyncio/constants.py. */
 const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
 
+/** The key of SocketTransport's `_protocol_paused`. @internal */
+export const kWritingPaused: unique symbol = Symbol("asyncio-ts.writingPaused");
+
 /** A stream protocol: a {@link Protocol} or a {@link BufferedProtocol}. */
 export type StreamProtocol = Protocol | BufferedProtocol;
 
@@ -382,6 +385,11 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
 
   override getProtocol(): StreamProtocol {
     return this.#protocol;
+  }
+
+  /** Whether the protocol's writing is paused (CPython's `_protocol_paused`), for sendfile. @internal */
+  [kWritingPaused](): boolean {
+    return this.#flow.paused;
   }
 
   /** The bytes written and not yet handed to the kernel (Node's `socket.writableLength`). */

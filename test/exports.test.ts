@@ -34,6 +34,7 @@ const expected = [
   "startServer",
   "openUnixConnection",
   "openConnection",
+  "AbstractServer",
   "Server",
   "StreamWriter",
   "DEVNULL",

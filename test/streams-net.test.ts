@@ -669,3 +669,51 @@ for (const mode of ["normal", "debug"]) {
     }
   });
 }
+
+it("AbstractServer (CPython's asyncio.AbstractServer): Server extends it; a server of one's own gets with()", () =>
+  runNet(async () => {
+    const server = await asyncio.startServer(() => {}, HOST, 0);
+    assert.ok(server instanceof asyncio.AbstractServer);
+    const calls: string[] = [];
+    class Mine extends asyncio.AbstractServer {
+      #closed = false;
+      close(): void {
+        calls.push("close");
+        this.#closed = true;
+      }
+      closeClients(): void {}
+      abortClients(): void {}
+      getLoop(): asyncio.BaseEventLoop {
+        return asyncio.getRunningLoop();
+      }
+      isServing(): boolean {
+        return !this.#closed;
+      }
+      startServing(): asyncio.Coroutine<void> {
+        return asyncio.coroutine(async () => {})();
+      }
+      serveForever(): asyncio.Coroutine<never> {
+        return asyncio.coroutine(async (): Promise<never> => {
+          await asyncio.sleep(3600);
+          throw new Error("unreachable");
+        })();
+      }
+      waitClosed(): asyncio.Coroutine<void> {
+        return asyncio.coroutine(async () => {
+          calls.push("waitClosed");
+        })();
+      }
+    }
+    const mine = new Mine();
+    // Python's `async with server:` — close() then `await wait_closed()` on the way out.
+    assert.equal(
+      await mine.with((s) => {
+        calls.push(`body serving=${String(s.isServing())}`);
+        return 7;
+      }),
+      7,
+    );
+    assert.deepEqual(calls, ["body serving=true", "close", "waitClosed"]);
+    await server.with(() => {});
+    assert.equal(server.isServing(), false);
+  }));

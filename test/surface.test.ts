@@ -22,6 +22,7 @@ import { runVirtual } from "../src/testing/index.ts";
 import { awaiting, describeLazy, type Env, type Fixture, type LazySpec } from "./helpers/lazy-battery.ts";
 import { walkSurface } from "./helpers/surface.ts";
 import { ioSpecs } from "./helpers/surface-io.ts";
+import { sockSpecs } from "./helpers/surface-sock.ts";
 
 // ---------------------------------------------------------------------------------------------
 // The tables. Names are as test/helpers/surface.ts makes them: `Class.method` after the exported
@@ -70,7 +71,7 @@ const LAZY = [
   "Server.startServing",
   "Server.waitClosed",
   "Server.serveForever",
-  "Server.with",
+  "AbstractServer.with",
   // subprocesses (SubprocessStdin is reached through Process.stdin)
   "createSubprocessExec",
   "createSubprocessShell",
@@ -88,6 +89,17 @@ const LAZY = [
   "BaseEventLoop.createUnixServer",
   "BaseEventLoop.connectAcceptedSocket",
   "socketpair",
+  // socket objects used directly
+  "BaseEventLoop.sockRecv",
+  "BaseEventLoop.sockRecvInto",
+  "BaseEventLoop.sockRecvfrom",
+  "BaseEventLoop.sockRecvfromInto",
+  "BaseEventLoop.sockSendall",
+  "BaseEventLoop.sockSendto",
+  "BaseEventLoop.sockConnect",
+  "BaseEventLoop.sockAccept",
+  "BaseEventLoop.sockSendfile",
+  "BaseEventLoop.sendfile",
 ] as const;
 
 /** Returns a Future or a Task, as CPython does. */
@@ -898,6 +910,7 @@ const SPECS: Record<(typeof LAZY)[number], LazySpec> = {
   "TaskGroup.with": taskGroupWith(),
   "BaseEventLoop.shutdownAsyncgens": shutdownAsyncgens(),
   ...ioSpecs(),
+  ...sockSpecs(),
 };
 
 describe("every LAZY API: the battery", () => {

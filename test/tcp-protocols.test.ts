@@ -6,10 +6,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import * as asyncio from "../src/index.ts";
 import { HOST, openHandles, port, Resources, runNet } from "./helpers/net.ts";
 
@@ -599,4 +601,51 @@ describe("sock= for the stream functions, and socketpair()", () => {
       );
       await res.noLeaks(base);
     }));
+});
+
+describe("sock= takes a file descriptor", () => {
+  for (const mode of ["open", "create"] as const) {
+    it(`${mode === "open" ? "openConnection" : "loop.createConnection"}({ sock: fd }) in a child given a connected socket as fd 3`, (t) =>
+      runNet(async () => {
+        const res = new Resources(t);
+        const lines: string[] = [];
+        const server = res.server(
+          net.createServer((s) => {
+            res.socket(s);
+            s.setEncoding("latin1");
+            s.on("data", (chunk: string) => {
+              lines.push(chunk);
+              s.write("reply\n");
+            });
+            s.on("error", () => {});
+          }),
+        );
+        await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+        const client = res.socket(net.connect((server.address() as net.AddressInfo).port, HOST));
+        await new Promise((resolve) => client.once("connect", resolve));
+        // Node duplicates the socket's descriptor into the child as its fd 3; ours is closed then.
+        const child = spawn(
+          process.execPath,
+          [fileURLToPath(new URL("./fixtures/sock-fd.ts", import.meta.url)), mode],
+          {
+            stdio: ["ignore", "pipe", "inherit", client],
+          },
+        );
+        t.after(() => child.kill());
+        client.destroy();
+        let out = "";
+        const stdout = child.stdout;
+        assert.ok(stdout !== null);
+        stdout.setEncoding("utf8");
+        stdout.on("data", (chunk: string) => {
+          out += chunk;
+        });
+        const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+        assert.equal(code, 0);
+        assert.equal(out, "reply\n");
+        assert.deepEqual(lines, [
+          `hello from fd 3 (${mode === "open" ? "openConnection" : "createConnection"})\n`,
+        ]);
+      }));
+  }
 });

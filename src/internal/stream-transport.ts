@@ -18,6 +18,7 @@ import type { ReadingTransport, SockName, StreamReader } from "../streams.ts";
 import { sleep } from "../tasks.ts";
 import { addCloseHook } from "./close-hooks.ts";
 import { inspectCustom } from "./repr.ts";
+import { Waiters } from "./waiters.ts";
 
 const EMPTY: Buffer = Buffer.alloc(0);
 /** CPython 3.13 asyncio/constants.py. */
@@ -84,8 +85,8 @@ export class Connection implements ReadingTransport {
   #writePaused = false;
   /** Writes dropped because the connection was closing or lost. */
   #droppedWrites = 0;
-  readonly #drainWaiters = new Set<Future<null>>();
-  readonly #closeWaiters = new Set<Future<null>>();
+  readonly #drainWaiters = new Waiters();
+  readonly #closeWaiters = new Waiters();
   #onLost: (() => void) | null = null;
   readonly #unixPath: string | null;
   readonly serverSide: boolean;
@@ -218,7 +219,7 @@ export class Connection implements ReadingTransport {
   readonly #onDrain = (): void => {
     this.#post(() => {
       this.#writePaused = false;
-      this.#wake(this.#drainWaiters, null);
+      this.#drainWaiters.wakeAll(null);
     });
   };
 
@@ -269,30 +270,11 @@ export class Connection implements ReadingTransport {
     // CPython StreamReaderProtocol.connection_lost: EOF on a clean close, else the error.
     if (exc === null) this.reader.feedEof();
     else if (this.reader.exception() === null) this.reader.setException(exc);
-    this.#wake(this.#drainWaiters, exc);
-    this.#wake(this.#closeWaiters, exc);
+    this.#drainWaiters.settleAll(exc, null);
+    this.#closeWaiters.settleAll(exc, null);
     const onLost = this.#onLost;
     this.#onLost = null;
     onLost?.();
-  }
-
-  #wake(waiters: Set<Future<null>>, exc: unknown): void {
-    for (const w of waiters) {
-      if (w.done()) continue;
-      if (exc === null) w.setResult(null);
-      else w.setException(exc);
-    }
-    waiters.clear();
-  }
-
-  async #wait(waiters: Set<Future<null>>): Promise<void> {
-    const w = this.loop.createFuture<null>();
-    waiters.add(w);
-    try {
-      await w;
-    } finally {
-      waiters.delete(w);
-    }
   }
 
   /** Wait for the 'connect' event; on failure or cancellation the socket is destroyed. */
@@ -489,7 +471,7 @@ export class Connection implements ReadingTransport {
       throw connectionLost();
     }
     if (!this.#writePaused) return;
-    await this.#wait(this.#drainWaiters);
+    await this.#drainWaiters.wait(this.loop);
   };
 
   readonly waitClosed = async (): Promise<void> => {
@@ -497,7 +479,7 @@ export class Connection implements ReadingTransport {
       if (this.#error !== null) raise(this.#error);
       return;
     }
-    await this.#wait(this.#closeWaiters);
+    await this.#closeWaiters.wait(this.loop);
   };
 
   toString(): string {

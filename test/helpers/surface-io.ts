@@ -1021,7 +1021,8 @@ export function ioSpecs() {
     "Server.startServing": startServingSpec(),
     "Server.waitClosed": serverWaitClosedSpec(),
     "Server.serveForever": serveForeverSpec(),
-    "Server.with": serverWithSpec(),
+    // Server inherits with() from AbstractServer; its coroutine keeps the name Server.with.
+    "AbstractServer.with": { ...serverWithSpec(), coroName: "Server.with" },
     createSubprocessExec: createSubprocessSpec(false),
     createSubprocessShell: createSubprocessSpec(true),
     "Process.wait": processWaitSpec(),
