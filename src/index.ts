@@ -93,6 +93,12 @@ export type {
   SocketTransport,
   StreamProtocol,
 } from "./tcp.ts";
+export type { PipeExtraInfo, ReadPipe, ReadPipeTransport, WritePipe, WritePipeTransport } from "./pipes.ts";
+export type {
+  BaseSubprocessTransport,
+  SubprocessExtraInfo,
+  SubprocessTransportOptions,
+} from "./base-subprocess.ts";
 export { socket } from "./socket.ts";
 export type { GaiError } from "./socket.ts";
 // loops in worker threads: concurrent.futures.Future, run_coroutine_threadsafe, wrap_future
