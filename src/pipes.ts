@@ -86,9 +86,9 @@ export function readableOf(pipe: unknown): Readable {
     );
   }
   if (pipe.destroyed) throw new RangeError("connectReadPipe() pipe is already closed");
-  if (!pipe.readable && !pipe.readableEnded) {
+  if (!pipe.readable) {
     throw new TypeError(
-      "connectReadPipe() needs the read end of a pipe: this stream is not readable (pass it to connectWritePipe())",
+      "connectReadPipe() needs the read end of a pipe: this stream is not readable (a write end: pass it to connectWritePipe(); or it has ended)",
     );
   }
   return pipe;
@@ -105,7 +105,7 @@ export function writableOf(pipe: unknown): Writable {
   if (pipe.destroyed) throw new RangeError("connectWritePipe() pipe is already closed");
   if (!pipe.writable) {
     throw new TypeError(
-      "connectWritePipe() needs the write end of a pipe: this stream is not writable (pass it to connectReadPipe())",
+      "connectWritePipe() needs the write end of a pipe: this stream is not writable (a read end: pass it to connectReadPipe(); or it has ended)",
     );
   }
   return pipe;
