@@ -16,6 +16,7 @@ import type { ProtocolFactory } from "./datagram.ts";
 import { logger } from "./debug.ts";
 import type { Future } from "./futures.ts";
 import { inspectCustom } from "./internal/repr.ts";
+import { kConnectPipes, kPeerClosed, kWaitExit } from "./internal/symbols.ts";
 import { debug } from "./sslproto.ts";
 import { ReadPipeTransport, WritePipeTransport } from "./pipes.ts";
 import { BaseProtocol, Protocol, type SubprocessProtocol } from "./protocols.ts";
@@ -197,9 +198,9 @@ export class BaseSubprocessTransport extends SubprocessTransport<SubprocessExtra
 
   /**
    * Connect the child's pipes, then schedule connectionMade and the calls held meanwhile, and
-   * wake `waiter` (CPython `_connect_pipes`). @internal
+   * wake `waiter` (CPython `_connect_pipes`).
    */
-  connectPipes(stdio: ResolvedStdio, waiter: Future<null>): void {
+  [kConnectPipes](stdio: ResolvedStdio, waiter: Future<null>): void {
     const child = this.#child as ChildProcess;
     const loop = this.#loop;
     if (stdio.stdin && child.stdin !== null) {
@@ -243,7 +244,7 @@ export class BaseSubprocessTransport extends SubprocessTransport<SubprocessExtra
     if (this.#exitSeen) return;
     this.#exitSeen = true;
     const stdin = this.#pipes.get(0)?.pipe;
-    if (stdin instanceof WritePipeTransport) stdin.peerClosed();
+    if (stdin instanceof WritePipeTransport) stdin[kPeerClosed]();
     this.#loop.callSoon(() => {
       this.#processExited(returncode);
     });
@@ -277,8 +278,8 @@ export class BaseSubprocessTransport extends SubprocessTransport<SubprocessExtra
     }
   }
 
-  /** Wait for the exit (and every pipe closed); return the returncode. @internal */
-  async waitExit(): Promise<number> {
+  /** Wait for the exit (and every pipe closed); return the returncode. */
+  async [kWaitExit](): Promise<number> {
     if (this.#finished && this.#child === null) return this.#returncode as number;
     const waiter = this.#loop.createFuture<number>();
     this.#exitWaiters.push(waiter);
@@ -409,13 +410,13 @@ async function subprocessNow<P extends SubprocessProtocol>(
   });
   const made = transport as unknown as BaseSubprocessTransport;
   const waiter = loop.createFuture<null>();
-  made.connectPipes(stdio, waiter);
+  made[kConnectPipes](stdio, waiter);
   try {
     await waiter;
   } catch (e) {
     // CPython 3.13 unix_events.py _make_subprocess_transport: close (kill), wait, re-raise.
     made.close();
-    await made.waitExit();
+    await made[kWaitExit]();
     throw e;
   }
   return [made, protocol];

@@ -20,6 +20,7 @@ import { addCloseHook } from "./internal/close-hooks.ts";
 import { taskStorage } from "./internal/context.ts";
 import { WriteFlowControl } from "./internal/flow-control.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
+import { kPeerClosed } from "./internal/symbols.ts";
 import { BufferedProtocol, feedDataToBufferedProto, type BaseProtocol, type Protocol } from "./protocols.ts";
 import { debug } from "./sslproto.ts";
 import { checkFactory, makeProtocol } from "./tcp.ts";
@@ -393,22 +394,22 @@ export class WritePipeTransport extends WriteTransport<PipeExtraInfo> {
 
   readonly #onClose = (): void => {
     this.#post(() => {
-      this.peerClosed();
+      this[kPeerClosed]();
     });
   };
 
   readonly #onPeerClosed = (): void => {
     this.#post(() => {
-      this.peerClosed();
+      this[kPeerClosed]();
     });
   };
 
   /**
    * The reader closed its end (CPython `_read_ready` of the write pipe): lost with an EPIPE
-   * error if data was still buffered, else cleanly.
-   * @internal also for the subprocess transport, when the child exits
+   * error if data was still buffered, else cleanly. Also for the subprocess transport, when the
+   * child exits.
    */
-  peerClosed(): void {
+  [kPeerClosed](): void {
     if (this.#lost) return;
     debug("%s was closed by peer", String(this));
     this.#close(this.#stream.writableLength > 0 ? brokenPipe() : null);

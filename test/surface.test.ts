@@ -22,6 +22,7 @@ import { runVirtual } from "../src/testing/index.ts";
 import { awaiting, describeLazy, type Env, type Fixture, type LazySpec } from "./helpers/lazy-battery.ts";
 import { walkSurface } from "./helpers/surface.ts";
 import { ioSpecs } from "./helpers/surface-io.ts";
+import { pipeSpecs } from "./helpers/surface-pipes.ts";
 
 // ---------------------------------------------------------------------------------------------
 // The tables. Names are as test/helpers/surface.ts makes them: `Class.method` after the exported
@@ -88,6 +89,11 @@ const LAZY = [
   "BaseEventLoop.createUnixServer",
   "BaseEventLoop.connectAcceptedSocket",
   "socketpair",
+  // pipes and subprocess transports
+  "BaseEventLoop.connectReadPipe",
+  "BaseEventLoop.connectWritePipe",
+  "BaseEventLoop.subprocessExec",
+  "BaseEventLoop.subprocessShell",
 ] as const;
 
 /** Returns a Future or a Task, as CPython does. */
@@ -409,10 +415,48 @@ const SYNC = [
   "SocketTransport.setWriteBufferLimits",
   "SocketTransport.setOnLost",
   "SocketTransport.toString",
+  "ReadPipeTransport.close",
+  "ReadPipeTransport.isClosing",
+  "ReadPipeTransport.isReading",
+  "ReadPipeTransport.pauseReading",
+  "ReadPipeTransport.resumeReading",
+  "ReadPipeTransport.setProtocol",
+  "ReadPipeTransport.getProtocol",
+  "ReadPipeTransport.toString",
+  "WritePipeTransport.write",
+  "WritePipeTransport.canWriteEof",
+  "WritePipeTransport.writeEof",
+  "WritePipeTransport.close",
+  "WritePipeTransport.abort",
+  "WritePipeTransport.isClosing",
+  "WritePipeTransport.setProtocol",
+  "WritePipeTransport.getProtocol",
+  "WritePipeTransport.getWriteBufferSize",
+  "WritePipeTransport.getWriteBufferLimits",
+  "WritePipeTransport.setWriteBufferLimits",
+  "WritePipeTransport.toString",
+  "BaseSubprocessTransport.getPid",
+  "BaseSubprocessTransport.getReturncode",
+  "BaseSubprocessTransport.getPipeTransport",
+  "BaseSubprocessTransport.sendSignal",
+  "BaseSubprocessTransport.terminate",
+  "BaseSubprocessTransport.kill",
+  "BaseSubprocessTransport.isClosing",
+  "BaseSubprocessTransport.close",
+  "BaseSubprocessTransport.setProtocol",
+  "BaseSubprocessTransport.getProtocol",
+  "BaseSubprocessTransport.toString",
 ] as const;
 
 // Classes the walk reaches only through an instance (their class is not exported by name).
-const REACHABLE_ONLY = new Set(["SubprocessStdin", "DatagramSocketTransport", "SocketTransport"]);
+const REACHABLE_ONLY = new Set([
+  "SubprocessStdin",
+  "DatagramSocketTransport",
+  "SocketTransport",
+  "ReadPipeTransport",
+  "WritePipeTransport",
+  "BaseSubprocessTransport",
+]);
 
 function tableOf(name: string): string[] {
   const tables: string[] = [];
@@ -898,6 +942,7 @@ const SPECS: Record<(typeof LAZY)[number], LazySpec> = {
   "TaskGroup.with": taskGroupWith(),
   "BaseEventLoop.shutdownAsyncgens": shutdownAsyncgens(),
   ...ioSpecs(),
+  ...pipeSpecs(),
 };
 
 describe("every LAZY API: the battery", () => {
@@ -981,6 +1026,36 @@ describe("the tables, checked at run time", () => {
         [],
         "stale names",
       );
+    }));
+
+  it("the pipe and subprocess transport classes (not exported by name) are walked too: every method listed", () =>
+    asyncio.run(async () => {
+      const loop = asyncio.getRunningLoop();
+      const [transport] = await loop.subprocessExec(asyncio.SubprocessProtocol, "true");
+      const classes: Record<string, new () => unknown> = {};
+      const ctorOf = (x: unknown): new () => unknown =>
+        (Object.getPrototypeOf(x) as { constructor: new () => unknown }).constructor;
+      classes.BaseSubprocessTransport = ctorOf(transport);
+      classes.WritePipeTransport = ctorOf(transport.getPipeTransport(0));
+      classes.ReadPipeTransport = ctorOf(transport.getPipeTransport(1));
+      transport.close();
+      for (const [cls, ctor] of Object.entries(classes)) {
+        const names = [...walkSurface({ asyncio }, { [cls]: ctor }).keys()].filter((n) =>
+          n.startsWith(`${cls}.`),
+        );
+        assert.ok(names.length > 0, cls);
+        assert.deepEqual(
+          names.filter((n) => tableOf(n).length !== 1),
+          [],
+          "not in exactly one table",
+        );
+        const listed = ALL_LISTED.filter((n) => n.startsWith(`${cls}.`));
+        assert.deepEqual(
+          listed.filter((n) => !names.includes(n)),
+          [],
+          "stale names",
+        );
+      }
     }));
 
   it("every FUTURE entry returns a Future (or Task), not a Coroutine", async () => {

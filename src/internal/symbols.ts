@@ -57,3 +57,9 @@ export const kScheduledTimers = Symbol("asyncio-ts.scheduledTimers");
 export const kAwaiter = Symbol("asyncio-ts.awaiter");
 /** The awaited-by graph: a future's pending callback entries. */
 export const kCallbackEntries = Symbol("asyncio-ts.callbackEntries");
+/** WritePipeTransport: the reader closed its end (the subprocess transport, at the child's exit). */
+export const kPeerClosed = Symbol("asyncio-ts.peerClosed");
+/** BaseSubprocessTransport: connect the child's pipes after the spawn. */
+export const kConnectPipes = Symbol("asyncio-ts.connectPipes");
+/** BaseSubprocessTransport: wait for the exit and every pipe closed. */
+export const kWaitExit = Symbol("asyncio-ts.waitExit");
