@@ -199,6 +199,7 @@ export class BaseSubprocessTransport extends SubprocessTransport<SubprocessExtra
   /**
    * Connect the child's pipes, then schedule connectionMade and the calls held meanwhile, and
    * wake `waiter` (CPython `_connect_pipes`).
+   * @internal
    */
   [kConnectPipes](stdio: ResolvedStdio, waiter: Future<null>): void {
     const child = this.#child as ChildProcess;
@@ -278,7 +279,7 @@ export class BaseSubprocessTransport extends SubprocessTransport<SubprocessExtra
     }
   }
 
-  /** Wait for the exit (and every pipe closed); return the returncode. */
+  /** Wait for the exit (and every pipe closed); return the returncode. @internal */
   async [kWaitExit](): Promise<number> {
     if (this.#finished && this.#child === null) return this.#returncode as number;
     const waiter = this.#loop.createFuture<number>();

@@ -408,6 +408,7 @@ export class WritePipeTransport extends WriteTransport<PipeExtraInfo> {
    * The reader closed its end (CPython `_read_ready` of the write pipe): lost with an EPIPE
    * error if data was still buffered, else cleanly. Also for the subprocess transport, when the
    * child exits.
+   * @internal
    */
   [kPeerClosed](): void {
     if (this.#lost) return;
