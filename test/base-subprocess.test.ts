@@ -55,6 +55,12 @@ class Recorder extends asyncio.SubprocessProtocol {
     this.calls.push(`pipe lost ${fd}`);
     this.lostExc.set(fd, exc);
   }
+  override pauseWriting(): void {
+    this.calls.push("pause");
+  }
+  override resumeWriting(): void {
+    this.calls.push("resume");
+  }
   override processExited(): void {
     this.calls.push("exited");
     this.exited.setResult(null);
@@ -148,6 +154,26 @@ describe("loop.subprocessExec and loop.subprocessShell", () => {
       assert.equal(protocol.text(1), "hello world");
       assert.equal(transport.getReturncode(), 0);
       assert.ok(protocol.calls.indexOf("pipe lost 0") < protocol.calls.indexOf("lost"));
+      transport.close();
+      await nothingLeft(base);
+    }));
+
+  it("the stdin pipe's flow control reaches the subprocess protocol's pauseWriting/resumeWriting", () =>
+    runNet(async () => {
+      const base = openFds();
+      const loop = asyncio.getRunningLoop();
+      const [transport, protocol] = await loop.subprocessShell(Recorder, "sleep 0.1; cat >/dev/null", {
+        stdout: asyncio.DEVNULL,
+        stderr: asyncio.DEVNULL,
+      });
+      const stdin = transport.getPipeTransport(0) as asyncio.WritePipeTransport;
+      stdin.write(Buffer.alloc(1 << 20));
+      assert.ok(stdin.getWriteBufferSize() > 65536);
+      assert.deepEqual(protocol.calls, ["made", "pause"]);
+      await until(() => protocol.calls.includes("resume"), "resumeWriting() was called");
+      stdin.close();
+      await protocol.completed;
+      assert.equal(transport.getReturncode(), 0);
       transport.close();
       await nothingLeft(base);
     }));

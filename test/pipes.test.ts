@@ -360,6 +360,22 @@ describe("loop.connectWritePipe", () => {
       await noMoreFds(base);
     }));
 
+  it("over a socket, the write pipe sees the reader close its end without writing (CPython's reader trick)", () =>
+    runNet(async () => {
+      const [a, b] = await asyncio.socketpair();
+      const [writer, protocol] = await asyncio.getRunningLoop().connectWritePipe(Recorder, a);
+      assert.equal(writer.getExtraInfo("pipe"), a);
+      b.destroy();
+      assert.equal(await protocol.lost, null);
+      assert.deepEqual(protocol.calls, ["made", "lost"]);
+      assert.equal(a.destroyed, true);
+    }));
+
+  it("a descriptor that is not open: Node's EBADF", () =>
+    runNet(async () => {
+      await assert.rejects(asyncio.getRunningLoop().connectWritePipe(Recorder, 987654), { code: "EBADF" });
+    }));
+
   it("write() takes bytes only", (t) =>
     runNet(async () => {
       const [r, w] = fifo(t);
