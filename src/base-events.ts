@@ -57,7 +57,6 @@ import {
   type ProtocolFactory,
 } from "./datagram.ts";
 import { getaddrinfoNow, getnameinfoNow, type AddrInfo, type GetaddrinfoOptions } from "./dns.ts";
-import type { DatagramAddress, DatagramProtocol } from "./protocols.ts";
 import {
   connectAcceptedSocketNow,
   createConnectionNow,
@@ -72,6 +71,28 @@ import {
   type StreamProtocol,
 } from "./tcp.ts";
 import type { Server } from "./server.ts";
+import {
+  connectReadPipeNow,
+  connectWritePipeNow,
+  type ReadPipe,
+  type ReadPipeTransport,
+  type WritePipe,
+  type WritePipeTransport,
+} from "./pipes.ts";
+import {
+  subprocessExecNow,
+  subprocessShellNow,
+  type BaseSubprocessTransport,
+  type SubprocessTransportOptions,
+} from "./base-subprocess.ts";
+import type {
+  BaseProtocol,
+  BufferedProtocol,
+  DatagramAddress,
+  DatagramProtocol,
+  Protocol,
+  SubprocessProtocol,
+} from "./protocols.ts";
 import type { InetSockName } from "./streams.ts";
 import type net from "node:net";
 import type dgram from "node:dgram";
@@ -1245,6 +1266,90 @@ export class BaseEventLoop {
       file,
       offset,
       count,
+      options,
+    ]);
+  }
+
+  // ---- pipes and subprocesses: thin delegates to pipes.ts and base-subprocess.ts ---------------
+
+  /**
+   * Register the read end of a pipe: `pipe` is a file descriptor (a FIFO, a socket or a
+   * character device, as CPython takes) or a readable stream (`process.stdin`, a child's
+   * `stdout`, a `net.Socket`, an `fs.ReadStream`). Return `[transport, protocol]` once
+   * `connectionMade` has run; the transport closes the pipe when it is lost. Lazy.
+   * @throws {TypeError} `connectReadPipe() pipe must be a file descriptor (a number), a net.Socket or a stream ...`.
+   * @throws {RangeError} `Pipe transport is for pipes/sockets only.` for a regular file's descriptor.
+   * @example
+   * const [transport, protocol] = await loop.connectReadPipe(() => new Reader(), child.stdout);
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.connect_read_pipe
+   */
+  connectReadPipe<P extends Protocol | BufferedProtocol>(
+    protocolFactory: ProtocolFactory<P>,
+    pipe: ReadPipe,
+  ): Coroutine<[ReadPipeTransport, P]> {
+    return libraryCoroutine("BaseEventLoop.connect_read_pipe", this, connectReadPipeNow, null, [
+      this,
+      protocolFactory,
+      pipe,
+    ]);
+  }
+
+  /**
+   * Register the write end of a pipe: `pipe` is a file descriptor (a FIFO, a socket or a
+   * character device) or a writable stream (`process.stdout`, a child's `stdin`, a `net.Socket`,
+   * an `fs.WriteStream`). Return `[transport, protocol]` once `connectionMade` has run. Lazy.
+   * @throws {TypeError} `connectWritePipe() pipe must be a file descriptor (a number), a net.Socket or a stream ...`.
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.connect_write_pipe
+   */
+  connectWritePipe<P extends BaseProtocol>(
+    protocolFactory: ProtocolFactory<P>,
+    pipe: WritePipe,
+  ): Coroutine<[WritePipeTransport, P]> {
+    return libraryCoroutine("BaseEventLoop.connect_write_pipe", this, connectWritePipeNow, null, [
+      this,
+      protocolFactory,
+      pipe,
+    ]);
+  }
+
+  /**
+   * Run `program` with `args` (no shell; the last argument may be an options object) under a
+   * {@link SubprocessProtocol}; return `[transport, protocol]` once `connectionMade` has run.
+   * stdin, stdout and stderr default to `PIPE`, as CPython's. Lazy.
+   * @throws Node's spawn error (`code` `ENOENT`...), `TypeError` for an argument that is not a
+   * string, `RangeError` for text-mode options (`text must be False`...).
+   * @example
+   * const [transport, protocol] = await loop.subprocessExec(() => new P(), "ls", "-l", { stdin: null });
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.subprocess_exec
+   */
+  subprocessExec<P extends SubprocessProtocol>(
+    protocolFactory: ProtocolFactory<P>,
+    program: string,
+    ...args: [...string[], SubprocessTransportOptions] | string[]
+  ): Coroutine<[BaseSubprocessTransport, P]> {
+    return libraryCoroutine("BaseEventLoop.subprocess_exec", this, subprocessExecNow, null, [
+      this,
+      protocolFactory,
+      program,
+      ...args,
+    ]);
+  }
+
+  /**
+   * Run `cmd` through the shell (`/bin/sh -c` on POSIX) under a {@link SubprocessProtocol}, as
+   * {@link subprocessExec}. Quote every piece of data that goes into `cmd`. Lazy.
+   * @throws {RangeError} `cmd must be a string`, or for text-mode options.
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.subprocess_shell
+   */
+  subprocessShell<P extends SubprocessProtocol>(
+    protocolFactory: ProtocolFactory<P>,
+    cmd: string,
+    options: SubprocessTransportOptions = {},
+  ): Coroutine<[BaseSubprocessTransport, P]> {
+    return libraryCoroutine("BaseEventLoop.subprocess_shell", this, subprocessShellNow, null, [
+      this,
+      protocolFactory,
+      cmd,
       options,
     ]);
   }

@@ -94,6 +94,12 @@ export type {
   StreamProtocol,
 } from "./tcp.ts";
 export type { SendfileOptions, SendfileSource, SocketAddress } from "./selector-events.ts";
+export type { PipeExtraInfo, ReadPipe, ReadPipeTransport, WritePipe, WritePipeTransport } from "./pipes.ts";
+export type {
+  BaseSubprocessTransport,
+  SubprocessExtraInfo,
+  SubprocessTransportOptions,
+} from "./base-subprocess.ts";
 export { socket } from "./socket.ts";
 export type { GaiError } from "./socket.ts";
 // loops in worker threads: concurrent.futures.Future, run_coroutine_threadsafe, wrap_future

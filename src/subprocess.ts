@@ -317,7 +317,7 @@ function isBrokenPipe(e: unknown): boolean {
 }
 
 /** Run `fn` on the loop, unless it closed meanwhile (a child outliving `asyncio.run`). */
-function soon(loop: BaseEventLoop, fn: () => void): void {
+export function soon(loop: BaseEventLoop, fn: () => void): void {
   if (!loop.isClosed()) loop.callSoon(fn);
 }
 
@@ -361,7 +361,8 @@ function pipeInto(loop: BaseEventLoop, sources: Readable[], reader: StreamReader
   }
 }
 
-interface ResolvedStdio {
+/** @internal */
+export interface ResolvedStdio {
   stdin: boolean;
   stdout: boolean;
   stderr: boolean;
@@ -378,7 +379,8 @@ function toNode(spec: StdioSpec | undefined, name: string): "pipe" | "ignore" | 
   throw new RangeError(`invalid ${name}: expected PIPE, DEVNULL, "inherit" or a file descriptor`);
 }
 
-function resolveStdio(options: SubprocessOptions): ResolvedStdio {
+/** @internal */
+export function resolveStdio(options: SubprocessOptions): ResolvedStdio {
   const stdin = toNode(options.stdin, "stdin");
   const stdout = toNode(options.stdout, "stdout");
   const merge = options.stderr === STDOUT;
@@ -394,7 +396,7 @@ function resolveStdio(options: SubprocessOptions): ResolvedStdio {
 }
 
 /** CPython 3.13 base_events.subprocess_exec/subprocess_shell: the text-mode checks. */
-function checkTextMode(options: SubprocessOptions, shell: boolean): void {
+export function checkTextMode(options: SubprocessOptions, shell: boolean): void {
   if (options.universalNewlines) throw new RangeError("universal_newlines must be False");
   if (shell && options.shell === false) throw new RangeError("shell must be True");
   if (!shell && options.shell) throw new RangeError("shell must be False");
@@ -405,14 +407,23 @@ function checkTextMode(options: SubprocessOptions, shell: boolean): void {
   if (options.errors !== undefined && options.errors !== null) throw new RangeError("errors must be None");
 }
 
-async function start(
+/**
+ * Spawn `file` with the loop owning the child: `attach(child)` runs synchronously right after the
+ * spawn (so that no event of a fast child is missed) and returns what names the child in messages.
+ * Resolve with the child once it is spawned. If it is still running when the loop closes or the
+ * process ends, it is killed, as CPython's transport close() does; cancelled while spawning, it
+ * is killed too (nobody could reach it any more).
+ * @internal for createSubprocessExec/Shell and loop.subprocessExec/Shell
+ */
+export async function spawnOwned(
+  loop: BaseEventLoop,
   file: string,
   args: readonly string[],
   options: SubprocessOptions,
   shell: boolean,
-): Promise<Process> {
-  const loop = getRunningLoop();
-  const stdio = resolveStdio(options);
+  stdio: ResolvedStdio,
+  attach: (child: ChildProcess) => { toString(): string },
+): Promise<ChildProcess> {
   const child = spawn(file, args, {
     stdio: stdio.spawn,
     shell,
@@ -434,14 +445,7 @@ async function start(
   };
   child.once("spawn", onSpawn);
   child.once("error", onError);
-  // The constructor is private, so that the published types offer none.
-  const newProcess = Process as unknown as new (
-    loop: BaseEventLoop,
-    child: ChildProcess,
-    stdio: ResolvedStdio,
-    limit: number | undefined,
-  ) => Process;
-  const proc = new newProcess(loop, child, stdio, options.limit);
+  const owner = attach(child);
   // The loop owns the child: if it is still running when the loop closes (a task left it behind
   // at the end of run()), it is killed, as CPython's transport close() does. So it is if the
   // process ends first (process.exit(), an uncaught error, SIGTERM, SIGHUP): a child must not
@@ -450,7 +454,7 @@ async function start(
     unhook();
     unexit();
     if (child.exitCode !== null || child.signalCode !== null) return;
-    if (loop.getDebug()) logger.warn(`Close running child process: kill ${String(proc)}`);
+    if (loop.getDebug()) logger.warn(`Close running child process: kill ${String(owner)}`);
     child.kill("SIGKILL");
     for (const s of [child.stdin, child.stdout, child.stderr]) s?.destroy();
   };
@@ -462,7 +466,7 @@ async function start(
   child.on("error", (err: unknown) => {
     if (child.pid === undefined) return;
     soon(loop, () => {
-      loop.callExceptionHandler({ message: `error in ${String(proc)}`, exception: err });
+      loop.callExceptionHandler({ message: `error in ${String(owner)}`, exception: err });
     });
   });
   try {
@@ -478,10 +482,34 @@ async function start(
     for (const s of [child.stdin, child.stdout, child.stderr]) s?.destroy();
     throw e;
   }
-  return proc;
+  return child;
 }
 
-function isPlainObject(value: unknown): value is SubprocessOptions {
+async function start(
+  file: string,
+  args: readonly string[],
+  options: SubprocessOptions,
+  shell: boolean,
+): Promise<Process> {
+  const loop = getRunningLoop();
+  const stdio = resolveStdio(options);
+  // The constructor is private, so that the published types offer none.
+  const newProcess = Process as unknown as new (
+    loop: BaseEventLoop,
+    child: ChildProcess,
+    stdio: ResolvedStdio,
+    limit: number | undefined,
+  ) => Process;
+  let proc: Process | null = null;
+  await spawnOwned(loop, file, args, options, shell, stdio, (child) => {
+    proc = new newProcess(loop, child, stdio, options.limit);
+    return proc;
+  });
+  return proc as unknown as Process;
+}
+
+/** @internal */
+export function isPlainObject(value: unknown): value is SubprocessOptions {
   if (typeof value !== "object" || value === null) return false;
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
@@ -510,25 +538,36 @@ async function createSubprocessExecNow(
   program: string,
   ...args: [...string[], SubprocessOptions] | string[]
 ): Promise<Process> {
+  const [argv, options] = execArgs("createSubprocessExec", program, args);
+  checkTextMode(options, false);
+  return start(program, argv, options, false);
+}
+
+/**
+ * Split `...args, options?` and check that `program` and every argument are strings.
+ * @internal for createSubprocessExec and loop.subprocessExec
+ */
+export function execArgs<O extends object>(
+  fn: string,
+  program: unknown,
+  args: readonly unknown[],
+): [argv: string[], options: O] {
   const last = args[args.length - 1];
   // Only a plain object is the options: null, an array or a Buffer is a wrong argument.
   const hasOptions = isPlainObject(last);
-  const options: SubprocessOptions = hasOptions ? last : {};
-  const argv = (hasOptions ? args.slice(0, -1) : args) as unknown[];
+  const options = (hasOptions ? last : {}) as O;
+  const argv = hasOptions ? args.slice(0, -1) : args;
   // CPython's Popen says "expected str, bytes or os.PathLike object, not NoneType", naming
   // Python types this API does not take (a Buffer is refused): say what to pass instead.
   if (typeof program !== "string") {
-    throw new TypeError(`createSubprocessExec() program must be a string, got ${typeName(program)}`);
+    throw new TypeError(`${fn}() program must be a string, got ${typeName(program)}`);
   }
   argv.forEach((a, i) => {
     if (typeof a !== "string") {
-      throw new TypeError(
-        `createSubprocessExec() args must be strings, got ${typeName(a)} (argument ${i + 2})`,
-      );
+      throw new TypeError(`${fn}() args must be strings, got ${typeName(a)} (argument ${i + 2})`);
     }
   });
-  checkTextMode(options, false);
-  return start(program, argv as string[], options, false);
+  return [argv as string[], options];
 }
 
 /**

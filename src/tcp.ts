@@ -47,11 +47,13 @@ function isClass(fn: unknown): fn is new () => unknown {
   return typeof fn === "function" && /^class[\s{]/.test(Function.prototype.toString.call(fn));
 }
 
-function makeProtocol<P>(factory: ProtocolFactory<P>): P {
+/** @internal */
+export function makeProtocol<P>(factory: ProtocolFactory<P>): P {
   return isClass(factory) ? new factory() : factory();
 }
 
-function checkFactory(factory: unknown): void {
+/** @internal */
+export function checkFactory(factory: unknown): void {
   if (typeof factory !== "function") {
     throw new TypeError(
       `protocolFactory must be a function returning a Protocol (or a protocol class), got ${reprValue(factory)}`,

@@ -23,6 +23,7 @@ import { awaiting, describeLazy, type Env, type Fixture, type LazySpec } from ".
 import { walkSurface } from "./helpers/surface.ts";
 import { ioSpecs } from "./helpers/surface-io.ts";
 import { sockSpecs } from "./helpers/surface-sock.ts";
+import { pipeSpecs } from "./helpers/surface-pipes.ts";
 
 // ---------------------------------------------------------------------------------------------
 // The tables. Names are as test/helpers/surface.ts makes them: `Class.method` after the exported
@@ -100,6 +101,11 @@ const LAZY = [
   "BaseEventLoop.sockAccept",
   "BaseEventLoop.sockSendfile",
   "BaseEventLoop.sendfile",
+  // pipes and subprocess transports
+  "BaseEventLoop.connectReadPipe",
+  "BaseEventLoop.connectWritePipe",
+  "BaseEventLoop.subprocessExec",
+  "BaseEventLoop.subprocessShell",
 ] as const;
 
 /** Returns a Future or a Task, as CPython does. */
@@ -421,10 +427,48 @@ const SYNC = [
   "SocketTransport.setWriteBufferLimits",
   "SocketTransport.setOnLost",
   "SocketTransport.toString",
+  "ReadPipeTransport.close",
+  "ReadPipeTransport.isClosing",
+  "ReadPipeTransport.isReading",
+  "ReadPipeTransport.pauseReading",
+  "ReadPipeTransport.resumeReading",
+  "ReadPipeTransport.setProtocol",
+  "ReadPipeTransport.getProtocol",
+  "ReadPipeTransport.toString",
+  "WritePipeTransport.write",
+  "WritePipeTransport.canWriteEof",
+  "WritePipeTransport.writeEof",
+  "WritePipeTransport.close",
+  "WritePipeTransport.abort",
+  "WritePipeTransport.isClosing",
+  "WritePipeTransport.setProtocol",
+  "WritePipeTransport.getProtocol",
+  "WritePipeTransport.getWriteBufferSize",
+  "WritePipeTransport.getWriteBufferLimits",
+  "WritePipeTransport.setWriteBufferLimits",
+  "WritePipeTransport.toString",
+  "BaseSubprocessTransport.getPid",
+  "BaseSubprocessTransport.getReturncode",
+  "BaseSubprocessTransport.getPipeTransport",
+  "BaseSubprocessTransport.sendSignal",
+  "BaseSubprocessTransport.terminate",
+  "BaseSubprocessTransport.kill",
+  "BaseSubprocessTransport.isClosing",
+  "BaseSubprocessTransport.close",
+  "BaseSubprocessTransport.setProtocol",
+  "BaseSubprocessTransport.getProtocol",
+  "BaseSubprocessTransport.toString",
 ] as const;
 
 // Classes the walk reaches only through an instance (their class is not exported by name).
-const REACHABLE_ONLY = new Set(["SubprocessStdin", "DatagramSocketTransport", "SocketTransport"]);
+const REACHABLE_ONLY = new Set([
+  "SubprocessStdin",
+  "DatagramSocketTransport",
+  "SocketTransport",
+  "ReadPipeTransport",
+  "WritePipeTransport",
+  "BaseSubprocessTransport",
+]);
 
 function tableOf(name: string): string[] {
   const tables: string[] = [];
@@ -911,6 +955,7 @@ const SPECS: Record<(typeof LAZY)[number], LazySpec> = {
   "BaseEventLoop.shutdownAsyncgens": shutdownAsyncgens(),
   ...ioSpecs(),
   ...sockSpecs(),
+  ...pipeSpecs(),
 };
 
 describe("every LAZY API: the battery", () => {
@@ -994,6 +1039,36 @@ describe("the tables, checked at run time", () => {
         [],
         "stale names",
       );
+    }));
+
+  it("the pipe and subprocess transport classes (not exported by name) are walked too: every method listed", () =>
+    asyncio.run(async () => {
+      const loop = asyncio.getRunningLoop();
+      const [transport] = await loop.subprocessExec(asyncio.SubprocessProtocol, "true");
+      const classes: Record<string, new () => unknown> = {};
+      const ctorOf = (x: unknown): new () => unknown =>
+        (Object.getPrototypeOf(x) as { constructor: new () => unknown }).constructor;
+      classes.BaseSubprocessTransport = ctorOf(transport);
+      classes.WritePipeTransport = ctorOf(transport.getPipeTransport(0));
+      classes.ReadPipeTransport = ctorOf(transport.getPipeTransport(1));
+      transport.close();
+      for (const [cls, ctor] of Object.entries(classes)) {
+        const names = [...walkSurface({ asyncio }, { [cls]: ctor }).keys()].filter((n) =>
+          n.startsWith(`${cls}.`),
+        );
+        assert.ok(names.length > 0, cls);
+        assert.deepEqual(
+          names.filter((n) => tableOf(n).length !== 1),
+          [],
+          "not in exactly one table",
+        );
+        const listed = ALL_LISTED.filter((n) => n.startsWith(`${cls}.`));
+        assert.deepEqual(
+          listed.filter((n) => !names.includes(n)),
+          [],
+          "stale names",
+        );
+      }
     }));
 
   it("every FUTURE entry returns a Future (or Task), not a Coroutine", async () => {

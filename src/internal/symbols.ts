@@ -63,3 +63,9 @@ export const kPark = Symbol("asyncio-ts.park");
 export const kInlineSafe = Symbol("asyncio-ts.inlineSafe");
 /** Task: the promise a chain made on an await's `then()` result settles with. */
 export const kChainPromise = Symbol("asyncio-ts.chainPromise");
+/** WritePipeTransport: the reader closed its end (the subprocess transport, at the child's exit). */
+export const kPeerClosed = Symbol("asyncio-ts.peerClosed");
+/** BaseSubprocessTransport: connect the child's pipes after the spawn. */
+export const kConnectPipes = Symbol("asyncio-ts.connectPipes");
+/** BaseSubprocessTransport: wait for the exit and every pipe closed. */
+export const kWaitExit = Symbol("asyncio-ts.waitExit");
