@@ -57,3 +57,5 @@ export const kScheduledTimers = Symbol("asyncio-ts.scheduledTimers");
 export const kAwaiter = Symbol("asyncio-ts.awaiter");
 /** The awaited-by graph: a future's pending callback entries. */
 export const kCallbackEntries = Symbol("asyncio-ts.callbackEntries");
+/** SocketTransport: give up its socket to the TLS transport that `loop.startTls()` makes. */
+export const kTakeSocket = Symbol("asyncio-ts.takeSocket");

@@ -1,0 +1,323 @@
+/**
+ * TLS for the protocol loop methods (CPython's `SSLProtocol` and `_SSLProtocolTransport`, in
+ * sslproto.py): the `ssl` options of `createConnection()`, `createServer()`, their Unix forms and
+ * `connectAcceptedSocket()`, checked as CPython checks them, and the handshake that turns a
+ * connected `net.Socket` into a `tls.TLSSocket` for a {@link SocketTransport} to carry. Node's
+ * `node:tls` does the TLS; this module decides when, and maps its outcome to CPython's.
+ * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#tls-upgrade
+ * @module
+ */
+import net from "node:net";
+import tls from "node:tls";
+import type { BaseEventLoop } from "./base-events.ts";
+import { CancelledError } from "./exceptions.ts";
+import { taskStorage } from "./internal/context.ts";
+import { reprValue } from "./internal/repr.ts";
+import { connectionLost } from "./internal/stream-transport.ts";
+import type { ServerClient } from "./server.ts";
+import {
+  cipherBits,
+  debug,
+  handshakeTimedOut,
+  handshakeTimeout,
+  type SSLContext,
+  tlsConfig,
+  type TlsParams,
+} from "./sslproto.ts";
+
+// CPython 3.13 asyncio/constants.py SSL_SHUTDOWN_TIMEOUT.
+export const SSL_SHUTDOWN_TIMEOUT = 30.0;
+
+/** A TLS setup of a protocol transport: the handshake's, and the shutdown's timeout (seconds). */
+export interface ProtocolTls extends TlsParams {
+  readonly shutdownTimeout: number;
+}
+
+/** What `getExtraInfo()` adds over TLS (CPython's SSLProtocol `_extra`). */
+export interface TlsExtraInfo {
+  sslcontext: tls.SecureContext;
+  peercert: tls.PeerCertificate | tls.DetailedPeerCertificate | null;
+  cipher: [name: string, version: string, secretBits: number | null];
+  compression: null;
+  ssl_object: tls.TLSSocket;
+}
+
+/** The TLS options shared by the protocol methods (`null` counts as not given, as `None`). */
+interface TlsOptions {
+  ssl?: unknown;
+  serverHostname?: string | null;
+  sslHandshakeTimeout?: number | null;
+  sslShutdownTimeout?: number | null;
+}
+
+export function shutdownTimeout(timeout: number | null | undefined): number {
+  if (timeout === undefined || timeout === null) return SSL_SHUTDOWN_TIMEOUT;
+  if (!(timeout > 0)) {
+    throw new RangeError(`ssl_shutdown_timeout should be a positive number, got ${String(timeout)}`);
+  }
+  return timeout;
+}
+
+/** CPython 3.13 base_events.py: each timeout is only meaningful with ssl. */
+function refuseTimeouts(options: TlsOptions): void {
+  if (options.sslHandshakeTimeout != null) {
+    throw new RangeError("ssl_handshake_timeout is only meaningful with ssl");
+  }
+  if (options.sslShutdownTimeout != null) {
+    throw new RangeError("ssl_shutdown_timeout is only meaningful with ssl");
+  }
+}
+
+/**
+ * The client's TLS setup from the options of createConnection() or createUnixConnection(),
+ * checked as CPython 3.13 base_events.py create_connection and create_unix_connection check them.
+ * `host` is the host connected to (null with `sock`); `unix` for a Unix socket.
+ */
+export function protocolClientTls(options: TlsOptions, host: string | null, unix: boolean): ProtocolTls | null {
+  const { ssl, serverHostname = null, sslHandshakeTimeout = null, sslShutdownTimeout = null } = options;
+  const useSsl = ssl !== undefined && ssl !== null && ssl !== false;
+  if (serverHostname !== null && !useSsl) throw new RangeError("server_hostname is only meaningful with ssl");
+  if (!useSsl) {
+    refuseTimeouts(options);
+    return null;
+  }
+  if (serverHostname === null && unix) throw new RangeError("you have to pass server_hostname when using ssl");
+  if (serverHostname === null && (host === null || host === "")) {
+    throw new RangeError("You must set server_hostname when using ssl without a host");
+  }
+  return {
+    ...tlsConfig(ssl as true | SSLContext),
+    serverSide: false,
+    serverHostname: serverHostname ?? host ?? "",
+    handshakeTimeout: handshakeTimeout(sslHandshakeTimeout ?? undefined),
+    shutdownTimeout: shutdownTimeout(sslShutdownTimeout),
+  };
+}
+
+/**
+ * The server's TLS setup from the options of createServer(), createUnixServer() or
+ * connectAcceptedSocket(), checked as CPython 3.13 base_events.py create_server checks them.
+ */
+export function protocolServerTls(options: TlsOptions): ProtocolTls | null {
+  const { ssl, sslHandshakeTimeout = null, sslShutdownTimeout = null } = options;
+  if (typeof ssl === "boolean") throw new TypeError("ssl argument must be an SSLContext or None");
+  if (ssl === undefined || ssl === null) {
+    refuseTimeouts(options);
+    return null;
+  }
+  return {
+    ...tlsConfig(ssl as SSLContext),
+    serverSide: true,
+    serverHostname: "",
+    handshakeTimeout: handshakeTimeout(sslHandshakeTimeout ?? undefined),
+    shutdownTimeout: shutdownTimeout(sslShutdownTimeout),
+  };
+}
+
+/** Options of `loop.startTls()`: CPython's keyword arguments, camelCased. */
+export interface StartTlsTransportOptions {
+  /** Run the handshake as the server (default false: as the client). */
+  serverSide?: boolean;
+  /**
+   * Client side: the name the server's certificate must match; `""` or null skips the hostname
+   * check (the chain is still verified). Ignored on the server side.
+   */
+  serverHostname?: string | null;
+  /** Seconds to wait for the handshake before aborting the connection (default 60). */
+  sslHandshakeTimeout?: number | null;
+  /**
+   * Seconds `close()` waits for the TLS shutdown to be flushed before aborting the connection
+   * (default 30).
+   */
+  sslShutdownTimeout?: number | null;
+}
+
+/** The TLS setup of `loop.startTls()`, checked as CPython 3.13 start_tls and SSLProtocol do. */
+export function startTlsParams(sslcontext: unknown, options: StartTlsTransportOptions): ProtocolTls {
+  if (typeof sslcontext !== "object" || sslcontext === null) {
+    throw new TypeError(
+      `sslcontext is expected to be an instance of ssl.SSLContext (a tls.SecureContext or SSLOptions), got ${reprValue(sslcontext)}`,
+    );
+  }
+  if (typeof options !== "object" || (options as unknown) === null) {
+    throw new TypeError(`options must be an object, got ${reprValue(options)}`);
+  }
+  const {
+    serverSide = false,
+    serverHostname = null,
+    sslHandshakeTimeout = null,
+    sslShutdownTimeout = null,
+  } = options;
+  const config = tlsConfig(sslcontext as SSLContext);
+  return {
+    ...config,
+    serverSide,
+    serverHostname: serverSide ? "" : checkHostname(serverHostname, config.rejectUnauthorized),
+    handshakeTimeout: handshakeTimeout(sslHandshakeTimeout ?? undefined),
+    shutdownTimeout: shutdownTimeout(sslShutdownTimeout),
+  };
+}
+
+/** CPython: a verifying client context needs a name (`""` skips the hostname check here). */
+function checkHostname(serverHostname: string | null, verify: boolean): string {
+  if (serverHostname !== null) return serverHostname;
+  if (verify) throw new RangeError("check_hostname requires server_hostname");
+  return "";
+}
+
+/** Wrap `socket` (connected, not flowing) in a TLS socket that starts its handshake. */
+function wrap(socket: net.Socket, params: TlsParams): tls.TLSSocket {
+  const alpn = params.ALPNProtocols === undefined ? {} : { ALPNProtocols: params.ALPNProtocols };
+  // Made outside the task: the socket's callbacks must not run in (and keep) its context.
+  return taskStorage.exit(() => {
+    if (params.serverSide) {
+      return new tls.TLSSocket(socket, {
+        isServer: true,
+        secureContext: params.context,
+        requestCert: params.requestCert,
+        rejectUnauthorized: params.rejectUnauthorized,
+        ...alpn,
+      });
+    }
+    const name = params.serverHostname;
+    return tls.connect({
+      socket,
+      secureContext: params.context,
+      rejectUnauthorized: params.rejectUnauthorized,
+      // RFC 6066 forbids an IP address as SNI; the certificate is still checked against it.
+      ...(name === "" || net.isIP(name) !== 0 ? {} : { servername: name }),
+      checkServerIdentity: (_host, cert) => (name === "" ? undefined : tls.checkServerIdentity(name, cert)),
+      ...alpn,
+    });
+  });
+}
+
+/**
+ * Run the TLS handshake over `socket` (connected; what it has buffered is the peer's first TLS
+ * bytes) and return the TLS socket, paused, once it is secure. On failure, timeout (CPython's
+ * `ConnectionAbortedError`, `code` `ECONNABORTED`) or cancellation both sockets are destroyed.
+ * `onWrapped` is told the TLS socket as soon as it exists (a server closes it on shutdown).
+ */
+export async function handshake(
+  loop: BaseEventLoop,
+  socket: net.Socket,
+  params: TlsParams,
+  onWrapped?: (t: tls.TLSSocket) => void,
+): Promise<tls.TLSSocket> {
+  const fut = loop.createFuture<null>();
+  const t = wrap(socket, params);
+  onWrapped?.(t);
+  t.pause();
+  const onSecure = (): void => {
+    loop.callSoon(() => {
+      if (!fut.done()) fut.setResult(null);
+    });
+  };
+  const onError = (err: Error): void => {
+    loop.callSoon(() => {
+      if (!fut.done()) fut.setException(err);
+    });
+  };
+  // CPython 3.13 sslproto.py eof_received during the handshake: ConnectionResetError.
+  const onClose = (): void => {
+    loop.callSoon(() => {
+      if (!fut.done()) fut.setException(connectionLost());
+    });
+  };
+  const secureEvent = params.serverSide ? "secure" : "secureConnect";
+  t.once(secureEvent, onSecure);
+  t.on("error", onError);
+  t.once("close", onClose);
+  const timer = loop.callLater(params.handshakeTimeout, () => {
+    if (!fut.done()) fut.setException(handshakeTimedOut(params.handshakeTimeout));
+  });
+  try {
+    await fut;
+  } catch (e) {
+    // CPython 3.13 sslproto.py _fatal_error: handshake errors (OSErrors) are logged at debug level.
+    if (!(e instanceof CancelledError)) debug("SSL handshake failed: %s", e);
+    t.on("error", noop);
+    t.destroy();
+    socket.destroy();
+    throw e;
+  } finally {
+    timer.cancel();
+    t.off(secureEvent, onSecure);
+    t.off("error", onError);
+    t.off("close", onClose);
+  }
+  return t;
+}
+
+function noop(): void {}
+
+/** The TLS keys of `getExtraInfo()` for a secure socket. */
+export function tlsExtra(t: tls.TLSSocket, context: tls.SecureContext): TlsExtraInfo {
+  const cert = t.getPeerCertificate();
+  const cipher = t.getCipher();
+  return {
+    sslcontext: context,
+    // Python's getpeercert() is None without a certificate; Node returns an empty object.
+    peercert: Object.keys(cert).length === 0 ? null : cert,
+    cipher: [cipher.name, cipher.version, cipherBits(cipher.name)],
+    compression: null,
+    ssl_object: t,
+  };
+}
+
+/**
+ * A server's connection while its handshake runs, then its transport: what the server tracks.
+ * `made` builds the transport over the secure socket (and calls the protocol's connectionMade);
+ * a failed handshake reaches no protocol, as in CPython.
+ */
+export function serverHandshake(
+  loop: BaseEventLoop,
+  socket: net.Socket,
+  params: ProtocolTls,
+  made: (t: tls.TLSSocket) => ServerClient,
+): ServerClient {
+  let client: ServerClient | null = null;
+  let wrapped: tls.TLSSocket | null = null;
+  let onLost: (() => void) | null = null;
+  let done = false;
+  const lost = (): void => {
+    if (done) return;
+    done = true;
+    const fn = onLost;
+    onLost = null;
+    fn?.();
+  };
+  const destroy = (): void => {
+    if (client !== null) return;
+    wrapped?.destroy();
+    socket.destroy();
+  };
+  const task = loop.createTask(async () => {
+    let t: tls.TLSSocket;
+    try {
+      t = await handshake(loop, socket, params, (w) => (wrapped = w));
+    } catch {
+      lost();
+      return;
+    }
+    const c = made(t);
+    client = c;
+    c.setOnLost(lost);
+  });
+  task.addDoneCallback(() => {
+    if (task.cancelled()) lost();
+  });
+  return {
+    close: () => {
+      if (client !== null) client.close();
+      else destroy();
+    },
+    abort: () => {
+      if (client !== null) client.abort();
+      else destroy();
+    },
+    setOnLost: (fn) => {
+      onLost = fn;
+    },
+  };
+}
