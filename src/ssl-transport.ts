@@ -73,7 +73,11 @@ function refuseTimeouts(options: TlsOptions): void {
  * checked as CPython 3.13 base_events.py create_connection and create_unix_connection check them.
  * `host` is the host connected to (null with `sock`); `unix` for a Unix socket.
  */
-export function protocolClientTls(options: TlsOptions, host: string | null, unix: boolean): ProtocolTls | null {
+export function protocolClientTls(
+  options: TlsOptions,
+  host: string | null,
+  unix: boolean,
+): ProtocolTls | null {
   const { ssl, serverHostname = null, sslHandshakeTimeout = null, sslShutdownTimeout = null } = options;
   const useSsl = ssl !== undefined && ssl !== null && ssl !== false;
   if (serverHostname !== null && !useSsl) throw new RangeError("server_hostname is only meaningful with ssl");
@@ -81,12 +85,13 @@ export function protocolClientTls(options: TlsOptions, host: string | null, unix
     refuseTimeouts(options);
     return null;
   }
-  if (serverHostname === null && unix) throw new RangeError("you have to pass server_hostname when using ssl");
+  if (serverHostname === null && unix)
+    throw new RangeError("you have to pass server_hostname when using ssl");
   if (serverHostname === null && (host === null || host === "")) {
     throw new RangeError("You must set server_hostname when using ssl without a host");
   }
   return {
-    ...tlsConfig(ssl as true | SSLContext),
+    ...tlsConfig(ssl),
     serverSide: false,
     serverHostname: serverHostname ?? host ?? "",
     handshakeTimeout: handshakeTimeout(sslHandshakeTimeout ?? undefined),
@@ -106,7 +111,7 @@ export function protocolServerTls(options: TlsOptions): ProtocolTls | null {
     return null;
   }
   return {
-    ...tlsConfig(ssl as SSLContext),
+    ...tlsConfig(ssl),
     serverSide: true,
     serverHostname: "",
     handshakeTimeout: handshakeTimeout(sslHandshakeTimeout ?? undefined),
@@ -132,13 +137,18 @@ export interface StartTlsTransportOptions {
   sslShutdownTimeout?: number | null;
 }
 
-/** The TLS setup of `loop.startTls()`, checked as CPython 3.13 start_tls and SSLProtocol do. */
-export function startTlsParams(sslcontext: unknown, options: StartTlsTransportOptions): ProtocolTls {
+/** CPython 3.13 base_events.py start_tls: the context must be one. */
+export function checkSslContext(sslcontext: unknown): void {
   if (typeof sslcontext !== "object" || sslcontext === null) {
     throw new TypeError(
       `sslcontext is expected to be an instance of ssl.SSLContext (a tls.SecureContext or SSLOptions), got ${reprValue(sslcontext)}`,
     );
   }
+}
+
+/** The TLS setup of `loop.startTls()`, checked as CPython 3.13's SSLProtocol checks it. */
+export function startTlsParams(sslcontext: unknown, options: StartTlsTransportOptions): ProtocolTls {
+  checkSslContext(sslcontext);
   if (typeof options !== "object" || (options as unknown) === null) {
     throw new TypeError(`options must be an object, got ${reprValue(options)}`);
   }

@@ -9,6 +9,7 @@ import type { Buffer } from "node:buffer";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
+import type tls from "node:tls";
 import path from "node:path";
 import type { BaseEventLoop } from "./base-events.ts";
 import type { ProtocolFactory } from "./datagram.ts";
@@ -33,6 +34,7 @@ import {
   protocolClientTls,
   protocolServerTls,
   serverHandshake,
+  checkSslContext,
   startTlsParams,
   type StartTlsTransportOptions,
   type TlsExtraInfo,
@@ -112,6 +114,8 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
   /** Over TLS: the seconds close() waits for the TLS shutdown (CPython's ssl_shutdown_timeout). */
   readonly #tls: { readonly shutdownTimeout: number } | null;
   #shutdownTimer: TimerHandle | null = null;
+  /** The TLS transport `loop.startTls()` made over this one's socket. */
+  #successor: SocketTransport | null = null;
 
   /**
    * Made by the loop's connection and server methods. `tls` once `socket` is a secure TLS socket;
@@ -354,6 +358,10 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
    * `connectionLost(null)`.
    */
   override close(): void {
+    if (this.#successor !== null) {
+      this.#successor.close();
+      return;
+    }
     if (this.#closing) return;
     this.#closing = true;
     this.#socket.pause();
@@ -382,6 +390,10 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
 
   /** Close the transport at once: buffered data is lost; then `connectionLost(null)`. */
   override abort(): void {
+    if (this.#successor !== null) {
+      this.#successor.abort();
+      return;
+    }
     this.#forceClose(null);
   }
 
@@ -437,9 +449,10 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
    * Give the socket up to `loop.startTls()`: no listener or close hook of this transport stays on
    * it, and what was received but not delivered goes back into it, for the TLS socket (CPython
    * leaves it in the kernel: start_tls pauses reading first). The transport is closed from now on,
-   * without a connectionLost(). @internal
+   * without a connectionLost(); `handOver` names its successor, which a server closes through it
+   * and which tells the server when it is lost. @internal
    */
-  [kTakeSocket](): net.Socket {
+  [kTakeSocket](): { socket: net.Socket; handOver: (next: SocketTransport | null) => void } {
     if (this.#closing || this.#pending.includes(null)) throw connectionLost();
     const socket = this.#socket;
     this.#unhook();
@@ -451,9 +464,16 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
     socket.off("error", this.#onError);
     socket.off("close", this.#onClose);
     const pending = this.#pending as Buffer[];
-    for (let i = pending.length - 1; i >= 0; i--) socket.unshift(pending[i] as Buffer);
+    for (let i = pending.length - 1; i >= 0; i--) socket.unshift(pending[i]);
     pending.length = 0;
-    return socket;
+    const onLost = this.#onLost;
+    this.#onLost = null;
+    const handOver = (next: SocketTransport | null): void => {
+      this.#successor = next;
+      if (next !== null && onLost !== null) next.setOnLost(onLost);
+      else onLost?.();
+    };
+    return { socket, handOver };
   }
 
   override toString(): string {
@@ -462,7 +482,8 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
 
   [inspectCustom](): string {
     const state =
-      (this.#connLost !== 0 ? " closed" : this.#closing ? " closing" : "") + (this.#tls !== null ? " tls" : "");
+      (this.#connLost !== 0 ? " closed" : this.#closing ? " closing" : "") +
+      (this.#tls !== null ? " tls" : "");
     const peer = this._extra.peername;
     const name =
       peer === undefined
@@ -855,32 +876,38 @@ export async function startTlsNow(
   sslcontext: unknown,
   options: StartTlsTransportOptions,
 ): Promise<SocketTransport> {
-  const params = startTlsParams(sslcontext, options);
-  // CPython 3.13 base_events.py start_tls: only its socket and TLS transports upgrade.
+  // CPython 3.13 base_events.py start_tls: the context first, then the transport (only its
+  // socket and TLS transports upgrade), then the SSLProtocol's own checks.
+  checkSslContext(sslcontext);
   if (!(transport instanceof SocketTransport)) {
     throw new TypeError(`transport ${reprValue(transport)} is not supported by start_tls()`);
   }
+  const params = startTlsParams(sslcontext, options);
   if (typeof protocol !== "object" || (protocol as unknown) === null) {
     throw new TypeError(`protocol must be a Protocol, got ${reprValue(protocol)}`);
   }
-  const old = transport as SocketTransport;
+  const old = transport;
   const extra = {
     socket: old.getExtraInfo("socket"),
     peername: old.getExtraInfo("peername"),
     sockname: old.getExtraInfo("sockname"),
   } as SocketExtraInfo;
-  const socket = old[kTakeSocket]();
+  const { socket, handOver } = old[kTakeSocket]();
   // The old transport's errors reach nobody now: the TLS socket reports its own.
   socket.on("error", noop);
+  let t: tls.TLSSocket;
   try {
     await flushed(loop, socket);
+    t = await handshake(loop, socket, params);
   } catch (e) {
     socket.destroy();
+    handOver(null);
     throw e;
   }
-  const t = await handshake(loop, socket, params);
   Object.assign(extra, tlsExtra(t, params.context));
-  return new SocketTransport(loop, t, protocol, extra, null, params, false);
+  const secure = new SocketTransport(loop, t, protocol, extra, null, params, false);
+  handOver(secure);
+  return secure;
 }
 
 const EMPTY = new Uint8Array(0);
