@@ -64,7 +64,6 @@ const missingLoopMethods: Record<string, string> = {
   sockSendall: LOW_LEVEL,
   sockSendfile: LOW_LEVEL,
   sockSendto: LOW_LEVEL,
-  startTls: LOW_LEVEL,
   subprocessExec: LOW_LEVEL,
   subprocessShell: LOW_LEVEL,
 };

@@ -87,6 +87,7 @@ const LAZY = [
   "BaseEventLoop.createServer",
   "BaseEventLoop.createUnixServer",
   "BaseEventLoop.connectAcceptedSocket",
+  "BaseEventLoop.startTls",
   "socketpair",
 ] as const;
 
