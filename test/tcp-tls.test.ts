@@ -14,6 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
 import * as asyncio from "../src/index.ts";
+import { captureStderr } from "./helpers/loops.ts";
 import { hasCode, HOST, openHandles, port, Resources, runNet } from "./helpers/net.ts";
 import { selfSignedCertificate, type SelfSigned } from "./helpers/tls.ts";
 
@@ -282,6 +283,72 @@ describe("ssl= on createConnection() and createServer()", () => {
       await res.noLeaks(base);
     }));
 
+  it("closes on the peer's end even when eofReceived returns true, with CPython's warning", (t) =>
+    runNet(async () => {
+      const base = openHandles();
+      const res = new Resources(t);
+      const loop = asyncio.getRunningLoop();
+      const [server, protocols] = await tlsEchoServer(res);
+      const [transport, client] = await loop.createConnection(() => new Recorder(), HOST, port(server), {
+        ssl: clientSsl(),
+      });
+      client.keepOpen = true;
+      await until(
+        () => protocols.length === 1 && protocols[0]?.transport !== null,
+        "the server side is made",
+      );
+      const records = await captureStderr(async () => {
+        (protocols[0] as Recorder).transport?.close();
+        assert.equal(await client.lost, null);
+      });
+      assert.deepEqual(client.calls, ["made", "eof", "lost"]);
+      assert.equal(transport.isClosing(), true);
+      assert.deepEqual(
+        records.filter((r) => r.includes("eof_received")),
+        ["returning true from eof_received() has no effect when using ssl"],
+      );
+      await closeServer(server);
+      await res.noLeaks(base);
+    }));
+
+  it("connectAcceptedSocket(ssl=) runs the server side of the handshake", (t) =>
+    runNet(async () => {
+      const base = openHandles();
+      const res = new Resources(t);
+      const loop = asyncio.getRunningLoop();
+      const accepted = loop.createFuture<net.Socket>();
+      const listener = res.server(
+        net.createServer({ pauseOnConnect: true }, (s) => {
+          accepted.setResult(res.socket(s));
+        }),
+      );
+      await new Promise<void>((resolve) => listener.listen(0, HOST, resolve));
+      const { port: p } = listener.address() as net.AddressInfo;
+      const connecting = loop.createTask(
+        loop.createConnection(() => new Recorder(), HOST, p, { ssl: clientSsl() }),
+      );
+      const [serverSide, sp] = await loop.connectAcceptedSocket(() => new Recorder(), await accepted, {
+        ssl: serverSsl(),
+      });
+      const [transport, client] = await connecting;
+      assert.deepEqual(sp.calls, ["made"]);
+      assert.ok(serverSide.getExtraInfo("ssl_object") instanceof tls.TLSSocket);
+      transport.write(Buffer.from("over tls"));
+      await until(() => sp.text() === "over tls", "the accepted side got the data");
+      await assert.rejects(
+        loop.connectAcceptedSocket(() => new Recorder(), new net.Socket(), { ssl: true as never }),
+        {
+          name: "TypeError",
+          message: "ssl argument must be an SSLContext or None",
+        },
+      );
+      serverSide.close();
+      assert.equal(await client.lost, null);
+      assert.equal(await sp.lost, null);
+      listener.close();
+      await res.noLeaks(base);
+    }));
+
   it("close() gives up after sslShutdownTimeout when the peer does not read: TimeoutError", (t) =>
     runNet(async () => {
       const base = openHandles();
@@ -403,6 +470,44 @@ describe("loop.startTls()", () => {
       // The TLS socket is the one on the wire: the server's plain socket saw ciphertext.
       assert.ok((serverSecure.getExtraInfo("socket") as net.Socket).bytesRead > 100);
       secure.close();
+      assert.equal(await client.lost, null);
+      assert.equal(await sp.lost, null);
+      await closeServer(server);
+      await res.noLeaks(base);
+    }));
+
+  it("upgrades a TLS transport again (TLS in TLS), as CPython 3.13's TLS transports allow", (t) =>
+    runNet(async () => {
+      const base = openHandles();
+      const res = new Resources(t);
+      const loop = asyncio.getRunningLoop();
+      const servers: StartTlsServer[] = [];
+      const server = res.server(
+        await loop.createServer(
+          () => {
+            const p = new StartTlsServer();
+            servers.push(p);
+            return p;
+          },
+          HOST,
+          0,
+          { ssl: serverSsl() },
+        ),
+      );
+      const [outer, client] = await loop.createConnection(() => new Recorder(), HOST, port(server), {
+        ssl: clientSsl(),
+      });
+      outer.write(Buffer.from("STARTTLS\n"));
+      await until(() => client.text() === "GO\n", "the server said GO");
+      const inner = await loop.startTls(outer, client, clientSsl(), { serverHostname: "localhost" });
+      const sp = servers[0] as StartTlsServer;
+      await sp.upgraded;
+      inner.write(Buffer.from("nested"));
+      await until(() => client.text() === "GO\necho: nested", "the echo came back through both layers");
+      // Each layer has its own TLS socket; the `socket` is still the TCP one.
+      assert.notEqual(inner.getExtraInfo("ssl_object"), outer.getExtraInfo("ssl_object"));
+      assert.equal(inner.getExtraInfo("socket"), outer.getExtraInfo("socket"));
+      inner.close();
       assert.equal(await client.lost, null);
       assert.equal(await sp.lost, null);
       await closeServer(server);
