@@ -53,7 +53,7 @@ export type StreamProtocol = Protocol | BufferedProtocol;
 /**
  * What `getExtraInfo()` knows on a socket transport: `peername`, `sockname`, `socket` (the
  * `net.Socket`); over TLS also `sslcontext`, `peercert`, `cipher`, `compression` and `ssl_object`
- * (the `tls.TLSSocket`), as {@link StreamWriter.getExtraInfo} gives them.
+ * (the `tls.TLSSocket`), as `StreamWriter.getExtraInfo()` gives them.
  */
 export type SocketExtraInfo = Pick<ExtraInfo, "peername" | "sockname" | "socket"> & Partial<TlsExtraInfo>;
 
