@@ -364,28 +364,40 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
     }
     if (this.#closing) return;
     this.#closing = true;
-    this.#socket.pause();
     this.#pending.length = 0;
     const socket = this.#socket;
-    // Over TLS the end writes the close_notify, which is waited for like the data.
-    if (socket.writableFinished || (this.#tls === null && socket.writableLength === 0)) {
+    if (this.#tls !== null) {
+      this.#shutdownTls(socket, this.#tls.shutdownTimeout);
+      return;
+    }
+    socket.pause();
+    if (socket.writableLength === 0 || socket.writableFinished) {
       this.#scheduleLost(null);
       return;
     }
     // Wait for the buffer to reach the kernel, as CPython's close() waits for its own.
-    if (!socket.writableEnded) socket.end();
+    if (!this.#eof) socket.end();
     socket.once("finish", () => {
       this.#post(() => {
         if (this.#connLost === 0) this.#scheduleLost(null);
       });
     });
-    const tls = this.#tls;
-    if (tls !== null) {
-      // CPython 3.13 sslproto.py _check_shutdown_timeout.
-      this.#shutdownTimer = this.#loop.callLater(tls.shutdownTimeout, () => {
-        this.#forceClose(new TimeoutError("SSL shutdown timed out"));
-      });
-    }
+  }
+
+  /**
+   * CPython 3.13 sslproto.py _start_shutdown: the close_notify goes out after the buffered data,
+   * then the peer's is awaited. Its end of file reaches the protocol (`eofReceived()`, as CPython
+   * calls it on the closing side too), then the socket's close calls `connectionLost(null)`. Data
+   * arriving meanwhile is dropped. No answer within `timeout` seconds: `TimeoutError`.
+   */
+  #shutdownTls(socket: net.Socket, timeout: number): void {
+    socket.off("data", this.#onData);
+    socket.on("data", noop);
+    if (!socket.writableEnded) socket.end();
+    socket.resume();
+    this.#shutdownTimer = this.#loop.callLater(timeout, () => {
+      this.#forceClose(new TimeoutError("SSL shutdown timed out"));
+    });
   }
 
   /** Close the transport at once: buffered data is lost; then `connectionLost(null)`. */
