@@ -10,7 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import * as asyncio from "../src/index.ts";
-import { print, repr, tuple } from "./_py.ts";
+import { print, repr } from "./_py.ts";
 
 const HOST = "127.0.0.1";
 
@@ -137,7 +137,7 @@ async function tlsEcho(serverCtx: asyncio.SSLOptions, clientCtx: asyncio.SSLOpti
   const cipher = transport.getExtraInfo("cipher") ?? ["", "", null];
   print(
     "cipher: 3 items",
-    cipher.length === 3,
+    (cipher as readonly unknown[]).length === 3,
     "version TLSv1.2+",
     ["TLSv1.2", "TLSv1.3"].includes(cipher[1]),
   );
@@ -292,5 +292,4 @@ const main = asyncio.coroutine(async () => {
   print("done");
 });
 
-void tuple;
 await asyncio.run(main());
