@@ -89,8 +89,9 @@ function checkOptions(options: unknown): void {
  *
  * Over TLS (`ssl` of the loop's methods, `loop.startTls()`) the socket is a `tls.TLSSocket`, as
  * CPython's `_SSLProtocolTransport`: no half-close (`canWriteEof()` is false), the peer's end of
- * file closes the transport, and `close()` sends the TLS close_notify and gives the flush
- * `sslShutdownTimeout` seconds before aborting with `TimeoutError('SSL shutdown timed out')`.
+ * file closes the transport, and `close()` sends the TLS close_notify and waits up to
+ * `sslShutdownTimeout` seconds for the peer's (then `eofReceived()`, `connectionLost(null)`)
+ * before aborting with `TimeoutError('SSL shutdown timed out')`.
  * @see https://docs.python.org/3.13/library/asyncio-protocol.html#asyncio.Transport
  */
 export class SocketTransport extends Transport<SocketExtraInfo> {
