@@ -11,6 +11,7 @@ import net from "node:net";
 import tls from "node:tls";
 import type { BaseEventLoop } from "./base-events.ts";
 import { CancelledError } from "./exceptions.ts";
+import { addCloseHook } from "./internal/close-hooks.ts";
 import { taskStorage } from "./internal/context.ts";
 import { reprValue } from "./internal/repr.ts";
 import { connectionLost } from "./internal/stream-transport.ts";
@@ -218,6 +219,11 @@ export async function handshake(
   const t = wrap(socket, params);
   onWrapped?.(t);
   t.pause();
+  // A loop closed during the handshake (no task left to cancel it) still owns the sockets.
+  const unhook = addCloseHook(loop, () => {
+    t.destroy();
+    socket.destroy();
+  });
   const onSecure = (): void => {
     loop.callSoon(() => {
       if (!fut.done()) fut.setResult(null);
@@ -251,6 +257,7 @@ export async function handshake(
     socket.destroy();
     throw e;
   } finally {
+    unhook();
     timer.cancel();
     t.off(secureEvent, onSecure);
     t.off("error", onError);
@@ -260,6 +267,42 @@ export async function handshake(
 }
 
 function noop(): void {}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * `loop.startTls()`'s part after the old transport let go of `socket`: wait until what was
+ * written to it has reached the kernel (the TLS socket writes below Node's socket buffer, on its
+ * handle, so plaintext queued there would come after the handshake's bytes), then run the
+ * handshake. On failure or cancellation the socket is destroyed.
+ */
+export async function upgradeSocket(
+  loop: BaseEventLoop,
+  socket: net.Socket,
+  params: TlsParams,
+): Promise<tls.TLSSocket> {
+  // The old transport's errors reach nobody now: the TLS socket reports its own.
+  socket.on("error", noop);
+  if (socket.writableLength > 0) {
+    const fut = loop.createFuture<null>();
+    // An empty write completes after every earlier one.
+    socket.write(EMPTY, (err) => {
+      if (loop.isClosed()) return;
+      loop.callSoon(() => {
+        if (fut.done()) return;
+        if (err !== null && err !== undefined) fut.setException(err);
+        else fut.setResult(null);
+      });
+    });
+    try {
+      await fut;
+    } catch (e) {
+      socket.destroy();
+      throw e;
+    }
+  }
+  return await handshake(loop, socket, params);
+}
 
 /** The TLS keys of `getExtraInfo()` for a secure socket. */
 export function tlsExtra(t: tls.TLSSocket, context: tls.SecureContext): TlsExtraInfo {

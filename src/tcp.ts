@@ -39,6 +39,7 @@ import {
   type StartTlsTransportOptions,
   type TlsExtraInfo,
   tlsExtra,
+  upgradeSocket,
 } from "./ssl-transport.ts";
 import { debug, type SSLContext } from "./sslproto.ts";
 import type { ExtraInfo, InetSockName } from "./streams.ts";
@@ -906,14 +907,10 @@ export async function startTlsNow(
     sockname: old.getExtraInfo("sockname"),
   } as SocketExtraInfo;
   const { socket, handOver } = old[kTakeSocket]();
-  // The old transport's errors reach nobody now: the TLS socket reports its own.
-  socket.on("error", noop);
   let t: tls.TLSSocket;
   try {
-    await flushed(loop, socket);
-    t = await handshake(loop, socket, params);
+    t = await upgradeSocket(loop, socket, params);
   } catch (e) {
-    socket.destroy();
     handOver(null);
     throw e;
   }
@@ -921,27 +918,6 @@ export async function startTlsNow(
   const secure = new SocketTransport(loop, t, protocol, extra, null, params, false);
   handOver(secure);
   return secure;
-}
-
-const EMPTY = new Uint8Array(0);
-
-/**
- * Wait until what was written to `socket` has reached the kernel: the TLS socket then writes
- * below Node's socket buffer (on its handle), so plaintext queued there would come after it.
- */
-async function flushed(loop: BaseEventLoop, socket: net.Socket): Promise<void> {
-  if (socket.writableLength === 0) return;
-  const fut = loop.createFuture<null>();
-  // An empty write completes after every earlier one.
-  socket.write(EMPTY, (err) => {
-    if (loop.isClosed()) return;
-    loop.callSoon(() => {
-      if (fut.done()) return;
-      if (err !== null && err !== undefined) fut.setException(err);
-      else fut.setResult(null);
-    });
-  });
-  await fut;
 }
 
 /**
