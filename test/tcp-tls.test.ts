@@ -508,8 +508,109 @@ describe("loop.startTls()", () => {
       // Each layer has its own TLS socket; the `socket` is still the TCP one.
       assert.notEqual(inner.getExtraInfo("ssl_object"), outer.getExtraInfo("ssl_object"));
       assert.equal(inner.getExtraInfo("socket"), outer.getExtraInfo("socket"));
-      inner.close();
+      // The server still holds the transport it made: closing its clients closes the upgrade.
+      server.close();
+      server.closeClients();
+      assert.equal(await sp.lost, null);
       assert.equal(await client.lost, null);
+      await server.waitClosed();
+      await res.noLeaks(base);
+    }));
+
+  it("hands the handshake what arrived before startTls() was called (reading paused meanwhile)", (t) =>
+    runNet(async () => {
+      const base = openHandles();
+      const res = new Resources(t);
+      const loop = asyncio.getRunningLoop();
+      const servers: Recorder[] = [];
+      const server = res.server(
+        await loop.createServer(
+          () => {
+            const p = new Recorder();
+            // On the command, stop reading: the ClientHello that follows waits for startTls().
+            p.onData = () => {
+              if (p.text() === "STARTTLS\n") p.transport?.pauseReading();
+            };
+            servers.push(p);
+            return p;
+          },
+          HOST,
+          0,
+        ),
+      );
+      // The client does not wait for an answer: its ClientHello follows the command at once.
+      const [plain, client] = await loop.createConnection(() => new Recorder(), HOST, port(server));
+      plain.write(Buffer.from("STARTTLS\n"));
+      await until(() => servers[0]?.text() === "STARTTLS\n", "the server read the command");
+      const sp = servers[0] as Recorder;
+      const upgrading = loop.createTask(loop.startTls(plain, client, clientSsl(), { serverHostname: HOST }));
+      // The ClientHello arrives while the server does not read.
+      await asyncio.sleep(0.05);
+      assert.equal(upgrading.done(), false);
+      const serverSecure = await loop.startTls(sp.transport as asyncio.SocketTransport, sp, serverSsl(), {
+        serverSide: true,
+      });
+      const secure = await upgrading;
+      secure.write(Buffer.from("after"));
+      await until(() => sp.text() === "STARTTLS\nafter", "the server got the data over TLS");
+      assert.ok(serverSecure.getExtraInfo("cipher") !== null);
+      secure.close();
+      assert.equal(await client.lost, null);
+      assert.equal(await sp.lost, null);
+      await closeServer(server);
+      await res.noLeaks(base);
+    }));
+
+  it("hands the handshake a ClientHello sent right behind a 64 KiB command, before startTls() runs", (t) =>
+    runNet(async () => {
+      const base = openHandles();
+      const res = new Resources(t);
+      const loop = asyncio.getRunningLoop();
+      const COMMAND = 1 << 16;
+      const servers: Recorder[] = [];
+      const upgrades: asyncio.Task<asyncio.SocketTransport>[] = [];
+      const server = res.server(
+        await loop.createServer(
+          () => {
+            const p = new Recorder();
+            p.onData = () => {
+              const size = Buffer.concat(p.received).length;
+              if (size !== COMMAND || upgrades.length > 0) return;
+              // CPython's start_tls pauses reading at once: what follows is for the handshake.
+              const tr = p.transport as asyncio.SocketTransport;
+              upgrades.push(loop.createTask(loop.startTls(tr, p, serverSsl(), { serverSide: true })));
+            };
+            servers.push(p);
+            return p;
+          },
+          HOST,
+          0,
+        ),
+      );
+      // A 64 KiB command, then in the same tick the ClientHello (a plain node:tls client): it is
+      // in the server's socket when the protocol sees the command and asks for startTls().
+      const raw = res.socket(net.connect(port(server), HOST));
+      raw.on("error", () => {});
+      await new Promise<void>((resolve) => raw.once("connect", resolve));
+      raw.write(Buffer.alloc(COMMAND, 0x41));
+      const tc = res.socket(tls.connect({ socket: raw, ca: cert.cert }));
+      tc.on("error", () => {});
+      let echoed = "";
+      tc.on("data", (chunk: Buffer) => {
+        echoed += chunk.toString();
+      });
+      await until(() => upgrades.length === 1, "the server upgraded");
+      const serverSecure = await (upgrades[0] as asyncio.Task<asyncio.SocketTransport>);
+      const sp = servers[0] as Recorder;
+      assert.equal(Buffer.concat(sp.received).length, COMMAND, "TLS bytes reached the protocol");
+      tc.write("after");
+      await until(
+        () => Buffer.concat(sp.received).length === COMMAND + 5,
+        "the server got the data over TLS",
+      );
+      serverSecure.write(Buffer.from("bye"));
+      await until(() => echoed === "bye", "the client got the answer over TLS");
+      tc.end();
       assert.equal(await sp.lost, null);
       await closeServer(server);
       await res.noLeaks(base);
