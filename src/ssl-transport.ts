@@ -10,7 +10,6 @@
 import net from "node:net";
 import tls from "node:tls";
 import type { BaseEventLoop } from "./base-events.ts";
-import { CancelledError } from "./exceptions.ts";
 import { addCloseHook } from "./internal/close-hooks.ts";
 import { taskStorage } from "./internal/context.ts";
 import { reprValue } from "./internal/repr.ts";
@@ -25,6 +24,8 @@ import {
   tlsConfig,
   type TlsParams,
 } from "./sslproto.ts";
+
+function noop(): void {}
 
 // CPython 3.13 asyncio/constants.py SSL_SHUTDOWN_TIMEOUT.
 export const SSL_SHUTDOWN_TIMEOUT = 30.0;
@@ -203,70 +204,102 @@ function wrap(socket: net.Socket, params: TlsParams): tls.TLSSocket {
   });
 }
 
+/** A handshake under way: `abort()` destroys both sockets (its callback is not called then). */
+interface Handshaking {
+  abort(): void;
+}
+
 /**
- * Run the TLS handshake over `socket` (connected; what it has buffered is the peer's first TLS
- * bytes) and return the TLS socket, paused, once it is secure. On failure, timeout (CPython's
- * `ConnectionAbortedError`, `code` `ECONNABORTED`) or cancellation both sockets are destroyed.
- * `onWrapped` is told the TLS socket as soon as it exists (a server closes it on shutdown).
+ * Start the TLS handshake over `socket` (connected; what it has buffered is the peer's first TLS
+ * bytes). `done` is called once, from a loop callback: with the TLS socket, paused, once it is
+ * secure; or with the error (Node's, CPython's `ConnectionAbortedError` on timeout (`code`
+ * `ECONNABORTED`), `ConnectionResetError` when the peer leaves), both sockets then destroyed.
  */
-export async function handshake(
+function startHandshake(
   loop: BaseEventLoop,
   socket: net.Socket,
   params: TlsParams,
-  onWrapped?: (t: tls.TLSSocket) => void,
-): Promise<tls.TLSSocket> {
-  const fut = loop.createFuture<null>();
+  done: (exc: Error | null, t: tls.TLSSocket) => void,
+): Handshaking {
   const t = wrap(socket, params);
-  onWrapped?.(t);
   t.pause();
-  // A loop closed during the handshake (no task left to cancel it) still owns the sockets.
-  const unhook = addCloseHook(loop, () => {
-    t.destroy();
-    socket.destroy();
-  });
-  const onSecure = (): void => {
-    loop.callSoon(() => {
-      if (!fut.done()) fut.setResult(null);
-    });
-  };
-  const onError = (err: Error): void => {
-    loop.callSoon(() => {
-      if (!fut.done()) fut.setException(err);
-    });
-  };
-  // CPython 3.13 sslproto.py eof_received during the handshake: ConnectionResetError.
-  const onClose = (): void => {
-    loop.callSoon(() => {
-      if (!fut.done()) fut.setException(connectionLost());
-    });
-  };
+  let over = false;
   const secureEvent = params.serverSide ? "secure" : "secureConnect";
-  t.once(secureEvent, onSecure);
-  t.on("error", onError);
-  t.once("close", onClose);
-  const timer = loop.callLater(params.handshakeTimeout, () => {
-    if (!fut.done()) fut.setException(handshakeTimedOut(params.handshakeTimeout));
-  });
-  try {
-    await fut;
-  } catch (e) {
-    // CPython 3.13 sslproto.py _fatal_error: handshake errors (OSErrors) are logged at debug level.
-    if (!(e instanceof CancelledError)) debug("SSL handshake failed: %s", e);
-    t.on("error", noop);
-    t.destroy();
-    socket.destroy();
-    throw e;
-  } finally {
+  const finish = (exc: Error | null): void => {
+    if (over) return;
+    over = true;
     unhook();
     timer.cancel();
     t.off(secureEvent, onSecure);
     t.off("error", onError);
     t.off("close", onClose);
-  }
-  return t;
+    if (exc !== null) {
+      // CPython 3.13 sslproto.py _fatal_error: handshake errors (OSErrors) are logged at debug level.
+      debug("SSL handshake failed: %s", exc);
+      t.on("error", noop);
+      t.destroy();
+      socket.destroy();
+    }
+    done(exc, t);
+  };
+  const post = (exc: Error | null): void => {
+    if (!over && !loop.isClosed()) loop.callSoon(finish, exc);
+  };
+  const onSecure = (): void => {
+    post(null);
+  };
+  const onError = (err: Error): void => {
+    post(err);
+  };
+  // CPython 3.13 sslproto.py eof_received during the handshake: ConnectionResetError.
+  const onClose = (): void => {
+    post(connectionLost());
+  };
+  t.once(secureEvent, onSecure);
+  t.on("error", onError);
+  t.once("close", onClose);
+  const timer = loop.callLater(params.handshakeTimeout, () => {
+    finish(handshakeTimedOut(params.handshakeTimeout));
+  });
+  const abort = (): void => {
+    if (over) return;
+    over = true;
+    unhook();
+    timer.cancel();
+    t.off(secureEvent, onSecure);
+    t.off("error", onError);
+    t.off("close", onClose);
+    t.on("error", noop);
+    t.destroy();
+    socket.destroy();
+  };
+  // A loop closed during the handshake still owns the sockets.
+  const unhook = addCloseHook(loop, abort);
+  return { abort };
 }
 
-function noop(): void {}
+/**
+ * Run the TLS handshake over `socket` and return the TLS socket, paused, once it is secure. On
+ * failure, timeout or cancellation both sockets are destroyed.
+ */
+export async function handshake(
+  loop: BaseEventLoop,
+  socket: net.Socket,
+  params: TlsParams,
+): Promise<tls.TLSSocket> {
+  const fut = loop.createFuture<tls.TLSSocket>();
+  const handshaking = startHandshake(loop, socket, params, (exc, t) => {
+    if (fut.done()) return;
+    if (exc !== null) fut.setException(exc);
+    else fut.setResult(t);
+  });
+  try {
+    return await fut;
+  } catch (e) {
+    handshaking.abort();
+    throw e;
+  }
+}
 
 const EMPTY = new Uint8Array(0);
 
@@ -330,26 +363,14 @@ export function serverHandshake(
   made: (t: tls.TLSSocket) => ServerClient,
 ): ServerClient {
   let client: ServerClient | null = null;
-  let wrapped: tls.TLSSocket | null = null;
   let onLost: (() => void) | null = null;
-  let done = false;
   const lost = (): void => {
-    if (done) return;
-    done = true;
     const fn = onLost;
     onLost = null;
     fn?.();
   };
-  const destroy = (): void => {
-    if (client !== null) return;
-    wrapped?.destroy();
-    socket.destroy();
-  };
-  const task = loop.createTask(async () => {
-    let t: tls.TLSSocket;
-    try {
-      t = await handshake(loop, socket, params, (w) => (wrapped = w));
-    } catch {
+  const handshaking = startHandshake(loop, socket, params, (exc, t) => {
+    if (exc !== null) {
       lost();
       return;
     }
@@ -357,17 +378,19 @@ export function serverHandshake(
     client = c;
     c.setOnLost(lost);
   });
-  task.addDoneCallback(() => {
-    if (task.cancelled()) lost();
-  });
+  const stop = (): void => {
+    handshaking.abort();
+    // No callback comes after an abort: the server hears of the loss here.
+    loop.callSoon(lost);
+  };
   return {
     close: () => {
       if (client !== null) client.close();
-      else destroy();
+      else stop();
     },
     abort: () => {
       if (client !== null) client.abort();
-      else destroy();
+      else stop();
     },
     setOnLost: (fn) => {
       onLost = fn;

@@ -284,6 +284,26 @@ describe("ssl= on createConnection() and createServer()", () => {
       await res.noLeaks(base);
     }));
 
+  it("runs a server's handshakes without tasks, and closeClients() ends those under way", (t) =>
+    runNet(async () => {
+      const base = openHandles();
+      const res = new Resources(t);
+      const [server, protocols] = await tlsEchoServer(res);
+      const sock = res.socket(net.connect(port(server), HOST));
+      sock.on("error", () => {});
+      let closed = false;
+      sock.on("close", () => (closed = true));
+      await until(() => protocols.length === 1, "the server accepted");
+      // CPython runs a server's handshakes in its SSLProtocol, not in tasks.
+      assert.equal(asyncio.allTasks().size, 1);
+      server.close();
+      server.closeClients();
+      await server.waitClosed();
+      await until(() => closed, "the handshaking connection is closed");
+      assert.deepEqual((protocols[0] as Recorder).calls, []);
+      await res.noLeaks(base);
+    }));
+
   it("closes on the peer's end even when eofReceived returns true, with CPython's warning", (t) =>
     runNet(async () => {
       const base = openHandles();
