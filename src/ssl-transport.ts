@@ -27,20 +27,25 @@ import {
 
 function noop(): void {}
 
-// CPython 3.13 asyncio/constants.py SSL_SHUTDOWN_TIMEOUT.
+/** CPython 3.13 asyncio/constants.py SSL_SHUTDOWN_TIMEOUT. @internal */
 export const SSL_SHUTDOWN_TIMEOUT = 30.0;
 
-/** A TLS setup of a protocol transport: the handshake's, and the shutdown's timeout (seconds). */
+/** A TLS setup of a protocol transport: the handshake's, and the shutdown's timeout (seconds). @internal */
 export interface ProtocolTls extends TlsParams {
   readonly shutdownTimeout: number;
 }
 
 /** What `getExtraInfo()` adds over TLS (CPython's SSLProtocol `_extra`). */
 export interface TlsExtraInfo {
+  /** The `tls.SecureContext` of the handshake. */
   sslcontext: tls.SecureContext;
+  /** The peer's certificate (`getPeerCertificate()`), null without one. */
   peercert: tls.PeerCertificate | tls.DetailedPeerCertificate | null;
+  /** `[name, version, secretBits]`, like Python's `SSLSocket.cipher()`. */
   cipher: [name: string, version: string, secretBits: number | null];
+  /** Always null, as with Python's ssl module. */
   compression: null;
+  /** The `tls.TLSSocket`. */
   ssl_object: tls.TLSSocket;
 }
 
@@ -52,6 +57,7 @@ interface TlsOptions {
   sslShutdownTimeout?: number | null;
 }
 
+/** `sslShutdownTimeout`, checked as CPython's SSLProtocol checks it (seconds). @internal */
 export function shutdownTimeout(timeout: number | null | undefined): number {
   if (timeout === undefined || timeout === null) return SSL_SHUTDOWN_TIMEOUT;
   if (!(timeout > 0)) {
@@ -74,6 +80,7 @@ function refuseTimeouts(options: TlsOptions): void {
  * The client's TLS setup from the options of createConnection() or createUnixConnection(),
  * checked as CPython 3.13 base_events.py create_connection and create_unix_connection check them.
  * `host` is the host connected to (null with `sock`); `unix` for a Unix socket.
+ * @internal
  */
 export function protocolClientTls(
   options: TlsOptions,
@@ -104,6 +111,7 @@ export function protocolClientTls(
 /**
  * The server's TLS setup from the options of createServer(), createUnixServer() or
  * connectAcceptedSocket(), checked as CPython 3.13 base_events.py create_server checks them.
+ * @internal
  */
 export function protocolServerTls(options: TlsOptions): ProtocolTls | null {
   const { ssl, sslHandshakeTimeout = null, sslShutdownTimeout = null } = options;
@@ -126,20 +134,22 @@ export interface StartTlsTransportOptions {
   /** Run the handshake as the server (default false: as the client). */
   serverSide?: boolean;
   /**
-   * Client side: the name the server's certificate must match; `""` or null skips the hostname
-   * check (the chain is still verified). Ignored on the server side.
+   * Client side: the name the server's certificate must match; `""` skips the hostname check
+   * (the chain is still verified). Ignored on the server side.
+   * @throws {RangeError} `check_hostname requires server_hostname` when missing on a client whose
+   * context verifies the peer (the default).
    */
   serverHostname?: string | null;
   /** Seconds to wait for the handshake before aborting the connection (default 60). */
   sslHandshakeTimeout?: number | null;
   /**
-   * Seconds `close()` waits for the TLS shutdown to be flushed before aborting the connection
-   * (default 30).
+   * Seconds `close()` waits for the peer's answer to the TLS close_notify before aborting the
+   * connection with `TimeoutError('SSL shutdown timed out')` (default 30).
    */
   sslShutdownTimeout?: number | null;
 }
 
-/** CPython 3.13 base_events.py start_tls: the context must be one. */
+/** CPython 3.13 base_events.py start_tls: the context must be one. @internal */
 export function checkSslContext(sslcontext: unknown): void {
   if (typeof sslcontext !== "object" || sslcontext === null) {
     throw new TypeError(
@@ -148,7 +158,7 @@ export function checkSslContext(sslcontext: unknown): void {
   }
 }
 
-/** The TLS setup of `loop.startTls()`, checked as CPython 3.13's SSLProtocol checks it. */
+/** The TLS setup of `loop.startTls()`, checked as CPython 3.13's SSLProtocol checks it. @internal */
 export function startTlsParams(sslcontext: unknown, options: StartTlsTransportOptions): ProtocolTls {
   checkSslContext(sslcontext);
   if (typeof options !== "object" || (options as unknown) === null) {
@@ -281,6 +291,7 @@ function startHandshake(
 /**
  * Run the TLS handshake over `socket` and return the TLS socket, paused, once it is secure. On
  * failure, timeout or cancellation both sockets are destroyed.
+ * @internal
  */
 export async function handshake(
   loop: BaseEventLoop,
@@ -308,6 +319,7 @@ const EMPTY = new Uint8Array(0);
  * written to it has reached the kernel (the TLS socket writes below Node's socket buffer, on its
  * handle, so plaintext queued there would come after the handshake's bytes), then run the
  * handshake. On failure or cancellation the socket is destroyed.
+ * @internal
  */
 export async function upgradeSocket(
   loop: BaseEventLoop,
@@ -337,7 +349,7 @@ export async function upgradeSocket(
   return await handshake(loop, socket, params);
 }
 
-/** The TLS keys of `getExtraInfo()` for a secure socket. */
+/** The TLS keys of `getExtraInfo()` for a secure socket. @internal */
 export function tlsExtra(t: tls.TLSSocket, context: tls.SecureContext): TlsExtraInfo {
   const cert = t.getPeerCertificate();
   const cipher = t.getCipher();
@@ -355,6 +367,7 @@ export function tlsExtra(t: tls.TLSSocket, context: tls.SecureContext): TlsExtra
  * A server's connection while its handshake runs, then its transport: what the server tracks.
  * `made` builds the transport over the secure socket (and calls the protocol's connectionMade);
  * a failed handshake reaches no protocol, as in CPython.
+ * @internal
  */
 export function serverHandshake(
   loop: BaseEventLoop,
