@@ -94,6 +94,8 @@ export interface Options {
   quick: boolean;
   /** Optional contender filter (names). */
   only: string[] | null;
+  /** Each contender's repetitions in one process, one contender after the other (not round-robin). */
+  sequential: boolean;
 }
 
 /** The summary of one contender's samples of one metric. */
@@ -179,10 +181,12 @@ export function parseArgs(argv: readonly string[]): { options: Options; names: s
   let reps: number | null = null;
   let quick = false;
   let only: string[] | null = null;
+  let sequential = false;
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
     if (arg === "--quick") quick = true;
+    else if (arg === "--sequential") sequential = true;
     else if (arg === "--reps") reps = Number(argv[++i]);
     else if (arg.startsWith("--reps=")) reps = Number(arg.slice(7));
     else if (arg === "--only") only = (argv[++i] ?? "").split(",");
@@ -192,7 +196,7 @@ export function parseArgs(argv: readonly string[]): { options: Options; names: s
   }
   if (reps !== null && (!Number.isInteger(reps) || reps < 1))
     throw new Error("--reps needs a positive integer");
-  return { options: { reps: reps ?? (quick ? 1 : 5), quick, only }, names };
+  return { options: { reps: reps ?? (quick ? 1 : 5), quick, only, sequential }, names };
 }
 
 // ---- the child side ---------------------------------------------------------------------------
@@ -295,49 +299,89 @@ function contenderNames(spec: BenchSpec, options: Options): string[] {
 /** Run every contender of `spec` (each in its own child process), one after the other. */
 export async function runBench(spec: BenchSpec, options: Options): Promise<BenchOutcome> {
   const benchN = options.quick ? spec.quickN : spec.n;
-  const results: Result[] = [];
   const skipped: { contender: string; why: string }[] = [];
-  for (const contender of contenderNames(spec, options)) {
+  // Round-robin: each round runs every contender once (a fresh process: its warm-up, then one
+  // measured repetition), in an order that rotates, so that the machine's load at any moment hits
+  // all contenders alike instead of deciding their ratio. --sequential runs each contender's
+  // repetitions in one process, one contender after the other (faster, noisier ratios).
+  interface Plan {
+    contender: string;
+    n: number;
+    reps: number;
+    warmup: number;
+    samples: Map<string, number[]>;
+    seconds: number;
+  }
+  const plans: Plan[] = contenderNames(spec, options).map((contender) => {
     const limit = spec.limits?.[contender];
-    const n = Math.min(benchN, limit?.n ?? Infinity);
-    const reps = Math.min(options.reps, limit?.reps ?? Infinity);
     // CPython has no JIT to warm up; its repetitions are the slowest, so it gets none.
     const defaultWarmup = options.quick || contender === CPYTHON ? 0 : (spec.warmup ?? 1);
-    const warmup = Math.min(defaultWarmup, limit?.warmup ?? Infinity);
-    const common = ["--n", String(n), "--reps", String(reps), "--warmup", String(warmup)];
-    process.stderr.write(`  ${spec.name}: ${contender} ...`);
-    const t0 = now();
-    let outcome: ChildOutcome;
-    if (contender === CPYTHON) {
-      if (pythonAvailable() === null) {
-        outcome = {
-          report: null,
-          why: `CPython ${PYTHON_VERSION} not installed (PYENV_VERSION=${PYTHON_VERSION})`,
-        };
-      } else {
-        const script = join(ROOT, "bench", "py", `${spec.name}.py`);
-        outcome = await runProcess("python3", [script, ...common], pythonEnv());
+    return {
+      contender,
+      n: Math.min(benchN, limit?.n ?? Infinity),
+      reps: Math.min(options.reps, limit?.reps ?? Infinity),
+      warmup: Math.min(defaultWarmup, limit?.warmup ?? Infinity),
+      samples: new Map(),
+      seconds: 0,
+    };
+  });
+  const rounds = options.sequential ? 1 : Math.max(1, ...plans.map((p) => p.reps));
+  let live = plans.filter((p) => {
+    if (p.contender !== CPYTHON || pythonAvailable() !== null) return true;
+    skipped.push({
+      contender: p.contender,
+      why: `CPython ${PYTHON_VERSION} not installed (PYENV_VERSION=${PYTHON_VERSION})`,
+    });
+    return false;
+  });
+  for (let round = 0; round < rounds; round++) {
+    const order = live.filter((p) => options.sequential || round < p.reps);
+    for (let k = 0; k < order.length; k++) {
+      const plan = order[(k + round) % order.length] as Plan;
+      const reps = options.sequential ? plan.reps : 1;
+      const common = ["--n", String(plan.n), "--reps", String(reps), "--warmup", String(plan.warmup)];
+      const t0 = now();
+      const outcome: ChildOutcome =
+        plan.contender === CPYTHON
+          ? await runProcess(
+              "python3",
+              [join(ROOT, "bench", "py", `${spec.name}.py`), ...common],
+              pythonEnv(),
+            )
+          : await runProcess(process.execPath, [
+              "--expose-gc",
+              join(ROOT, "bench", `${spec.name}.bench.ts`),
+              "--child",
+              plan.contender,
+              ...common,
+            ]);
+      plan.seconds += msSince(t0) / 1000;
+      if (outcome.report === null) {
+        skipped.push({ contender: plan.contender, why: outcome.why });
+        live = live.filter((p) => p !== plan);
+        continue;
       }
-    } else {
-      const script = join(ROOT, "bench", `${spec.name}.bench.ts`);
-      outcome = await runProcess(process.execPath, ["--expose-gc", script, "--child", contender, ...common]);
+      for (const [key, values] of Object.entries(outcome.report.samples)) {
+        const got = plan.samples.get(key) ?? [];
+        got.push(...values);
+        plan.samples.set(key, got);
+      }
     }
     process.stderr.write(
-      ` ${(msSince(t0) / 1000).toFixed(1)} s${outcome.report === null ? " (skipped)" : ""}\n`,
+      `  ${spec.name}: round ${round + 1}/${rounds} (${order.map((p) => p.contender).join(", ")})\n`,
     );
-    if (outcome.report === null) {
-      skipped.push({ contender, why: outcome.why });
-      continue;
-    }
+  }
+  const results: Result[] = [];
+  for (const plan of live) {
     for (const metric of spec.metrics) {
-      const samples = outcome.report.samples[metric.key];
+      const samples = plan.samples.get(metric.key);
       if (samples === undefined || samples.length === 0) continue;
       results.push({
         bench: spec.name,
-        contender,
+        contender: plan.contender,
         metric: metric.key,
         unit: metric.unit,
-        n,
+        n: plan.n,
         reps: samples.length,
         median: median(samples),
         min: Math.min(...samples),

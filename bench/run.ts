@@ -7,6 +7,9 @@
 //   npm run bench -- --reps 9           more repetitions
 //   npm run bench -- --quick            smoke run: small n, 1 repetition
 //   npm run bench -- --only asyncio-ts,raw   only these contenders
+//   npm run bench -- --sequential       each contender's repetitions in one process, one contender
+//                                       after the other (the default runs round-robin: each
+//                                       round, every contender once, in a rotating order)
 
 import { readdirSync } from "node:fs";
 import { join } from "node:path";

@@ -18,6 +18,7 @@ import { inspectCustom, reprValue } from "./internal/repr.ts";
 import { kGetTracer, kSetTracer, type LoopTracer } from "./internal/trace-hooks.ts";
 import { tracerFromEnv } from "./trace.ts";
 import {
+  kInlineSafe,
   kArmTimer,
   kBeginStep,
   kIsIdle,
@@ -159,6 +160,8 @@ export class BaseEventLoop {
   #stopping = false;
   #closed = false;
   #stepping: Task | null = null;
+  // True while #drain runs from inside a then() (kStepEnded): only parked awaits' wake-ups may run.
+  #parkedOnly = false;
   #stepStart = 0;
   #fallbackArmed = false;
   #iterations = 0;
@@ -574,18 +577,27 @@ export class BaseEventLoop {
     if (this.#debug) this.#checkSlow(task, monotonic() - this.#stepStart);
   }
 
-  /** @internal `task` suspended on a library awaitable, or finished. */
-  [kStepEnded](task: Task, finished = false): void {
+  /**
+   * @internal `task` suspended on a library awaitable, or finished. `parked`: it suspended in an
+   * await parked on the task (an engine's then() call, most likely from `await`).
+   */
+  [kStepEnded](task: Task, finished = false, parked = false): void {
     if (this.#stepping !== task) return;
     this.#stepping = null;
     if (this.#timed) this.#endTimed(task, finished);
     if (this.#phase === STEP) {
       this.#phase = WAKING;
       // A finished task reports from the loop's own promise reaction: nothing else is on the
-      // stack, so go on at once. Never from inside then(): user code may be mid-step there, so
-      // resume from a microtask instead.
+      // stack, so go on at once. Otherwise this is inside then(), where user code may be mid-step
+      // (an explicit `fut.then(cb)`): go on at once only with the wake-ups of parked awaits,
+      // which run no code but queue their task's continuation, and resume from a microtask at
+      // the first other entry (a callback, a first step, a Waiter).
       if (finished) this.#drain();
-      else this.#drainSoon();
+      else if (parked) {
+        this.#parkedOnly = true;
+        this.#drain();
+        this.#parkedOnly = false;
+      } else this.#drainSoon();
     }
     // When #drain is on the stack (a first step that suspended synchronously), it goes on by itself.
   }
@@ -704,7 +716,15 @@ export class BaseEventLoop {
     const ready = this.#ready;
     for (;;) {
       while (this.#ntodo > 0) {
-        if (ready.peek() instanceof Handle && taskStorage.getStore() !== undefined) {
+        const next = ready.peek();
+        if (this.#parkedOnly) {
+          if (!(next instanceof Task && next[kInlineSafe]()) || this.#timed) {
+            this.#parkedOnly = false;
+            this.#phase = WAKING;
+            this.#drainSoon();
+            return;
+          }
+        } else if (next instanceof Handle && taskStorage.getStore() !== undefined) {
           // Resumed from a microtask a task queued: a task's continuation restores its own
           // context, but a plain callback must not run in that task's. Step out once, here.
           this.#phase = WAKING;
@@ -828,7 +848,9 @@ export class BaseEventLoop {
         ? handle._formatCallback(this.#debug)
         : handle instanceof Waiter
           ? handle.describe()
-          : reprValue(handle);
+          : handle instanceof Task
+            ? `Task.wakeup(${handle.getName()})`
+            : reprValue(handle);
     this.callExceptionHandler({
       message: `Exception in callback ${what}`,
       exception: exc,

@@ -10,16 +10,22 @@ import { taskStorage } from "./internal/context.ts";
 import { inspectCustom } from "./internal/repr.ts";
 import { suspendedAt } from "./internal/suspended.ts";
 import { kStart } from "./internal/symbols.ts";
-import { trackCoroutine } from "./debug.ts";
+import { trackCoroutine, untrackCoroutine } from "./debug.ts";
 
+// A coroutine's #flags: its state in the low bits, and whether its slow path waits (WAITS).
 const CREATED = 0;
 const STARTED = 1;
 const CLOSED = 2;
+const STATE = 3;
+const WAITS = 4;
 
 const NO_ARGS: readonly unknown[] = [];
 
-/** Debug mode only: the task each coroutine was made in. */
+/** Debug mode only: the task each coroutine was made in, and where it was made. */
 const madeInTask = new WeakMap<object, object>();
+const origins = new WeakMap<object, string>();
+// No lookup in `origins` until debug mode made a coroutine (its awaits are the hot path).
+let originsMade = false;
 
 /**
  * What a library coroutine's fast path returns when it cannot complete at once (the slow path,
@@ -84,11 +90,9 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
   readonly #args: readonly unknown[];
   readonly #thisArg: unknown;
   readonly #fast: Impl | null;
-  readonly #waits: boolean;
   readonly #name: string | null;
-  #state = CREATED;
-  /** Where it was created (debug mode only), for the never-awaited report. */
-  #origin: string | null = null;
+  // The state and WAITS in one field: every field costs each library call (issue 14).
+  #flags: number;
 
   /**
    * Made by {@link coroutine}'s functions and the library's methods. `fast`, when given, runs
@@ -108,10 +112,12 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
     this.#thisArg = thisArg;
     this.#name = name;
     this.#fast = fast;
-    this.#waits = waits;
-    this.#origin = trackCoroutine(this, Coroutine.#untracked);
-    // Debug mode: the task it was made in (the call graph uses its origin only there).
-    if (this.#origin !== null) {
+    this.#flags = waits ? WAITS : CREATED;
+    const origin = trackCoroutine(this, Coroutine.#untracked);
+    // Debug mode: where and in which task it was made (the call graph uses its origin only there).
+    if (origin !== null) {
+      origins.set(this, origin);
+      originsMade = true;
       const task = taskStorage.getStore();
       if (task !== undefined) madeInTask.set(this, task);
     }
@@ -137,7 +143,7 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
       return Promise.reject(e);
     }
     if (v !== NOT_FAST) return Promise.resolve(v as T);
-    if (this.#waits) {
+    if ((this.#flags & WAITS) !== 0) {
       return new Promise<T>((resolve, reject) => {
         const settle = new Waiter(null, undefined, resolve, reject);
         try {
@@ -154,14 +160,14 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
   }
 
   static #begin(self: Coroutine): void {
-    if (self.#state !== CREATED) {
+    const state = self.#flags & STATE;
+    if (state !== CREATED) {
       throw new RuntimeError(
-        self.#state === CLOSED
-          ? "cannot reuse already closed coroutine"
-          : "cannot reuse already awaited coroutine",
+        state === CLOSED ? "cannot reuse already closed coroutine" : "cannot reuse already awaited coroutine",
       );
     }
-    self.#state = STARTED;
+    self.#flags |= STARTED;
+    untrackCoroutine(self);
   }
 
   /** Run a waiting slow path: `fn(settle, ...args)`. */
@@ -187,18 +193,19 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     let r: unknown;
-    if (this.#origin !== null) {
+    const origin = originsMade ? origins.get(this) : undefined;
+    if (origin !== undefined) {
       // Debug mode: made in the task that awaits it, where it was made is where that task now
       // waits (the call graph's stack of a suspended task).
       const task = taskStorage.getStore();
-      if (task !== undefined && madeInTask.get(this) === task) suspendedAt.set(task, this.#origin);
+      if (task !== undefined && madeInTask.get(this) === task) suspendedAt.set(task, origin);
     }
     try {
       Coroutine.#begin(this);
       const v = Coroutine.#tryFast(this);
       // Completed at once: no async frame, no promise (an uncontended acquire, a non-empty get).
       if (v !== NOT_FAST) return settleNow(true, v, onFulfilled, onRejected) as Promise<R1 | R2>;
-      if (this.#waits) {
+      if ((this.#flags & WAITS) !== 0) {
         // The slow path waits on a future as this task and settles when the task resumes: no
         // async frame and no promise between the future and the caller's continuation.
         const settle = new Waiter(null, undefined, onFulfilled, onRejected);
@@ -232,17 +239,17 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
 
   /** Close a coroutine that has not started: it will never run, and is not reported. */
   close(): void {
-    if (this.#state === CREATED) this.#state = CLOSED;
+    if ((this.#flags & STATE) === CREATED) this.#flags |= CLOSED;
   }
 
   /** Whether the coroutine has started (been awaited or run by a task). */
   started(): boolean {
-    return this.#state === STARTED;
+    return (this.#flags & STATE) === STARTED;
   }
 
   // The tracker's view: still waiting to be awaited, and where it was made.
   static #untracked = (coro: Coroutine): string | null =>
-    coro.#state === CREATED ? (coro.#origin ?? "") : null;
+    (coro.#flags & STATE) === CREATED ? (origins.get(coro) ?? "") : null;
 
   [inspectCustom](): string {
     return `<coroutine object ${this.name}>`;

@@ -133,6 +133,17 @@ export function trackCoroutine(coro: object, view: TrackView): string | null {
 }
 
 /**
+ * A tracked coroutine started (or was closed): most are started right after they are made (an
+ * `await sleep(0)`, a `q.get()` awaited at once), so the last one pushed leaves the list at once
+ * instead of being kept alive (and promoted by the collector) until the next compaction.
+ * @internal
+ */
+export function untrackCoroutine(coro: object): void {
+  const items = lastList?.items;
+  if (items !== undefined && items.length > 0 && items[items.length - 1] === coro) items.pop();
+}
+
+/**
  * Where the caller of the library was when it made an object: `file:line` of the innermost frame
  * outside the library (CPython's `created at file:line` in debug-mode reprs), or null.
  * @internal

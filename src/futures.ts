@@ -10,6 +10,7 @@ import { callOutsideTasks, taskStorage } from "./internal/context.ts";
 import { inspectCustom, reprValue, callbackName } from "./internal/repr.ts";
 import {
   kAddWaiting,
+  kPark,
   kCallbackEntries,
   kBeginStep,
   kCancelFuture,
@@ -30,11 +31,37 @@ import type { Task } from "./tasks.ts";
 /** What then() on a done future returns when its reaction gave nothing: no allocation. */
 const RESOLVED: Promise<unknown> = Promise.resolve(undefined);
 
-const PENDING = 0;
-const FINISHED = 1;
-const CANCELLED = 2;
-/** Done with an exception (#value holds it). */
-const FAILED = 3;
+/** What a pending future's #value holds. */
+const PENDING: unique symbol = Symbol("asyncio-ts.pending");
+
+/**
+ * What a future done without a result holds in #value (a result is held as is): the state and the
+ * rare fields live here, made only when a future fails or is cancelled.
+ */
+abstract class Outcome {}
+
+/** Done with an exception. */
+class Failure extends Outcome {
+  readonly error: unknown;
+  // Nobody retrieved it yet: report it when the future is collected or its loop closes.
+  logTraceback = true;
+  unretrievedRef: WeakRef<Future> | null = null;
+  constructor(error: unknown) {
+    super();
+    this.error = error;
+  }
+}
+
+/** Cancelled: the message of the cancel (CPython's `_cancel_message`), its CancelledError once made. */
+class Cancellation extends Outcome {
+  readonly message: unknown;
+  error: CancelledError | undefined;
+  constructor(message: unknown, error: CancelledError | undefined) {
+    super();
+    this.message = message;
+    this.error = error;
+  }
+}
 
 /** What `then()` returns: a thenable that also chains with `catch` and `finally`. */
 export interface FutureThen<T> extends PromiseLike<T> {
@@ -44,8 +71,32 @@ export interface FutureThen<T> extends PromiseLike<T> {
 
 /** A callback of `addDoneCallback()`: called with the future once it is done. */
 export type DoneCallback<T> = (future: Future<T>) => unknown;
-// Stored without T so that Future<T> stays assignable to Future<unknown>.
-type CallbackEntry = ((future: never) => unknown) | Waiter;
+// Stored without T so that Future<T> stays assignable to Future<unknown>. A Task is the entry of
+// the future its await is parked on (kPark).
+type CallbackEntry = ((future: never) => unknown) | Waiter | Task;
+
+/**
+ * Whether then() was most likely called by `await` (or `Promise.resolve`, `Promise.all`, which
+ * await through the same engine job): a pair of functions without a `prototype`, as the engine's
+ * own resolving functions are. Those only queue a microtask when called, so such an await may be
+ * parked on its task and its wake-up run from inside another task's then() (see the loop's
+ * kStepEnded). A user's own pair of arrow functions passes too; its reactions then run as a
+ * parked await's would, from the loop, which may be inside another task's explicit `then()` pair.
+ * (Testing `name` and `length` as well would tell more, but costs more than the hop it saves: on
+ * the engine's functions those are slow accessors.)
+ * @internal
+ */
+export function looksLikeAwait(
+  onFulfilled: unknown,
+  onRejected: unknown,
+): onFulfilled is (value: never) => unknown {
+  return (
+    typeof onFulfilled === "function" &&
+    typeof onRejected === "function" &&
+    (onFulfilled as { prototype?: unknown }).prototype === undefined &&
+    (onRejected as { prototype?: unknown }).prototype === undefined
+  );
+}
 
 /** Reports exceptions that were never retrieved when their future is collected. */
 const neverRetrieved = new FinalizationRegistry<{
@@ -86,15 +137,6 @@ function trackUnretrieved(loop: BaseEventLoop, fut: Future): WeakRef<Future> {
   return ref;
 }
 
-/** A future's rare fields: an exception's report, a cancel message. */
-class FutureExtra {
-  // An exception nobody retrieved yet: report it when the future is collected or its loop closes.
-  logTraceback = false;
-  unretrievedRef: WeakRef<Future> | null = null;
-  // The message of the cancel (CPython's `_cancel_message`).
-  cancelMessage: unknown = undefined;
-}
-
 /**
  * A Future represents an eventual result of an asynchronous operation. It is a thenable (not a
  * Promise): `await fut` suspends the awaiting task until the future is done.
@@ -102,14 +144,11 @@ class FutureExtra {
  */
 export class Future<T = unknown> implements PromiseLike<T> {
   // Kept small: every field costs each of the many futures a program may have pending (issue 14).
-  #state = PENDING;
-  // The result (FINISHED), the exception (FAILED), or the CancelledError once made (CANCELLED).
-  #value: unknown = undefined;
+  // The state and the outcome in one: PENDING, the result as is, or a Failure or a Cancellation.
+  #value: unknown = PENDING;
   #loop: BaseEventLoop | null;
   // One callback is kept as is (most futures have exactly one: their awaiting task); more, in an array.
   #callbacks: CallbackEntry | CallbackEntry[] | null = null;
-  // What only an exception or a cancel message needs, made then.
-  #extra: FutureExtra | null = null;
 
   /**
    * @param options.loop the loop the future belongs to; by default the running loop, bound when
@@ -128,12 +167,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** Return true if the Future is done (it has a result, an exception, or was cancelled). */
   done(): boolean {
-    return this.#state !== PENDING;
+    return this.#value !== PENDING;
   }
 
   /** Return true if the Future was cancelled. */
   cancelled(): boolean {
-    return this.#state === CANCELLED;
+    return this.#value instanceof Cancellation;
   }
 
   /**
@@ -142,13 +181,16 @@ export class Future<T = unknown> implements PromiseLike<T> {
    *   {@link InvalidStateError} `Result is not set.` while pending.
    */
   result(): T {
-    if (this.#state === CANCELLED) throw Future.#cancelledError(this);
+    const v = this.#value;
     // CPython's C Future (what asyncio uses) words these as here; the pure-Python one differs.
-    if (this.#state === PENDING) throw new InvalidStateError("Result is not set.");
-    Future.#retrieved(this);
-    // Whatever was stored is re-raised as is (it need not be an Error).
-    if (this.#state === FAILED) throw this.#value as Error;
-    return this.#value as T;
+    if (v === PENDING) throw new InvalidStateError("Result is not set.");
+    if (v instanceof Cancellation) throw Future.#cancelledError(v);
+    if (v instanceof Failure) {
+      Future.#retrieved(this);
+      // Whatever was stored is re-raised as is (it need not be an Error).
+      throw v.error as Error;
+    }
+    return v as T;
   }
 
   /**
@@ -156,10 +198,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * @throws {@link CancelledError} if cancelled; {@link InvalidStateError} `Exception is not set.` while pending.
    */
   exception(): unknown {
-    if (this.#state === CANCELLED) throw Future.#cancelledError(this);
-    if (this.#state === PENDING) throw new InvalidStateError("Exception is not set.");
+    const v = this.#value;
+    if (v === PENDING) throw new InvalidStateError("Exception is not set.");
+    if (v instanceof Cancellation) throw Future.#cancelledError(v);
+    if (!(v instanceof Failure)) return null;
     Future.#retrieved(this);
-    return this.#state === FAILED ? this.#value : null;
+    return v.error;
   }
 
   /**
@@ -197,7 +241,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     // CPython does not check (the callback fails when called): say what to pass instead.
     if (typeof fn !== "function")
       throw new TypeError(`addDoneCallback() needs a function, got ${reprValue(fn)}`);
-    if (this.#state !== PENDING) {
+    if (this.#value !== PENDING) {
       this.getLoop().callSoon(fn, this);
       return;
     }
@@ -228,8 +272,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): FutureThen<R1 | R2> {
-    const task = taskStorage.getStore() as Task | undefined;
-    if (this.#state !== PENDING) {
+    if (this.#value !== PENDING) {
       // Awaiting a done future does not yield to the loop, and allocates nothing (an await's
       // resolving function returns undefined).
       const ok = this._succeeded();
@@ -241,7 +284,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
         } catch (e) {
           // then() itself never throws. A chain made on the returned thenable rejects; if none
           // is made by the next iteration, the loop reports the error.
-          const threw = new Waiter(this, task, null, null);
+          const threw = new Waiter(this, taskStorage.getStore() as Task | undefined, null, null);
           threw._threw(fn, e);
           threw.reportUnchained(this.#loop ?? peekRunningLoop(), e);
           return threw as FutureThen<R1 | R2>;
@@ -249,8 +292,13 @@ export class Future<T = unknown> implements PromiseLike<T> {
         return (r === undefined ? RESOLVED : Promise.resolve(r)) as FutureThen<R1 | R2>;
       }
     }
+    const task = taskStorage.getStore() as Task | undefined;
+    if (this.#value === PENDING && task !== undefined && looksLikeAwait(onFulfilled, onRejected)) {
+      const parked = Future.#park(this, task, onFulfilled, onRejected as (reason: unknown) => unknown);
+      if (parked !== null) return parked as FutureThen<R1 | R2>;
+    }
     const waiter = new Waiter(this, task, onFulfilled, onRejected);
-    if (this.#state !== PENDING) {
+    if (this.#value !== PENDING) {
       try {
         waiter.settle();
       } catch (e) {
@@ -286,26 +334,46 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return waiter as FutureThen<R1 | R2>;
   }
 
+  /**
+   * `await fut` in a task, the common case: the task parks on the future with the await's
+   * reactions (no Waiter), and the loop may go on from inside this then(). Null when the task
+   * already waits on something, or the await is refused (then a Waiter says why).
+   */
+  static #park(
+    self: Future,
+    task: Task,
+    onResume: (value: never) => unknown,
+    onThrow: (reason: unknown) => unknown,
+  ): FutureThen<unknown> | null {
+    if ((task as unknown) === self) return null;
+    const loop = self.#loop ?? (self.#loop = task.getLoop());
+    if (loop !== task.getLoop()) return null;
+    const chain = task[kPark](self, onResume, onThrow);
+    if (chain === null) return null;
+    Future.#addEntry(self, task);
+    // CPython Task.__step: a cancel requested before this suspension cancels the awaited future.
+    task[kDeliverCancel](self);
+    loop[kStepEnded](task, false, true);
+    return chain;
+  }
+
   /** @internal the state transition of `setResult` (a Task uses it; its public one throws). */
   [kSetResult](result: T): void {
-    if (this.#state !== PENDING) throw new InvalidStateError("invalid state");
+    if (this.#value !== PENDING) throw new InvalidStateError("invalid state");
     this.#value = result;
-    this.#state = FINISHED;
     Future.#scheduleCallbacks(this);
   }
 
   /** @internal */
   [kSetException](exception: unknown): void {
-    if (this.#state !== PENDING) throw new InvalidStateError("invalid state");
+    if (this.#value !== PENDING) throw new InvalidStateError("invalid state");
     let exc = exception;
     if (typeof exc === "function") exc = new (exc as new () => unknown)();
     // CPython 3.13's C Future refuses None (and any non-exception) with these words; JavaScript
     // may throw any other value, so only null and undefined are refused here.
     if (exc === undefined || exc === null) throw new TypeError("invalid exception object");
-    this.#value = exc;
-    this.#state = FAILED;
-    const extra = Future.#more(this);
-    extra.logTraceback = true;
+    const failure = new Failure(exc);
+    this.#value = failure;
     const loop = this.#loop;
     if (loop !== null) {
       const track = loop[kUnretrieved];
@@ -316,7 +384,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
         // be collected and the report would never come.
         if (exc instanceof Error) exc.stack?.toString();
         const ref = trackUnretrieved(loop, this);
-        extra.unretrievedRef = ref;
+        failure.unretrievedRef = ref;
         neverRetrieved.register(
           this,
           { loop, exception: exc, repr: reprValue(this), kind: this.constructor.name, ref },
@@ -332,30 +400,28 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * made from `msg` when first needed.
    */
   [kCancelFuture](msg: unknown, exc: CancelledError | undefined): boolean {
-    if (this.#state !== PENDING) return false;
-    this.#state = CANCELLED;
-    if (msg !== undefined) Future.#more(this).cancelMessage = msg;
-    this.#value = exc;
+    if (this.#value !== PENDING) return false;
+    this.#value = new Cancellation(msg, exc);
     Future.#scheduleCallbacks(this);
     return true;
   }
 
   /** The CancelledError to raise for a cancelled future (the same object every time). */
-  static #cancelledError(self: Future): CancelledError {
-    let exc = self.#value as CancelledError | undefined;
+  static #cancelledError(c: Cancellation): CancelledError {
+    let exc = c.error;
     if (exc === undefined) {
-      const msg = self._cancelMessage();
+      const msg = c.message;
       exc = msg === undefined ? new CancelledError() : new CancelledError(msg);
-      self.#value = exc;
+      c.error = exc;
     }
     return exc;
   }
 
   /** @internal used by Waiter (no allocation): true if done with a result; marks retrieval. */
   _succeeded(): boolean {
-    const state = this.#state;
-    if (state === FINISHED) return true;
-    if (state === FAILED) Future.#retrieved(this);
+    const v = this.#value;
+    if (!(v instanceof Outcome)) return v !== PENDING;
+    if (v instanceof Failure) Future.#retrieved(this);
     return false;
   }
 
@@ -366,13 +432,14 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** @internal the exception or CancelledError, after `_succeeded()` said false */
   _rawError(): unknown {
-    const state = this.#state;
-    return state === CANCELLED ? Future.#cancelledError(this) : state === FAILED ? this.#value : undefined;
+    const v = this.#value;
+    return v instanceof Cancellation ? Future.#cancelledError(v) : v instanceof Failure ? v.error : undefined;
   }
 
   /** @internal the cancel message (CPython's `_cancel_message`). */
   _cancelMessage(): unknown {
-    return this.#extra?.cancelMessage;
+    const v = this.#value;
+    return v instanceof Cancellation ? v.message : undefined;
   }
 
   /** @internal an unretrieved exception will not be reported (Task.cancel() on a done task) */
@@ -380,15 +447,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
     Future.#retrieved(this);
   }
 
-  /** The side object of the rare fields, made when first needed. */
-  static #more(self: Future): FutureExtra {
-    return (self.#extra ??= new FutureExtra());
-  }
-
   static #retrieved(self: Future): void {
-    const extra = self.#extra;
-    if (extra?.logTraceback === true) {
-      extra.logTraceback = false;
+    const failure = self.#value;
+    if (failure instanceof Failure && failure.logTraceback) {
+      failure.logTraceback = false;
       const track = self.#loop?.[kUnretrieved] ?? null;
       if (track !== null) track.delete(self);
       else Future.#untrack(self);
@@ -397,23 +459,23 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   static #untrack(self: Future): void {
     neverRetrieved.unregister(self);
-    const extra = self.#extra;
-    const ref = extra?.unretrievedRef ?? null;
-    if (extra !== null && ref !== null) {
-      extra.unretrievedRef = null;
+    const failure = self.#value;
+    const ref = failure instanceof Failure ? failure.unretrievedRef : null;
+    if (ref !== null) {
+      (failure as Failure).unretrievedRef = null;
       if (self.#loop !== null) unretrievedByLoop.get(self.#loop)?.delete(ref);
     }
   }
 
   /** @internal its loop closes: report the exception now if nobody retrieved it. */
   [kReportUnretrieved](): void {
-    const extra = this.#extra;
-    if (extra?.logTraceback !== true || this.#loop === null) return;
-    extra.logTraceback = false;
+    const failure = this.#value;
+    if (!(failure instanceof Failure) || !failure.logTraceback || this.#loop === null) return;
+    failure.logTraceback = false;
     Future.#untrack(this);
     this.#loop.callExceptionHandler({
       message: `${this.constructor.name} exception was never retrieved`,
-      exception: this.#value,
+      exception: failure.error,
       future: this,
     });
   }
@@ -437,11 +499,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (cbs === null) return;
     const loop = self.getLoop();
     self.#callbacks = null;
-    if (!Array.isArray(cbs)) loop[kPushReady](Future.#runnable(self, cbs, loop));
+    if (typeof cbs !== "function" && !Array.isArray(cbs)) loop[kPushReady](cbs);
+    else if (!Array.isArray(cbs)) loop[kPushReady](Future.#runnable(self, cbs, loop));
     else for (const cb of cbs) loop[kPushReady](Future.#runnable(self, cb, loop));
   }
 
-  static #runnable(self: Future, entry: CallbackEntry, loop: BaseEventLoop): Waiter | Handle {
+  static #runnable(self: Future, entry: CallbackEntry, loop: BaseEventLoop): Waiter | Handle | Task {
     return typeof entry === "function" ? new Handle(entry, [self], loop) : entry;
   }
 
@@ -449,21 +512,29 @@ export class Future<T = unknown> implements PromiseLike<T> {
   static #callbacksForRepr(self: Future): string[] {
     const out: string[] = [];
     for (const cb of self[kCallbackEntries]()) {
-      out.push(typeof cb === "function" ? callbackName(cb) : cb.describe());
+      out.push(
+        typeof cb === "function"
+          ? callbackName(cb)
+          : cb instanceof Waiter
+            ? cb.describe()
+            : `Task.wakeup(${cb.getName()})`,
+      );
     }
     return out;
   }
 
   /** @internal */
   static #stateLabel(self: Future): string {
-    return self.#state === PENDING ? "pending" : self.#state === CANCELLED ? "cancelled" : "finished";
+    const v = self.#value;
+    return v === PENDING ? "pending" : v instanceof Cancellation ? "cancelled" : "finished";
   }
 
   /** @internal repr details after the state (CPython's `_future_repr_info`). */
   _reprInfo(): string[] {
     const info = [Future.#stateLabel(this)];
-    if (this.#state === FAILED) info.push(`exception=${reprValue(this.#value)}`);
-    else if (this.#state === FINISHED) info.push(`result=${reprValue(this.#value)}`);
+    const v = this.#value;
+    if (v instanceof Failure) info.push(`exception=${reprValue(v.error)}`);
+    else if (v !== PENDING && !(v instanceof Cancellation)) info.push(`result=${reprValue(v)}`);
     const cbs = Future.#callbacksForRepr(this);
     if (cbs.length > 0) info.push(`cb=[${cbs.join(", ")}]`);
     return info;

@@ -102,7 +102,12 @@ export function futureDiscardFromAwaitedBy(fut: unknown, waiter: unknown): void 
 export function awaitersOf(fut: Future): Future[] {
   const found = new Set<Future>();
   for (const entry of fut[kCallbackEntries]()) {
-    const by = entry instanceof Waiter ? entry.task : (entry as { [kAwaiter]?: unknown })[kAwaiter];
+    const by =
+      entry instanceof Waiter
+        ? entry.task
+        : entry instanceof Future
+          ? entry // a Task parked on this future's await
+          : (entry as { [kAwaiter]?: unknown })[kAwaiter];
     if (by instanceof Future) found.add(by);
   }
   const explicit = explicitEdges.get(fut);

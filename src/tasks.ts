@@ -9,13 +9,16 @@ import { Coroutine, libraryCoroutine } from "./coroutines.ts";
 import { creationSite, frameSite } from "./debug.ts";
 import { getRunningLoop } from "./events.ts";
 import { CancelledError, RuntimeError } from "./exceptions.ts";
-import { Future, Waiter } from "./futures.ts";
+import { Future, type FutureThen, looksLikeAwait, Waiter } from "./futures.ts";
 import { taskStorage } from "./internal/context.ts";
 import { suspendedAt } from "./internal/suspended.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
 import {
   kAddWaiting,
   kBeginStep,
+  kChainPromise,
+  kInlineSafe,
+  kPark,
   kCancelFuture,
   kDeliverCancel,
   kPushReady,
@@ -88,6 +91,41 @@ class TaskExtra {
   abortMessage: unknown = undefined;
   // Debug mode: where the task was made (CPython's `created at` in the repr, _source_traceback).
   createdAt: string | null = null;
+  // A chain made on what a parked await's then() returned, before the task resumed: settled with
+  // what its reaction gives (`chainFor` is that reaction, naming the await).
+  chain: PromiseWithResolvers<unknown> | null = null;
+  chainFor: unknown = null;
+  // What the last parked reaction gave, when not undefined (a chain made after it ran).
+  lastFor: unknown = null;
+  lastFailed = false;
+  last: unknown = undefined;
+}
+
+type Reaction = (value: never) => unknown;
+
+/**
+ * What `then()` returns for an await parked on the task: nothing to keep (the engine drops it);
+ * a chain made on it asks the task for the outcome of its reaction.
+ */
+class StepChain implements FutureThen<unknown> {
+  readonly #task: Task;
+  readonly #for: Reaction;
+  constructor(task: Task, reaction: Reaction) {
+    this.#task = task;
+    this.#for = reaction;
+  }
+  then<R1 = unknown, R2 = never>(
+    onFulfilled?: ((value: unknown) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.#task[kChainPromise](this.#for).then(onFulfilled, onRejected);
+  }
+  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<unknown> {
+    return this.#task[kChainPromise](this.#for).catch(onRejected);
+  }
+  finally(onFinally?: (() => void) | null): Promise<unknown> {
+    return this.#task[kChainPromise](this.#for).finally(onFinally);
+  }
 }
 
 /**
@@ -104,6 +142,10 @@ export class Task<T = unknown> extends Future<T> {
   // What the task is waiting on: usually one future; a second one (Promise.all over futures,
   // two helpers in flight) moves the rest to a set in #extra. A cancel reaches all of them.
   #waiting: Future | null = null;
+  // The reactions of the await the task is parked on (#waiting, or null for sleep(0)): the task is
+  // that future's callback entry itself, so an await allocates no Waiter (see kPark).
+  #onResume: Reaction | null = null;
+  #onThrow: ((reason: unknown) => unknown) | null = null;
   /** @internal the loop's list of pending tasks */
   [kPrevTask]: Task | null = null;
   /** @internal */
@@ -128,9 +170,104 @@ export class Task<T = unknown> extends Future<T> {
     else loop[kPushReady](this);
   }
 
-  /** @internal the first step, run from the ready queue */
+  /** @internal the first step, or the wake-up of a parked await, run from the ready queue */
   [kRun](): void {
-    Task.#step(this, false);
+    if (this.#onResume === null) Task.#step(this, false);
+    else Task.#wake(this);
+  }
+
+  /**
+   * @internal Park the running step on `fut` (null: sleep(0)) with an await's reactions, if no
+   * await is parked yet: returns false when the task already waits on something (a second
+   * then() in the same step), which then gets a Waiter of its own. Returns what then() returns.
+   */
+  [kPark](
+    fut: Future | null,
+    onResume: Reaction,
+    onThrow: (reason: unknown) => unknown,
+  ): FutureThen<unknown> | null {
+    if (this.#onResume !== null || this.#waiting !== null) return null;
+    this.#onResume = onResume;
+    this.#onThrow = onThrow;
+    this.#waiting = fut;
+    return new StepChain(this, onResume);
+  }
+
+  /** @internal the ready-queue entry only queues the continuation of an await (see kStepEnded) */
+  [kInlineSafe](): boolean {
+    return this.#onResume !== null;
+  }
+
+  /** Resume the parked await (CPython's Task.__wakeup then __step). */
+  static #wake(self: Task): void {
+    const fut = self.#waiting;
+    const onResume = self.#onResume as (value: unknown) => unknown;
+    const onThrow = self.#onThrow as (reason: unknown) => unknown;
+    self.#waiting = null;
+    self.#onResume = self.#onThrow = null;
+    if (!self.done()) {
+      self.getLoop()[kBeginStep](self);
+      // CPython Task.__step: a pending cancel request replaces what the future holds, unless that
+      // is already a CancelledError (the future was cancelled by the first cancel()).
+      const cancelled = self[kTakeMustCancel]();
+      if (cancelled !== null) {
+        if (fut === null || fut._succeeded() || !(fut._rawError() instanceof CancelledError)) {
+          Task.#react(self, onResume, onThrow, cancelled);
+          return;
+        }
+      }
+    }
+    if (fut === null) Task.#react(self, onResume, onResume, undefined);
+    else if (fut._succeeded()) Task.#react(self, onResume, onResume, fut._rawResult());
+    else Task.#react(self, onResume, onThrow, fut._rawError());
+  }
+
+  static #react(self: Task, key: unknown, fn: (arg: unknown) => unknown, arg: unknown): void {
+    const extra = self.#extra;
+    if (extra !== null && extra.chainFor === key) {
+      const chain = extra.chain as PromiseWithResolvers<unknown>;
+      extra.chain = extra.chainFor = null;
+      try {
+        chain.resolve(fn(arg));
+      } catch (e) {
+        chain.reject(e);
+      }
+      return;
+    }
+    let r: unknown;
+    try {
+      r = fn(arg);
+    } catch (e) {
+      // Nobody chained (yet): the loop reports it; a chain made later still sees it.
+      Task.#remember(self, key, true, e);
+      throw e;
+    }
+    // An await's resolving function gives undefined: nothing to keep.
+    if (r !== undefined) Task.#remember(self, key, false, r);
+  }
+
+  static #remember(self: Task, key: unknown, failed: boolean, value: unknown): void {
+    const extra = Task.#more(self);
+    extra.lastFor = key;
+    extra.lastFailed = failed;
+    extra.last = value;
+  }
+
+  /** @internal the promise a chain on a parked await's then() result follows */
+  [kChainPromise](reaction: Reaction): Promise<unknown> {
+    const extra = Task.#more(this);
+    if (this.#onResume === reaction) {
+      if (extra.chainFor !== reaction) {
+        extra.chain = Promise.withResolvers<unknown>();
+        extra.chainFor = reaction;
+      }
+      return (extra.chain as PromiseWithResolvers<unknown>).promise;
+    }
+    if (extra.lastFor === reaction) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as is
+      return extra.lastFailed ? Promise.reject(extra.last) : Promise.resolve(extra.last);
+    }
+    return Promise.resolve(undefined);
   }
 
   static #step(self: Task, eager: boolean): void {
@@ -328,7 +465,8 @@ export class Task<T = unknown> extends Future<T> {
 
   /** @internal */
   [kRemoveWaiting](fut: Future): void {
-    if (this.#waiting === fut) this.#waiting = null;
+    // A parked await keeps #waiting until its own wake-up (a Waiter on the same future may run first).
+    if (this.#waiting === fut && this.#onResume === null) this.#waiting = null;
     else this.#extra?.waitingMore?.delete(fut);
   }
 
@@ -490,6 +628,14 @@ class YieldOnce<T> implements PromiseLike<T> {
   ): PromiseLike<R1 | R2> {
     const loop = getRunningLoop();
     const task = taskStorage.getStore() as Task | undefined;
+    if (task !== undefined && this.#result === undefined && looksLikeAwait(onFulfilled, onRejected)) {
+      const chain = task[kPark](null, onFulfilled, onRejected as (reason: unknown) => unknown);
+      if (chain !== null) {
+        loop[kPushReady](task);
+        loop[kStepEnded](task, false, true);
+        return chain as PromiseLike<R1 | R2>;
+      }
+    }
     const waiter = new Waiter(null, task, onFulfilled, onRejected, this.#result);
     loop[kPushReady](waiter);
     if (task !== undefined) loop[kStepEnded](task);

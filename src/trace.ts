@@ -21,7 +21,7 @@ import { isMainThread } from "node:worker_threads";
 import type { BaseEventLoop } from "./base-events.ts";
 import { Coroutine } from "./coroutines.ts";
 import { logger } from "./debug.ts";
-import { Waiter } from "./futures.ts";
+import { Future, Waiter } from "./futures.ts";
 import { futureId } from "./graph.ts";
 import { nowMs } from "./internal/clock.ts";
 import { addCloseHook } from "./internal/close-hooks.ts";
@@ -311,7 +311,12 @@ export class TraceSession {
     // the task they wait for. Read now: once the task finishes, they are gone to the ready queue.
     let n = 0;
     for (const entry of task[kCallbackEntries]()) {
-      const by = entry instanceof Waiter ? entry.task : (entry as { [kAwaiter]?: unknown })[kAwaiter];
+      const by =
+        entry instanceof Waiter
+          ? entry.task
+          : entry instanceof Future
+            ? entry // a Task parked on this future's await
+            : (entry as { [kAwaiter]?: unknown })[kAwaiter];
       if (!(by instanceof Task)) continue;
       const from = this.#info(by)?.lastStep ?? -1;
       if (from < 0 || info.linkFrom(from)) continue;

@@ -57,5 +57,11 @@ export const kScheduledTimers = Symbol("asyncio-ts.scheduledTimers");
 export const kAwaiter = Symbol("asyncio-ts.awaiter");
 /** The awaited-by graph: a future's pending callback entries. */
 export const kCallbackEntries = Symbol("asyncio-ts.callbackEntries");
+/** Task: park on an await (the task itself is the future's callback entry; no Waiter). */
+export const kPark = Symbol("asyncio-ts.park");
+/** Task: its ready-queue entry resumes an await whose reactions only queue microtasks. */
+export const kInlineSafe = Symbol("asyncio-ts.inlineSafe");
+/** Task: the promise a chain made on an await's `then()` result settles with. */
+export const kChainPromise = Symbol("asyncio-ts.chainPromise");
 /** SocketTransport: give up its socket to the TLS transport that `loop.startTls()` makes. */
 export const kTakeSocket = Symbol("asyncio-ts.takeSocket");
