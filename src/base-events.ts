@@ -63,6 +63,8 @@ import {
   createServerNow,
   createUnixConnectionNow,
   createUnixServerNow,
+  startTlsNow,
+  type ConnectAcceptedSocketOptions,
   type CreateConnectionOptions,
   type CreateServerOptions,
   type CreateUnixConnectionOptions,
@@ -93,6 +95,8 @@ import type {
   Protocol,
   SubprocessProtocol,
 } from "./protocols.ts";
+import type { StartTlsTransportOptions } from "./ssl-transport.ts";
+import type { SSLContext } from "./sslproto.ts";
 import type { InetSockName } from "./streams.ts";
 import type net from "node:net";
 import type dgram from "node:dgram";
@@ -1115,17 +1119,55 @@ export class BaseEventLoop {
 
   /**
    * Wrap a connection accepted outside asyncio (a `net.Socket`, or its file descriptor) into a
-   * transport and protocol. Lazy.
+   * transport and protocol; with `ssl`, as the server side of a TLS handshake first. Lazy.
    * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.connect_accepted_socket
    */
   connectAcceptedSocket<P extends StreamProtocol>(
     protocolFactory: ProtocolFactory<P>,
     sock: net.Socket | number,
+    options: ConnectAcceptedSocketOptions = {},
   ): Coroutine<[SocketTransport, P]> {
     return libraryCoroutine("BaseEventLoop.connect_accepted_socket", this, connectAcceptedSocketNow, null, [
       this,
       protocolFactory,
       sock,
+      options,
+    ]);
+  }
+
+  /**
+   * Upgrade an existing connection to TLS (STARTTLS): run the handshake over `transport`'s socket
+   * and return the new transport, which `protocol` uses from now on (its `connectionMade` is not
+   * called again). The old transport must not be used afterwards: it is closed, without a
+   * `connectionLost()`. Data received and not yet delivered to the old protocol goes to the
+   * handshake, as in CPython. On failure, timeout or cancellation the connection is closed. Lazy.
+   * @param sslcontext a `tls.SecureContext` or the options of one (`{ ca }`; `{ key, cert }` on
+   * the server side).
+   * @param options `serverSide`, `serverHostname` (client side: the name the certificate must
+   * match; `""` skips the hostname check), `sslHandshakeTimeout` (seconds, default 60),
+   * `sslShutdownTimeout` (seconds, default 30).
+   * @throws {TypeError} `transport <…> is not supported by start_tls()` for a transport that is
+   * not a stream socket's (datagram, pipe, subprocess); `sslcontext is expected to be an
+   * instance of ssl.SSLContext …` for a non-object.
+   * @throws {RangeError} `check_hostname requires server_hostname` for a client with no
+   * `serverHostname` and a verifying context.
+   * @throws the handshake's error: Node's, with its `code`, or `ECONNABORTED` on timeout.
+   * @example
+   * const tlsTransport = await loop.startTls(transport, protocol, { ca }, { serverHostname: "localhost" });
+   * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.start_tls
+   */
+  startTls(
+    transport: SocketTransport,
+    protocol: StreamProtocol,
+    sslcontext: SSLContext,
+    options: StartTlsTransportOptions = {},
+  ): Coroutine<SocketTransport> {
+    return libraryCoroutine("BaseEventLoop.start_tls", this, startTlsNow, null, [
+      this,
+      transport,
+      protocol,
+      sslcontext,
+      options,
     ]);
   }
 

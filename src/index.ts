@@ -85,6 +85,7 @@ export type {
 export type { AddrInfo, GetaddrinfoOptions } from "./dns.ts";
 export { socketpair } from "./tcp.ts";
 export type {
+  ConnectAcceptedSocketOptions,
   CreateConnectionOptions,
   CreateServerOptions,
   CreateUnixConnectionOptions,
@@ -127,6 +128,7 @@ export type {
 export { AbstractServer, Server, startServer, startUnixServer } from "./server.ts";
 export type { StartServerOptions, ClientConnectedCallback, ServerSocket } from "./server.ts";
 export type { StartTlsOptions, SSLContext, SSLOptions } from "./sslproto.ts";
+export type { StartTlsTransportOptions, TlsExtraInfo } from "./ssl-transport.ts";
 // tasks
 export {
   Task,

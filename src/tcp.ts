@@ -9,23 +9,39 @@ import type { Buffer } from "node:buffer";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
+import type tls from "node:tls";
 import path from "node:path";
 import type { BaseEventLoop } from "./base-events.ts";
 import type { ProtocolFactory } from "./datagram.ts";
 import { type Coroutine, libraryCoroutine } from "./coroutines.ts";
 import { logger } from "./debug.ts";
 import { getRunningLoop } from "./events.ts";
-import { debug } from "./sslproto.ts";
-import { RuntimeError } from "./exceptions.ts";
+import type { TimerHandle } from "./events.ts";
+import { NotImplementedError, RuntimeError, TimeoutError } from "./exceptions.ts";
 import type { Future } from "./futures.ts";
 import { addCloseHook } from "./internal/close-hooks.ts";
 import { taskStorage } from "./internal/context.ts";
 import { WriteFlowControl } from "./internal/flow-control.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
-import { socketNames } from "./internal/stream-transport.ts";
+import { connectionLost, socketNames } from "./internal/stream-transport.ts";
+import { kTakeSocket } from "./internal/symbols.ts";
 import { BufferedProtocol, feedDataToBufferedProto, type Protocol } from "./protocols.ts";
 import { listen, newServer, serverOf, type Server, type ServerClient } from "./server.ts";
 import { socket as sk, streamSocketOf } from "./socket.ts";
+import {
+  handshake,
+  type ProtocolTls,
+  protocolClientTls,
+  protocolServerTls,
+  serverHandshake,
+  checkSslContext,
+  startTlsParams,
+  type StartTlsTransportOptions,
+  type TlsExtraInfo,
+  tlsExtra,
+  upgradeSocket,
+} from "./ssl-transport.ts";
+import { debug, type SSLContext } from "./sslproto.ts";
 import type { ExtraInfo, InetSockName } from "./streams.ts";
 import { Transport } from "./transports.ts";
 
@@ -38,8 +54,12 @@ export const kWritingPaused: unique symbol = Symbol("asyncio-ts.writingPaused");
 /** A stream protocol: a {@link Protocol} or a {@link BufferedProtocol}. */
 export type StreamProtocol = Protocol | BufferedProtocol;
 
-/** What `getExtraInfo()` knows on a socket transport: `peername`, `sockname`, `socket`. */
-export type SocketExtraInfo = Pick<ExtraInfo, "peername" | "sockname" | "socket">;
+/**
+ * What `getExtraInfo()` knows on a socket transport: `peername`, `sockname`, `socket` (the
+ * `net.Socket`); over TLS also `sslcontext`, `peercert`, `cipher`, `compression` and `ssl_object`
+ * (the `tls.TLSSocket`), as `StreamWriter.getExtraInfo()` gives them.
+ */
+export type SocketExtraInfo = Pick<ExtraInfo, "peername" | "sockname" | "socket"> & Partial<TlsExtraInfo>;
 
 function noop(): void {}
 
@@ -67,32 +87,17 @@ function checkOptions(options: unknown): void {
   }
 }
 
-/** Refuse `ssl` and its companions: TLS on protocol transports is not built yet. */
-function refuseSsl(options: {
-  ssl?: unknown;
-  serverHostname?: unknown;
-  sslHandshakeTimeout?: unknown;
-}): void {
-  const { ssl, serverHostname, sslHandshakeTimeout } = options;
-  const useSsl = ssl !== undefined && ssl !== null && ssl !== false;
-  // CPython 3.13 base_events.py create_connection.
-  if (serverHostname !== undefined && !useSsl)
-    throw new RangeError("server_hostname is only meaningful with ssl");
-  if (sslHandshakeTimeout !== undefined && !useSsl) {
-    throw new RangeError("ssl_handshake_timeout is only meaningful with ssl");
-  }
-  if (useSsl) {
-    throw new TypeError(
-      "ssl is not supported yet by the protocol loop methods: use openConnection()/startServer() for TLS",
-    );
-  }
-}
-
 /**
  * The transport of a stream socket (TCP or Unix), over a `net.Socket`. Data, end of file and
  * errors reach the protocol from loop callbacks, in the order Node delivered them. The write
  * buffer is Node's (`socket.writableLength`): `pauseWriting()` is called when it goes over the
  * high-water mark, `resumeWriting()` when Node has handed enough of it to the kernel.
+ *
+ * Over TLS (`ssl` of the loop's methods, `loop.startTls()`) the socket is a `tls.TLSSocket`, as
+ * CPython's `_SSLProtocolTransport`: no half-close (`canWriteEof()` is false), the peer's end of
+ * file closes the transport, and `close()` sends the TLS close_notify and waits up to
+ * `sslShutdownTimeout` seconds for the peer's (then `eofReceived()`, `connectionLost(null)`)
+ * before aborting with `TimeoutError('SSL shutdown timed out')`.
  * @see https://docs.python.org/3.13/library/asyncio-protocol.html#asyncio.Transport
  */
 export class SocketTransport extends Transport<SocketExtraInfo> {
@@ -113,19 +118,30 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
   /** The socket closed under us (both ends done): lost once the pending data is delivered. */
   #socketGone = false;
   readonly #unhook: () => void;
+  /** Over TLS: the seconds close() waits for the TLS shutdown (CPython's ssl_shutdown_timeout). */
+  readonly #tls: { readonly shutdownTimeout: number } | null;
+  #shutdownTimer: TimerHandle | null = null;
+  /** The TLS transport `loop.startTls()` made over this one's socket. */
+  #successor: SocketTransport | null = null;
 
-  /** Made by the loop's connection and server methods. @internal */
+  /**
+   * Made by the loop's connection and server methods. `tls` once `socket` is a secure TLS socket;
+   * `connectionMade` false for `loop.startTls()`, whose protocol has had its call. @internal
+   */
   constructor(
     loop: BaseEventLoop,
     socket: net.Socket,
     protocol: StreamProtocol,
     extra: SocketExtraInfo,
     waiter: Future<null> | null,
+    tls: { readonly shutdownTimeout: number } | null = null,
+    connectionMade = true,
   ) {
     super(extra);
     this.#loop = loop;
     this.#socket = socket;
     this.#protocol = protocol;
+    this.#tls = tls;
     this.#flow = new WriteFlowControl(loop, this);
     // CPython sets TCP_NODELAY on every TCP transport (selector_events._set_nodelay).
     if (typeof extra.peername !== "string") socket.setNoDelay(true);
@@ -140,9 +156,11 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
     });
     // CPython: connection_made, then reading starts, then the waiter is woken.
     socket.pause();
-    loop.callSoon(() => {
-      this.#protocol.connectionMade(this);
-    });
+    if (connectionMade) {
+      loop.callSoon(() => {
+        this.#protocol.connectionMade(this);
+      });
+    }
     loop.callSoon(() => {
       if (!this.#closing && !this.#paused) socket.resume();
     });
@@ -211,8 +229,12 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
       this.#fatalError(exc, "Fatal error: protocol.eof_received() call failed.");
       return;
     }
-    // CPython: a truthy return keeps the transport open (half-closed); else it is closed.
-    if (!keepOpen) this.close();
+    // CPython: a truthy return keeps the transport open (half-closed); else it is closed. TLS has
+    // no half-close (CPython 3.13 sslproto.py _call_eof_received).
+    if (keepOpen && this.#tls !== null) {
+      logger.warn("returning true from eof_received() has no effect when using ssl");
+    }
+    if (!keepOpen || this.#tls !== null) this.close();
   }
 
   readonly #onError = (err: Error): void => {
@@ -253,6 +275,7 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
 
   #scheduleLost(exc: Error | null): void {
     this.#connLost++;
+    this.#shutdownTimer?.cancel();
     this.#loop.callSoon(() => {
       try {
         this.#protocol.connectionLost(exc);
@@ -320,15 +343,21 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
     for (const data of listOfData) this.write(data);
   }
 
-  /** Close the write end (a FIN) once the buffer is flushed; data may still be received. */
+  /**
+   * Close the write end (a FIN) once the buffer is flushed; data may still be received.
+   * @throws {NotImplementedError} `writeEof() is not supported by TLS transports` over TLS (CPython
+   * raises a bare NotImplementedError).
+   */
   override writeEof(): void {
+    if (this.#tls !== null) throw new NotImplementedError("writeEof() is not supported by TLS transports");
     if (this.#closing || this.#eof) return;
     this.#eof = true;
     this.#socket.end();
   }
 
+  /** True, but false over TLS, which has no half-close. */
   override canWriteEof(): boolean {
-    return true;
+    return this.#tls === null;
   }
 
   /**
@@ -336,11 +365,19 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
    * `connectionLost(null)`.
    */
   override close(): void {
+    if (this.#successor !== null) {
+      this.#successor.close();
+      return;
+    }
     if (this.#closing) return;
     this.#closing = true;
-    this.#socket.pause();
     this.#pending.length = 0;
     const socket = this.#socket;
+    if (this.#tls !== null) {
+      this.#shutdownTls(socket, this.#tls.shutdownTimeout);
+      return;
+    }
+    socket.pause();
     if (socket.writableLength === 0 || socket.writableFinished) {
       this.#scheduleLost(null);
       return;
@@ -354,8 +391,28 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
     });
   }
 
+  /**
+   * CPython 3.13 sslproto.py _start_shutdown: the close_notify goes out after the buffered data,
+   * then the peer's is awaited. Its end of file reaches the protocol (`eofReceived()`, as CPython
+   * calls it on the closing side too), then the socket's close calls `connectionLost(null)`. Data
+   * arriving meanwhile is dropped. No answer within `timeout` seconds: `TimeoutError`.
+   */
+  #shutdownTls(socket: net.Socket, timeout: number): void {
+    socket.off("data", this.#onData);
+    socket.on("data", noop);
+    if (!socket.writableEnded) socket.end();
+    socket.resume();
+    this.#shutdownTimer = this.#loop.callLater(timeout, () => {
+      this.#forceClose(new TimeoutError("SSL shutdown timed out"));
+    });
+  }
+
   /** Close the transport at once: buffered data is lost; then `connectionLost(null)`. */
   override abort(): void {
+    if (this.#successor !== null) {
+      this.#successor.abort();
+      return;
+    }
     this.#forceClose(null);
   }
 
@@ -412,12 +469,45 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
     this.#flow.maybePause(this.#socket.writableLength, this.#protocol);
   }
 
+  /**
+   * Give the socket up to `loop.startTls()`: no listener or close hook of this transport stays on
+   * it, and what was received but not delivered goes back into it, for the TLS socket (CPython
+   * leaves it in the kernel: start_tls pauses reading first). The transport is closed from now on,
+   * without a connectionLost(); `handOver` names its successor, which a server closes through it
+   * and which tells the server when it is lost. @internal
+   */
+  [kTakeSocket](): { socket: net.Socket; handOver: (next: SocketTransport | null) => void } {
+    if (this.#closing || this.#pending.includes(null)) throw connectionLost();
+    const socket = this.#socket;
+    this.#unhook();
+    this.#closing = true;
+    this.#connLost = 1;
+    socket.pause();
+    socket.off("data", this.#onData);
+    socket.off("end", this.#onEnd);
+    socket.off("error", this.#onError);
+    socket.off("close", this.#onClose);
+    const pending = this.#pending as Buffer[];
+    for (let i = pending.length - 1; i >= 0; i--) socket.unshift(pending[i]);
+    pending.length = 0;
+    const onLost = this.#onLost;
+    this.#onLost = null;
+    const handOver = (next: SocketTransport | null): void => {
+      this.#successor = next;
+      if (next !== null && onLost !== null) next.setOnLost(onLost);
+      else onLost?.();
+    };
+    return { socket, handOver };
+  }
+
   override toString(): string {
     return this[inspectCustom]();
   }
 
   [inspectCustom](): string {
-    const state = this.#connLost !== 0 ? " closed" : this.#closing ? " closing" : "";
+    const state =
+      (this.#connLost !== 0 ? " closed" : this.#closing ? " closing" : "") +
+      (this.#tls !== null ? " tls" : "");
     const peer = this._extra.peername;
     const name =
       peer === undefined
@@ -442,6 +532,7 @@ async function makeTransport<P extends StreamProtocol>(
   protocolFactory: ProtocolFactory<P>,
   unixPath: string | null,
   serverSide: boolean,
+  tlsParams: ProtocolTls | null,
 ): Promise<[SocketTransport, P]> {
   let protocol: P;
   try {
@@ -450,14 +541,16 @@ async function makeTransport<P extends StreamProtocol>(
     socket.destroy();
     throw e;
   }
+  const extra = extraOf(socket, unixPath, serverSide);
+  let secure: net.Socket = socket;
+  // CPython 3.13 sslproto.py: the protocol's connection_made comes after the handshake.
+  if (tlsParams !== null) {
+    const t = await handshake(loop, socket, tlsParams);
+    Object.assign(extra, tlsExtra(t, tlsParams.context));
+    secure = t;
+  }
   const waiter = loop.createFuture<null>();
-  const transport = new SocketTransport(
-    loop,
-    socket,
-    protocol,
-    extraOf(socket, unixPath, serverSide),
-    waiter,
-  );
+  const transport = new SocketTransport(loop, secure, protocol, extra, waiter, tlsParams);
   try {
     await waiter;
   } catch (e) {
@@ -496,16 +589,26 @@ async function connected(loop: BaseEventLoop, socket: net.Socket, start: () => v
 
 /** Options of `loop.createConnection()`: CPython's keyword arguments, camelCased. */
 export interface CreateConnectionOptions {
-  /** TLS: not supported yet by the protocol methods (use `openConnection()`). */
-  ssl?: null | false;
+  /**
+   * TLS: `true` for Node's default context (its bundled root certificates), or a
+   * `tls.SecureContext` or the options of one (`{ ca }`, `rejectUnauthorized`, ...). The
+   * protocol's `connectionMade` comes after the handshake.
+   */
+  ssl?: boolean | SSLContext | null;
   /** `socket.AF_INET`, `socket.AF_INET6`, or 0 (the default: either). */
   family?: number;
   /** The local `[host, port]` to bind the socket to. */
   localAddr?: readonly [host: string, port: number] | null;
-  /** Only meaningful with ssl. */
+  /**
+   * With ssl: the name the server's certificate must match (default: `host`; `""` skips the
+   * hostname check). Required with ssl and no host (`sock`).
+   * @throws {RangeError} `server_hostname is only meaningful with ssl`.
+   */
   serverHostname?: string | null;
-  /** Only meaningful with ssl. */
+  /** Seconds to wait for the TLS handshake (default 60); only meaningful with ssl. */
   sslHandshakeTimeout?: number | null;
+  /** Seconds `close()` waits for the TLS shutdown (default 30); only meaningful with ssl. */
+  sslShutdownTimeout?: number | null;
   /**
    * Happy Eyeballs (RFC 8305): seconds before trying the next address in parallel (Node's
    * `autoSelectFamily`, at least 10 ms).
@@ -525,7 +628,7 @@ export async function createConnectionNow<P extends StreamProtocol>(
 ): Promise<[SocketTransport, P]> {
   checkFactory(protocolFactory);
   checkOptions(options);
-  refuseSsl(options);
+  const tlsParams = protocolClientTls(options, host ?? null, false);
   const { family = 0, localAddr = null, happyEyeballsDelay = null, sock = null } = options;
   if (sock !== null) {
     // CPython 3.13 base_events.py create_connection.
@@ -533,7 +636,7 @@ export async function createConnectionNow<P extends StreamProtocol>(
       throw new RangeError("host/port and sock can not be specified at the same time");
     const socket = streamSocketOf(sock);
     if (socket.connecting) await connected(loop, socket, noop);
-    return await makeTransport(loop, socket, protocolFactory, null, false);
+    return await makeTransport(loop, socket, protocolFactory, null, false, tlsParams);
   }
   if (host == null && port == null)
     throw new RangeError("host and port was not specified and no sock specified");
@@ -560,17 +663,22 @@ export async function createConnectionNow<P extends StreamProtocol>(
   await connected(loop, socket, () => {
     taskStorage.exit(() => socket.connect(connectOptions));
   });
-  return await makeTransport(loop, socket, protocolFactory, null, false);
+  return await makeTransport(loop, socket, protocolFactory, null, false, tlsParams);
 }
 
 /** Options of `loop.createUnixConnection()`. */
 export interface CreateUnixConnectionOptions {
-  /** TLS: not supported yet by the protocol methods (use `openUnixConnection()`). */
-  ssl?: null | false;
-  /** Only meaningful with ssl. */
+  /** TLS, as {@link CreateConnectionOptions.ssl}. */
+  ssl?: boolean | SSLContext | null;
+  /**
+   * With ssl: the name the server's certificate must match; required (`""` skips the check).
+   * @throws {RangeError} `you have to pass server_hostname when using ssl`.
+   */
   serverHostname?: string | null;
-  /** Only meaningful with ssl. */
+  /** Seconds to wait for the TLS handshake (default 60); only meaningful with ssl. */
   sslHandshakeTimeout?: number | null;
+  /** Seconds `close()` waits for the TLS shutdown (default 30); only meaningful with ssl. */
+  sslShutdownTimeout?: number | null;
   /** An existing connected `net.Socket` (or its file descriptor) to use instead of connecting. */
   sock?: net.Socket | number | null;
 }
@@ -584,13 +692,13 @@ export async function createUnixConnectionNow<P extends StreamProtocol>(
 ): Promise<[SocketTransport, P]> {
   checkFactory(protocolFactory);
   checkOptions(options);
-  refuseSsl(options);
+  const tlsParams = protocolClientTls(options, path ?? null, true);
   const { sock = null } = options;
   if (sock !== null) {
     if (path != null) throw new RangeError("path and sock can not be specified at the same time");
     const socket = streamSocketOf(sock);
     if (socket.connecting) await connected(loop, socket, noop);
-    return await makeTransport(loop, socket, protocolFactory, null, false);
+    return await makeTransport(loop, socket, protocolFactory, null, false, tlsParams);
   }
   if (path == null) throw new RangeError("no path and sock were specified");
   if (typeof path !== "string") throw new TypeError(`path must be a string, got ${reprValue(path)}`);
@@ -598,7 +706,17 @@ export async function createUnixConnectionNow<P extends StreamProtocol>(
   await connected(loop, socket, () => {
     taskStorage.exit(() => socket.connect({ path }));
   });
-  return await makeTransport(loop, socket, protocolFactory, path, false);
+  return await makeTransport(loop, socket, protocolFactory, path, false, tlsParams);
+}
+
+/** Options of `loop.connectAcceptedSocket()`. */
+export interface ConnectAcceptedSocketOptions {
+  /** TLS as the server side: a `tls.SecureContext` or the options of one (with `key` and `cert`). */
+  ssl?: SSLContext | null;
+  /** Seconds to wait for the TLS handshake (default 60); only meaningful with ssl. */
+  sslHandshakeTimeout?: number | null;
+  /** Seconds `close()` waits for the TLS shutdown (default 30); only meaningful with ssl. */
+  sslShutdownTimeout?: number | null;
 }
 
 /** CPython's `loop.connect_accepted_socket()`. @internal */
@@ -606,10 +724,13 @@ export async function connectAcceptedSocketNow<P extends StreamProtocol>(
   loop: BaseEventLoop,
   protocolFactory: ProtocolFactory<P>,
   sock: net.Socket | number,
+  options: ConnectAcceptedSocketOptions,
 ): Promise<[SocketTransport, P]> {
   checkFactory(protocolFactory);
+  checkOptions(options);
+  const tlsParams = protocolServerTls(options);
   const socket = streamSocketOf(sock);
-  return await makeTransport(loop, socket, protocolFactory, null, true);
+  return await makeTransport(loop, socket, protocolFactory, null, true, tlsParams);
 }
 
 /** Options of `loop.createServer()`: CPython's keyword arguments, camelCased. */
@@ -618,10 +739,16 @@ export interface CreateServerOptions {
   family?: number;
   /** The listen backlog (default 100). */
   backlog?: number;
-  /** TLS: not supported yet by the protocol methods (use `startServer()`). */
-  ssl?: null;
-  /** Only meaningful with ssl. */
+  /**
+   * TLS: a `tls.SecureContext` or the options of one (`key`, `cert`, ...). Each connection's
+   * protocol gets `connectionMade` after its handshake; a failed handshake reaches no protocol.
+   * @throws {TypeError} `ssl argument must be an SSLContext or None` for a boolean.
+   */
+  ssl?: SSLContext | null;
+  /** Seconds to wait for each TLS handshake (default 60); only meaningful with ssl. */
   sslHandshakeTimeout?: number | null;
+  /** Seconds `close()` waits for the TLS shutdown (default 30); only meaningful with ssl. */
+  sslShutdownTimeout?: number | null;
   /**
    * `SO_REUSEADDR`: always on where libuv listens (Unix), which is asyncio's default there.
    * @throws {RangeError} for `false`, which Node cannot honour.
@@ -642,6 +769,7 @@ function acceptInto(
   loop: BaseEventLoop,
   protocolFactory: ProtocolFactory<StreamProtocol>,
   unixPath: string | null,
+  tlsParams: ProtocolTls | null,
 ): (socket: net.Socket) => ServerClient {
   return (socket) => {
     let protocol: StreamProtocol;
@@ -656,22 +784,22 @@ function acceptInto(
       socket.destroy();
       return { close: noop, abort: noop, setOnLost: (fn) => loop.callSoon(fn) };
     }
-    return new SocketTransport(loop, socket, protocol, extraOf(socket, unixPath, true), null);
+    const extra = extraOf(socket, unixPath, true);
+    if (tlsParams === null) return new SocketTransport(loop, socket, protocol, extra, null);
+    return serverHandshake(loop, socket, tlsParams, (t) => {
+      Object.assign(extra, tlsExtra(t, tlsParams.context));
+      return new SocketTransport(loop, t, protocol, extra, null, tlsParams);
+    });
   };
 }
 
-function checkServerOptions(options: CreateServerOptions): void {
+function checkServerOptions(options: CreateServerOptions): ProtocolTls | null {
   checkOptions(options);
-  const { sslHandshakeTimeout, reuseAddress } = options;
-  const ssl: unknown = options.ssl;
-  if (typeof ssl === "boolean") throw new TypeError("ssl argument must be an SSLContext or None");
-  if (ssl !== undefined && ssl !== null) {
-    throw new TypeError("ssl is not supported yet by loop.createServer(): use startServer() for TLS");
-  }
-  if (sslHandshakeTimeout != null) throw new RangeError("ssl_handshake_timeout is only meaningful with ssl");
-  if (reuseAddress === false) {
+  const tlsParams = protocolServerTls(options);
+  if (options.reuseAddress === false) {
     throw new RangeError("reuseAddress=false is not supported: libuv always sets SO_REUSEADDR");
   }
+  return tlsParams;
 }
 
 /** CPython's `loop.create_server()`. @internal */
@@ -683,9 +811,9 @@ export async function createServerNow(
   options: CreateServerOptions,
 ): Promise<Server<InetSockName>> {
   checkFactory(protocolFactory);
-  checkServerOptions(options);
+  const tlsParams = checkServerOptions(options);
   const { family = 0, backlog = 100, reusePort = null, sock = null, startServing = true } = options;
-  const accept = acceptInto(loop, protocolFactory, null);
+  const accept = acceptInto(loop, protocolFactory, null, tlsParams);
   if (sock !== null) {
     if (host != null || port != null)
       throw new RangeError("host/port and sock can not be specified at the same time");
@@ -722,10 +850,12 @@ export async function createServerNow(
 export interface CreateUnixServerOptions {
   /** The listen backlog (default 100). */
   backlog?: number;
-  /** TLS: not supported yet by the protocol methods (use `startUnixServer()`). */
-  ssl?: null;
-  /** Only meaningful with ssl. */
+  /** TLS, as {@link CreateServerOptions.ssl}. */
+  ssl?: SSLContext | null;
+  /** Seconds to wait for each TLS handshake (default 60); only meaningful with ssl. */
   sslHandshakeTimeout?: number | null;
+  /** Seconds `close()` waits for the TLS shutdown (default 30); only meaningful with ssl. */
+  sslShutdownTimeout?: number | null;
   /** An existing `net.Server` (listening) or the file descriptor of a listening socket. */
   sock?: net.Server | number | null;
   /** Serve at once (the default); see {@link CreateServerOptions.startServing}. */
@@ -742,12 +872,12 @@ export async function createUnixServerNow(
   options: CreateUnixServerOptions,
 ): Promise<Server<string>> {
   checkFactory(protocolFactory);
-  checkServerOptions(options);
+  const tlsParams = checkServerOptions(options);
   const { backlog = 100, sock = null, startServing = true } = options;
   if (sock !== null) {
     if (path != null) throw new RangeError("path and sock can not be specified at the same time");
     const server = await serverOf(sock, backlog);
-    const accept = acceptInto(loop, protocolFactory, "");
+    const accept = acceptInto(loop, protocolFactory, "", tlsParams);
     return new newServer<string>(loop, [server], noop, undefined, "", null, accept, startServing);
   }
   if (typeof path !== "string") throw new TypeError(`path must be a string, got ${reprValue(path)}`);
@@ -758,8 +888,46 @@ export async function createUnixServerNow(
   }
   const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
   await listen([server], [{ path, backlog }]);
-  const accept = acceptInto(loop, protocolFactory, path);
+  const accept = acceptInto(loop, protocolFactory, path, tlsParams);
   return new newServer<string>(loop, [server], noop, undefined, path, null, accept, startServing);
+}
+
+/** CPython's `loop.start_tls()`. @internal */
+export async function startTlsNow(
+  loop: BaseEventLoop,
+  transport: unknown,
+  protocol: StreamProtocol,
+  sslcontext: unknown,
+  options: StartTlsTransportOptions,
+): Promise<SocketTransport> {
+  // CPython 3.13 base_events.py start_tls: the context first, then the transport (only its
+  // socket and TLS transports upgrade), then the SSLProtocol's own checks.
+  checkSslContext(sslcontext);
+  if (!(transport instanceof SocketTransport)) {
+    throw new TypeError(`transport ${reprValue(transport)} is not supported by start_tls()`);
+  }
+  const params = startTlsParams(sslcontext, options);
+  if (typeof protocol !== "object" || (protocol as unknown) === null) {
+    throw new TypeError(`protocol must be a Protocol, got ${reprValue(protocol)}`);
+  }
+  const old = transport;
+  const extra = {
+    socket: old.getExtraInfo("socket"),
+    peername: old.getExtraInfo("peername"),
+    sockname: old.getExtraInfo("sockname"),
+  } as SocketExtraInfo;
+  const { socket, handOver } = old[kTakeSocket]();
+  let t: tls.TLSSocket;
+  try {
+    t = await upgradeSocket(loop, socket, params);
+  } catch (e) {
+    handOver(null);
+    throw e;
+  }
+  Object.assign(extra, tlsExtra(t, params.context));
+  const secure = new SocketTransport(loop, t, protocol, extra, null, params, false);
+  handOver(secure);
+  return secure;
 }
 
 /**

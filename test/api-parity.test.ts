@@ -51,7 +51,6 @@ const missingLoopMethods: Record<string, string> = {
   addWriter: NO_FD_POLLING,
   removeReader: NO_FD_POLLING,
   removeWriter: NO_FD_POLLING,
-  startTls: LOW_LEVEL,
 };
 
 /** The naming rule of STYLE.md §3: camelCase at underscores only; a leading underscore stays. */

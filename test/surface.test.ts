@@ -89,6 +89,7 @@ const LAZY = [
   "BaseEventLoop.createServer",
   "BaseEventLoop.createUnixServer",
   "BaseEventLoop.connectAcceptedSocket",
+  "BaseEventLoop.startTls",
   "socketpair",
   // socket objects used directly
   "BaseEventLoop.sockRecv",

@@ -343,8 +343,8 @@ describe("loop.createConnection() and loop.createServer()", () => {
         /server_hostname is only meaningful with ssl/,
       );
       await assert.rejects(
-        loop.createConnection(() => new Recorder(), HOST, 1, { ssl: true as never }),
-        /ssl is not supported yet/,
+        loop.createConnection(() => new Recorder(), HOST, 1, { ssl: true, sslHandshakeTimeout: 0 }),
+        /^RangeError: ssl_handshake_timeout should be a positive number, got 0$/,
       );
       await assert.rejects(
         loop.createConnection(() => new Recorder(), null, null, { sock: "nope" as never }),

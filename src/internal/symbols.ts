@@ -69,3 +69,5 @@ export const kPeerClosed = Symbol("asyncio-ts.peerClosed");
 export const kConnectPipes = Symbol("asyncio-ts.connectPipes");
 /** BaseSubprocessTransport: wait for the exit and every pipe closed. */
 export const kWaitExit = Symbol("asyncio-ts.waitExit");
+/** SocketTransport: give up its socket to the TLS transport that `loop.startTls()` makes. */
+export const kTakeSocket = Symbol("asyncio-ts.takeSocket");

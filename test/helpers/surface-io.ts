@@ -828,6 +828,70 @@ function connectAcceptedSocketSpec(): LazySpec {
   };
 }
 
+function loopStartTlsSpec(): LazySpec {
+  const fixture = async (env: Env, secure: boolean) => {
+    await quiet();
+    const res = new Resources(env.t);
+    const peer = await listenPeer(res, { host: HOST, port: 0 }, { tls: secure });
+    const [transport, protocol] = await env.loop.createConnection(
+      asyncio.Protocol,
+      HOST,
+      portOf(peer.server),
+    );
+    res.socket(transport.getExtraInfo("socket") as net.Socket);
+    await until(() => peer.sockets.length === 1, "the peer accepted");
+    const sock = peer.sockets[0] as net.Socket;
+    const call = (): asyncio.Coroutine<asyncio.SocketTransport> =>
+      env.loop.startTls(transport, protocol, { ca: cert().cert }, { serverHostname: HOST });
+    return { transport, peer, sock, call };
+  };
+  return {
+    io: true,
+    // The peer never answers the ClientHello: the handshake blocks.
+    blocked: async (env) => {
+      const { transport, peer, sock, call } = await fixture(env, false);
+      const base = openHandles();
+      return {
+        call,
+        blocked: () => sock.bytesRead > 0,
+        intact: async (started) => {
+          if (!started) {
+            // Still plain TCP: no byte of a handshake was sent, the transport is usable.
+            assert.equal(sock.bytesRead, 0, "a handshake was started");
+            assert.equal(transport.isClosing(), false);
+            transport.write(b("plain\n"));
+            await until(() => peer.received[0] === "plain\n", "the peer got the plain line");
+            transport.close();
+            return;
+          }
+          // CPython 3.13 start_tls: a cancelled handshake closes the transport.
+          await until(() => peer.closed === 1, "the transport is closed");
+          await noMoreHandles(base - 2);
+        },
+      };
+    },
+    ready: async (env) => {
+      const { transport, peer, sock, call } = await fixture(env, true);
+      return {
+        call,
+        intact: async () => {
+          await asyncio.sleep(0.02);
+          assert.equal(sock.bytesRead, 0, "a handshake was started");
+          transport.close();
+        },
+        completed: async (r) => {
+          const secure = r as asyncio.SocketTransport;
+          assert.equal(transport.isClosing(), true);
+          secure.write(b("secret\n"));
+          await until(() => peer.secureText === "secret\n", "the peer got the line over TLS");
+          secure.close();
+          await until(() => peer.closed === 1, "the connection is closed");
+        },
+      };
+    },
+  };
+}
+
 function socketpairSpec(): LazySpec {
   const fixture = async (env: Env, starting: boolean): Promise<Fixture> => {
     await quiet();
@@ -1037,6 +1101,7 @@ export function ioSpecs() {
     "BaseEventLoop.createServer": createServerSpec(false),
     "BaseEventLoop.createUnixServer": createServerSpec(true),
     "BaseEventLoop.connectAcceptedSocket": connectAcceptedSocketSpec(),
+    "BaseEventLoop.startTls": loopStartTlsSpec(),
     socketpair: socketpairSpec(),
   } satisfies Record<string, LazySpec>;
 }

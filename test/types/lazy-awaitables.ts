@@ -57,6 +57,31 @@ export function checks(): void {
   const e3 = loop.createDatagramEndpoint(Echo, { reuseAddress: true });
   for (const c of [e1, e2, e3, g1, g2]) c.close();
 
+  // TLS on protocol transports: ssl is true or a context on the client, a context on the server.
+  class Line extends asyncio.Protocol {}
+  const s1: asyncio.Coroutine<[asyncio.SocketTransport, Line]> = loop.createConnection(Line, "h", 443, {
+    ssl: true,
+    serverHostname: "h",
+    sslShutdownTimeout: 5,
+  });
+  // @ts-expect-error -- CPython: ssl argument must be an SSLContext or None
+  const s2 = loop.createServer(Line, "h", 0, { ssl: true });
+  const s3 = loop.createServer(Line, "h", 0, { ssl: { key: "k", cert: "c" }, sslHandshakeTimeout: 1 });
+  for (const c of [s1, s2, s3]) c.close();
+  const _upgrade = async (transport: asyncio.SocketTransport, protocol: Line): Promise<void> => {
+    const secure: asyncio.SocketTransport = await loop.startTls(
+      transport,
+      protocol,
+      { ca: "ca" },
+      {
+        serverHostname: "h",
+      },
+    );
+    // @ts-expect-error -- the context comes third, the options after it
+    await loop.startTls(transport, protocol, { serverSide: true });
+    secure.close();
+  };
+
   // gather, wait and waitFor still take a running promise (wrapped: it cannot be cancelled).
   void asyncio.gather(fetchSomething(), q.get());
   const w: asyncio.Coroutine<string> = asyncio.waitFor(fetchSomething(), 1);
