@@ -11,7 +11,7 @@ const timerGlobals = [
   "clearInterval",
 ].map((name) => ({
   name,
-  message: "only src/internal/clock.ts and src/base-events.ts may touch real timers",
+  message: "only src/internal/clock.ts and src/loop-core.ts may touch real timers",
 }));
 
 export default tseslint.config(
@@ -47,7 +47,7 @@ export default tseslint.config(
   },
   {
     files: ["src/**/*.ts"],
-    ignores: ["src/internal/clock.ts", "src/base-events.ts"],
+    ignores: ["src/internal/clock.ts", "src/loop-core.ts"],
     rules: { "no-restricted-globals": ["error", ...timerGlobals] },
   },
   {

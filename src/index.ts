@@ -13,6 +13,7 @@
 
 // base_events, events
 export { BaseEventLoop, EventLoop, newEventLoop } from "./base-events.ts";
+export type { LoopCore } from "./loop-core.ts";
 export type { ExceptionContext, ExceptionHandler, TaskFactory, TaskFactoryOptions } from "./base-events.ts";
 export type { SignalLike } from "./unix-events.ts";
 export { Handle, TimerHandle, getRunningLoop, getEventLoop } from "./events.ts";
