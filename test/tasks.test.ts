@@ -1122,13 +1122,17 @@ forEachLoop("Task", (run, kind) => {
       const late = loop.createFuture<number>();
       const failing = loop.createFuture<number>();
       const handled: unknown[] = [];
-      loop.setExceptionHandler((_l, ctx) => handled.push(ctx.message, ctx.exception));
+      loop.setExceptionHandler((_l, ctx) => {
+        handled.push(ctx.message, ctx.exception);
+      });
       const t = asyncio.createTask(async () => {
         const doubled = early.then(
           (v) => v * 2,
           (e) => e,
         );
-        loop.callSoon(() => early.setResult(21));
+        loop.callSoon(() => {
+          early.setResult(21);
+        });
         const first = await doubled;
         const tripled = late.then(
           (v) => v * 3,
