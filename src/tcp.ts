@@ -5,7 +5,6 @@
  * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#opening-network-connections
  * @module
  */
-import type { Buffer } from "node:buffer";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -13,30 +12,17 @@ import path from "node:path";
 import type { BaseEventLoop } from "./base-events.ts";
 import type { ProtocolFactory } from "./datagram.ts";
 import { type Coroutine, libraryCoroutine } from "./coroutines.ts";
-import { logger } from "./debug.ts";
 import { getRunningLoop } from "./events.ts";
-import { debug } from "./sslproto.ts";
-import { RuntimeError } from "./exceptions.ts";
-import type { Future } from "./futures.ts";
-import { addCloseHook } from "./internal/close-hooks.ts";
 import { taskStorage } from "./internal/context.ts";
-import { WriteFlowControl } from "./internal/flow-control.ts";
-import { inspectCustom, reprValue } from "./internal/repr.ts";
+import { reprValue } from "./internal/repr.ts";
 import { socketNames } from "./internal/stream-transport.ts";
-import { BufferedProtocol, feedDataToBufferedProto, type Protocol } from "./protocols.ts";
 import { listen, newServer, serverOf, type Server, type ServerClient } from "./server.ts";
+import { type SocketExtraInfo, SocketTransport, type StreamProtocol } from "./socket-transport.ts";
 import { socket as sk, streamSocketOf } from "./socket.ts";
-import type { ExtraInfo, InetSockName } from "./streams.ts";
-import { Transport } from "./transports.ts";
+import type { TlsParams } from "./sslproto.ts";
+import type { InetSockName } from "./streams.ts";
 
-/** CPython 3.13 asyncio/constants.py. */
-const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
-
-/** A stream protocol: a {@link Protocol} or a {@link BufferedProtocol}. */
-export type StreamProtocol = Protocol | BufferedProtocol;
-
-/** What `getExtraInfo()` knows on a socket transport: `peername`, `sockname`, `socket`. */
-export type SocketExtraInfo = Pick<ExtraInfo, "peername" | "sockname" | "socket">;
+export { SocketTransport, type SocketExtraInfo, type StreamProtocol } from "./socket-transport.ts";
 
 function noop(): void {}
 
@@ -44,7 +30,7 @@ function isClass(fn: unknown): fn is new () => unknown {
   return typeof fn === "function" && /^class[\s{]/.test(Function.prototype.toString.call(fn));
 }
 
-function makeProtocol<P>(factory: ProtocolFactory<P>): P {
+export function makeProtocol<P>(factory: ProtocolFactory<P>): P {
   return isClass(factory) ? new factory() : factory();
 }
 
@@ -83,341 +69,11 @@ function refuseSsl(options: {
   }
 }
 
-/**
- * The transport of a stream socket (TCP or Unix), over a `net.Socket`. Data, end of file and
- * errors reach the protocol from loop callbacks, in the order Node delivered them. The write
- * buffer is Node's (`socket.writableLength`): `pauseWriting()` is called when it goes over the
- * high-water mark, `resumeWriting()` when Node has handed enough of it to the kernel.
- * @see https://docs.python.org/3.13/library/asyncio-protocol.html#asyncio.Transport
- */
-export class SocketTransport extends Transport<SocketExtraInfo> {
-  readonly #loop: BaseEventLoop;
-  readonly #socket: net.Socket;
-  #protocol: StreamProtocol;
-  readonly #flow: WriteFlowControl;
-  #closing = false;
-  #eof = false;
-  /** Set when connectionLost() is scheduled; counts the writes dropped since (CPython's _conn_lost). */
-  #connLost = 0;
-  #paused = false;
-  /** Chunks received and not yet delivered (reading paused), then `null` for the end of file. */
-  readonly #pending: (Buffer | null)[] = [];
-  #flushing = false;
-  #onLost: (() => void) | null = null;
-  #resumeScheduled = false;
-  /** The socket closed under us (both ends done): lost once the pending data is delivered. */
-  #socketGone = false;
-  readonly #unhook: () => void;
-
-  /** Made by the loop's connection and server methods. @internal */
-  constructor(
-    loop: BaseEventLoop,
-    socket: net.Socket,
-    protocol: StreamProtocol,
-    extra: SocketExtraInfo,
-    waiter: Future<null> | null,
-  ) {
-    super(extra);
-    this.#loop = loop;
-    this.#socket = socket;
-    this.#protocol = protocol;
-    this.#flow = new WriteFlowControl(loop, this);
-    // CPython sets TCP_NODELAY on every TCP transport (selector_events._set_nodelay).
-    if (typeof extra.peername !== "string") socket.setNoDelay(true);
-    socket.on("data", this.#onData);
-    socket.on("end", this.#onEnd);
-    socket.on("error", this.#onError);
-    socket.on("close", this.#onClose);
-    // The loop owns the socket: one still open when the loop closes is destroyed.
-    this.#unhook = addCloseHook(loop, () => {
-      if (loop.getDebug()) logger.warn(`ResourceWarning: unclosed transport ${String(this)}`);
-      this.#destroy();
-    });
-    // CPython: connection_made, then reading starts, then the waiter is woken.
-    socket.pause();
-    loop.callSoon(() => {
-      this.#protocol.connectionMade(this);
-    });
-    loop.callSoon(() => {
-      if (!this.#closing && !this.#paused) socket.resume();
-    });
-    if (waiter !== null) {
-      loop.callSoon(() => {
-        if (!waiter.done()) waiter.setResult(null);
-      });
-    }
-  }
-
-  /** Run `fn` on the loop, unless the loop is closed (then the socket is destroyed). */
-  #post(fn: () => void): void {
-    if (this.#loop.isClosed()) {
-      this.#destroy();
-      return;
-    }
-    this.#loop.callSoon(fn);
-  }
-
-  readonly #onData = (chunk: Buffer): void => {
-    this.#pending.push(chunk);
-    if (this.#pending.length === 1) this.#post(this.#flush);
-  };
-
-  readonly #onEnd = (): void => {
-    this.#pending.push(null);
-    if (this.#pending.length === 1) this.#post(this.#flush);
-  };
-
-  /** Deliver what arrived, in order, until reading is paused or the transport is lost. */
-  readonly #flush = (): void => {
-    if (this.#flushing) return;
-    this.#flushing = true;
-    const pending = this.#pending;
-    try {
-      while (pending.length > 0 && !this.#paused && this.#connLost === 0) {
-        const chunk = pending.shift() as Buffer | null;
-        if (chunk === null) this.#eofReceived();
-        else this.#dataReceived(chunk);
-      }
-    } finally {
-      this.#flushing = false;
-    }
-    if (this.#connLost !== 0) pending.length = 0;
-    else if (pending.length === 0 && this.#socketGone) {
-      this.#closing = true;
-      this.#scheduleLost(null);
-    }
-  };
-
-  #dataReceived(data: Buffer): void {
-    try {
-      const protocol = this.#protocol;
-      if (protocol instanceof BufferedProtocol) feedDataToBufferedProto(protocol, data);
-      else protocol.dataReceived(data);
-    } catch (exc) {
-      this.#fatalError(exc, "Fatal error: protocol.data_received() call failed.");
-    }
-  }
-
-  #eofReceived(): void {
-    let keepOpen: unknown;
-    try {
-      keepOpen = this.#protocol.eofReceived();
-    } catch (exc) {
-      this.#fatalError(exc, "Fatal error: protocol.eof_received() call failed.");
-      return;
-    }
-    // CPython: a truthy return keeps the transport open (half-closed); else it is closed.
-    if (!keepOpen) this.close();
-  }
-
-  readonly #onError = (err: Error): void => {
-    this.#post(() => {
-      if (this.#connLost !== 0) return;
-      this.#fatalError(err, "Fatal read error on socket transport");
-    });
-  };
-
-  // Closed under us (both directions ended, or destroyed by its owner): the connection is lost.
-  readonly #onClose = (): void => {
-    this.#post(() => {
-      this.#socketGone = true;
-      // What arrived before is delivered first (reading may be paused): #flush then ends it.
-      if (this.#connLost !== 0 || this.#pending.length > 0) return;
-      this.#closing = true;
-      this.#scheduleLost(null);
-    });
-  };
-
-  /** CPython `_fatal_error`: OSErrors (Node's system errors) are not reported, others are. */
-  #fatalError(exc: unknown, message: string): void {
-    const system = exc instanceof Error && typeof (exc as NodeJS.ErrnoException).code === "string";
-    if (!system) {
-      this.#loop.callExceptionHandler({ message, exception: exc, transport: this, protocol: this.#protocol });
-    } else {
-      debug("%s: %s: %s", String(this), message, exc);
-    }
-    this.#forceClose(exc instanceof Error ? exc : new Error(String(exc)));
-  }
-
-  #forceClose(exc: Error | null): void {
-    if (this.#connLost !== 0) return;
-    this.#closing = true;
-    this.#socket.pause();
-    this.#scheduleLost(exc);
-  }
-
-  #scheduleLost(exc: Error | null): void {
-    this.#connLost++;
-    this.#loop.callSoon(() => {
-      try {
-        this.#protocol.connectionLost(exc);
-      } finally {
-        this.#destroy();
-        const onLost = this.#onLost;
-        this.#onLost = null;
-        onLost?.();
-      }
-    });
-  }
-
-  #destroy(): void {
-    this.#unhook();
-    this.#socket.off("data", this.#onData);
-    this.#socket.off("end", this.#onEnd);
-    this.#socket.off("close", this.#onClose);
-    // Errors of a closing socket reach nobody; the listener stays so none is unhandled.
-    this.#socket.on("error", noop);
-    this.#socket.off("error", this.#onError);
-    this.#socket.destroy();
-  }
-
-  /** @internal for the server: called once the transport is lost. */
-  setOnLost(fn: () => void): void {
-    this.#onLost = fn;
-  }
-
-  /**
-   * Write `data`: what the kernel does not take at once is buffered. The bytes are not copied.
-   * @throws {TypeError} `data argument must be a bytes-like object, not 'str'`.
-   * @throws {RuntimeError} `Cannot call write() after write_eof()`.
-   */
-  override write(data: Uint8Array | ArrayBufferView): void {
-    const given: unknown = data;
-    if (!ArrayBuffer.isView(given)) {
-      const name = typeof given === "string" ? "str" : given === null ? "NoneType" : typeof given;
-      throw new TypeError(`data argument must be a bytes-like object, not '${name}'`);
-    }
-    if (this.#eof) throw new RuntimeError("Cannot call write() after write_eof()");
-    if (data.byteLength === 0) return;
-    if (this.#connLost !== 0) {
-      if (this.#connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) logger.warn("socket.send() raised exception.");
-      this.#connLost++;
-      return;
-    }
-    const bytes =
-      data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    this.#socket.write(bytes, this.#written);
-    this.#flow.maybePause(this.#socket.writableLength, this.#protocol);
-  }
-
-  // A write reached the kernel: resume the protocol once the buffer is at the low mark.
-  readonly #written = (): void => {
-    if (!this.#flow.paused || this.#resumeScheduled) return;
-    this.#resumeScheduled = true;
-    this.#post(() => {
-      this.#resumeScheduled = false;
-      if (this.#connLost === 0) this.#flow.maybeResume(this.#socket.writableLength, this.#protocol);
-    });
-  };
-
-  /** Write each chunk of `listOfData` (no concatenation: Node writes them in order). */
-  override writelines(listOfData: Iterable<Uint8Array>): void {
-    for (const data of listOfData) this.write(data);
-  }
-
-  /** Close the write end (a FIN) once the buffer is flushed; data may still be received. */
-  override writeEof(): void {
-    if (this.#closing || this.#eof) return;
-    this.#eof = true;
-    this.#socket.end();
-  }
-
-  override canWriteEof(): boolean {
-    return true;
-  }
-
-  /**
-   * Close the transport: stop reading, flush the write buffer, then call the protocol's
-   * `connectionLost(null)`.
-   */
-  override close(): void {
-    if (this.#closing) return;
-    this.#closing = true;
-    this.#socket.pause();
-    this.#pending.length = 0;
-    const socket = this.#socket;
-    if (socket.writableLength === 0 || socket.writableFinished) {
-      this.#scheduleLost(null);
-      return;
-    }
-    // Wait for the buffer to reach the kernel, as CPython's close() waits for its own.
-    if (!this.#eof) socket.end();
-    socket.once("finish", () => {
-      this.#post(() => {
-        if (this.#connLost === 0) this.#scheduleLost(null);
-      });
-    });
-  }
-
-  /** Close the transport at once: buffered data is lost; then `connectionLost(null)`. */
-  override abort(): void {
-    this.#forceClose(null);
-  }
-
-  override isClosing(): boolean {
-    return this.#closing;
-  }
-
-  override isReading(): boolean {
-    return !this.#paused && !this.#closing;
-  }
-
-  /** Stop delivering data: no `dataReceived()` until `resumeReading()`. */
-  override pauseReading(): void {
-    if (this.#closing || this.#paused) return;
-    this.#paused = true;
-    this.#socket.pause();
-  }
-
-  override resumeReading(): void {
-    if (this.#closing || !this.#paused) return;
-    this.#paused = false;
-    this.#socket.resume();
-    if (this.#pending.length > 0) this.#loop.callSoon(this.#flush);
-  }
-
-  override setProtocol(protocol: StreamProtocol): void {
-    this.#protocol = protocol;
-  }
-
-  override getProtocol(): StreamProtocol {
-    return this.#protocol;
-  }
-
-  /** The bytes written and not yet handed to the kernel (Node's `socket.writableLength`). */
-  override getWriteBufferSize(): number {
-    return this.#socket.writableLength;
-  }
-
-  override getWriteBufferLimits(): [low: number, high: number] {
-    return this.#flow.limits();
-  }
-
-  /**
-   * Set the write flow control marks, in bytes (see WriteTransport.setWriteBufferLimits).
-   * @throws {RangeError} `high (…) must be >= low (…) must be >= 0`.
-   */
-  override setWriteBufferLimits(high: number | null = null, low: number | null = null): void {
-    this.#flow.setLimits(high, low);
-    this.#flow.maybePause(this.#socket.writableLength, this.#protocol);
-  }
-
-  override toString(): string {
-    return this[inspectCustom]();
-  }
-
-  [inspectCustom](): string {
-    const state = this.#connLost !== 0 ? " closed" : this.#closing ? " closing" : "";
-    const peer = this._extra.peername;
-    const name =
-      peer === undefined
-        ? ""
-        : ` peername=${typeof peer === "string" ? reprValue(peer) : `(${reprValue(peer[0])}, ${peer[1]})`}`;
-    return `<SocketTransport${state}${name}>`;
-  }
-}
-
-function extraOf(socket: net.Socket, unixPath: string | null, serverSide: boolean): SocketExtraInfo {
+export function extraOf(
+  socket: net.Socket,
+  unixPath: string | null,
+  serverSide: boolean,
+): Partial<SocketExtraInfo> {
   if (unixPath === null && socket.remoteAddress === undefined && socket.localAddress === undefined) {
     // A Unix socket given as sock=: Node knows no path for it.
     return { socket, peername: "", sockname: "" };
@@ -425,13 +81,18 @@ function extraOf(socket: net.Socket, unixPath: string | null, serverSide: boolea
   return { socket, ...socketNames(socket, unixPath, serverSide) };
 }
 
-/** Make the transport and protocol over a connected socket; wait for connectionMade. */
-async function makeTransport<P extends StreamProtocol>(
+/**
+ * Make the transport and protocol over a connected socket (with `tlsParams`, over a TLS socket
+ * once its handshake is done); wait for connectionMade. On failure or cancellation the transport
+ * is closed.
+ */
+export async function makeTransport<P extends StreamProtocol>(
   loop: BaseEventLoop,
   socket: net.Socket,
   protocolFactory: ProtocolFactory<P>,
   unixPath: string | null,
   serverSide: boolean,
+  tlsParams: TlsParams | null = null,
 ): Promise<[SocketTransport, P]> {
   let protocol: P;
   try {
@@ -447,18 +108,19 @@ async function makeTransport<P extends StreamProtocol>(
     protocol,
     extraOf(socket, unixPath, serverSide),
     waiter,
+    tlsParams,
   );
   try {
     await waiter;
   } catch (e) {
-    transport.close();
+    transport.abort();
     throw e;
   }
   return [transport, protocol];
 }
 
 /** Wait for `socket` to connect; destroy it on failure or cancellation. */
-async function connected(loop: BaseEventLoop, socket: net.Socket, start: () => void): Promise<void> {
+export async function connected(loop: BaseEventLoop, socket: net.Socket, start: () => void): Promise<void> {
   const fut = loop.createFuture<null>();
   const onConnect = (): void => {
     loop.callSoon(() => {
@@ -628,10 +290,12 @@ export interface CreateServerOptions {
   startServing?: boolean;
 }
 
-function acceptInto(
+/** What a server does with each accepted socket: a protocol and a transport (over TLS with `tlsParams`). */
+export function acceptInto(
   loop: BaseEventLoop,
   protocolFactory: ProtocolFactory<StreamProtocol>,
   unixPath: string | null,
+  tlsParams: TlsParams | null = null,
 ): (socket: net.Socket) => ServerClient {
   return (socket) => {
     let protocol: StreamProtocol;
@@ -646,7 +310,7 @@ function acceptInto(
       socket.destroy();
       return { close: noop, abort: noop, setOnLost: (fn) => loop.callSoon(fn) };
     }
-    return new SocketTransport(loop, socket, protocol, extraOf(socket, unixPath, true), null);
+    return new SocketTransport(loop, socket, protocol, extraOf(socket, unixPath, true), null, tlsParams);
   };
 }
 
@@ -680,7 +344,7 @@ export async function createServerNow(
     if (host != null || port != null)
       throw new RangeError("host/port and sock can not be specified at the same time");
     const server = await serverOf(sock, backlog);
-    return new newServer<InetSockName>(loop, [server], noop, undefined, null, null, accept, startServing);
+    return new newServer<InetSockName>(loop, [server], accept, startServing);
   }
   let ipv6Only = false;
   let hosts: (string | undefined)[] =
@@ -705,7 +369,7 @@ export async function createServerNow(
       ...(reusePort === null ? {} : { reusePort }),
     })),
   );
-  return new newServer<InetSockName>(loop, servers, noop, undefined, null, null, accept, startServing);
+  return new newServer<InetSockName>(loop, servers, accept, startServing);
 }
 
 /** Options of `loop.createUnixServer()`. */
@@ -738,7 +402,7 @@ export async function createUnixServerNow(
     if (path != null) throw new RangeError("path and sock can not be specified at the same time");
     const server = await serverOf(sock, backlog);
     const accept = acceptInto(loop, protocolFactory, "");
-    return new newServer<string>(loop, [server], noop, undefined, "", null, accept, startServing);
+    return new newServer<string>(loop, [server], accept, startServing);
   }
   if (typeof path !== "string") throw new TypeError(`path must be a string, got ${reprValue(path)}`);
   try {
@@ -749,7 +413,7 @@ export async function createUnixServerNow(
   const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
   await listen([server], [{ path, backlog }]);
   const accept = acceptInto(loop, protocolFactory, path);
-  return new newServer<string>(loop, [server], noop, undefined, path, null, accept, startServing);
+  return new newServer<string>(loop, [server], accept, startServing);
 }
 
 /**

@@ -1,0 +1,550 @@
+/**
+ * The transport of a stream socket (CPython's `_SelectorSocketTransport`, and its
+ * `_SSLProtocolTransport` over TLS) on a `node:net` socket or a `node:tls` socket over it. The
+ * protocol loop methods (tcp.ts) and the stream functions (streams.ts, server.ts) both use it.
+ * @see https://docs.python.org/3.13/library/asyncio-protocol.html#asyncio.Transport
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import type net from "node:net";
+import type tls from "node:tls";
+import type { BaseEventLoop } from "./base-events.ts";
+import { logger } from "./debug.ts";
+import type { TimerHandle } from "./events.ts";
+import { CancelledError, NotImplementedError, RuntimeError } from "./exceptions.ts";
+import type { Future } from "./futures.ts";
+import { addCloseHook } from "./internal/close-hooks.ts";
+import { WriteFlowControl } from "./internal/flow-control.ts";
+import { inspectCustom, reprValue } from "./internal/repr.ts";
+import { connectionLost, tlsExtra, wrapTls } from "./internal/stream-transport.ts";
+import { BufferedProtocol, feedDataToBufferedProto, type Protocol } from "./protocols.ts";
+import { debug, handshakeTimedOut, type TlsParams } from "./sslproto.ts";
+import type { ExtraInfo } from "./streams.ts";
+import { Transport } from "./transports.ts";
+
+/** CPython 3.13 asyncio/constants.py. */
+const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
+const EMPTY: Buffer = Buffer.alloc(0);
+
+/** A stream protocol: a {@link Protocol} or a {@link BufferedProtocol}. */
+export type StreamProtocol = Protocol | BufferedProtocol;
+
+/**
+ * What `getExtraInfo()` knows on a socket transport: `peername`, `sockname`, `socket` (the
+ * `node:net` socket), and over TLS `sslcontext`, `peercert`, `cipher`, `compression` and
+ * `ssl_object` (the `tls.TLSSocket`).
+ */
+export type SocketExtraInfo = ExtraInfo;
+
+/** A TLS handshake in progress: the transport's own (`ssl=`) or a `startTls()`'s (`fut`). */
+interface Handshake {
+  readonly params: TlsParams;
+  readonly fut: Future<null> | null;
+  readonly timer: TimerHandle;
+}
+
+/**
+ * The transport of a stream socket (TCP or Unix, plain or TLS). Data, end of file and errors
+ * reach the protocol from loop callbacks, in the order Node delivered them. The write buffer is
+ * Node's (`socket.writableLength`): `pauseWriting()` is called when it goes over the high-water
+ * mark, `resumeWriting()` when Node has handed enough of it to the kernel. `connectionLost()` is
+ * called once the socket is closed; every listener the transport added is removed by then.
+ * @see https://docs.python.org/3.13/library/asyncio-protocol.html#asyncio.Transport
+ */
+export class SocketTransport extends Transport<SocketExtraInfo> {
+  readonly #loop: BaseEventLoop;
+  /** The socket in use: the `node:net` one, or the TLS socket over it. */
+  #socket: net.Socket;
+  #protocol: StreamProtocol;
+  readonly #flow: WriteFlowControl;
+  #closing = false;
+  #eof = false;
+  /** Set when the connection is torn down (CPython's _conn_lost): nothing more is delivered. */
+  #connLost = 0;
+  /** Writes dropped since the transport began closing. */
+  #dropped = 0;
+  /** connectionMade() was called (over TLS: once the handshake is done). */
+  #made = false;
+  /** connectionLost() was called, or would have been had the protocol been made. */
+  #lost = false;
+  #paused = false;
+  /** Chunks received and not yet delivered (reading paused), then `null` for the end of file. */
+  readonly #pending: (Buffer | null)[] = [];
+  #flushing = false;
+  #onLost: (() => void) | null = null;
+  #resumeScheduled = false;
+  /** The socket closed under us (both ends done): lost once the pending data is delivered. */
+  #socketGone = false;
+  /** The error connectionLost() gets. */
+  #exc: Error | null = null;
+  #tls: tls.TLSSocket | null = null;
+  #handshake: Handshake | null = null;
+  /** startTls() between the plain socket and the TLS one: nobody reads. */
+  #switching = false;
+  #waiter: Future<null> | null;
+  readonly #unhook: () => void;
+
+  /** Made by the loop's connection and server methods and the stream functions. @internal */
+  constructor(
+    loop: BaseEventLoop,
+    socket: net.Socket,
+    protocol: StreamProtocol,
+    extra: Partial<SocketExtraInfo>,
+    waiter: Future<null> | null,
+    tlsParams: TlsParams | null = null,
+  ) {
+    super(extra);
+    this.#loop = loop;
+    this.#socket = socket;
+    this.#protocol = protocol;
+    this.#waiter = waiter;
+    this.#flow = new WriteFlowControl(loop, this);
+    // CPython sets TCP_NODELAY on every TCP transport (selector_events._set_nodelay).
+    if (typeof extra.peername !== "string") socket.setNoDelay(true);
+    // The loop owns the socket: one still open when the loop closes is destroyed.
+    this.#unhook = addCloseHook(loop, () => {
+      if (loop.getDebug()) logger.warn(`ResourceWarning: unclosed transport ${String(this)}`);
+      this.#socket.destroy();
+    });
+    if (socket.closed) {
+      // Closed before anyone listened: no event will come.
+      this.#closing = true;
+      this.#connLost = 1;
+      this.#post(() => {
+        this.#connectionLost();
+      });
+      return;
+    }
+    if (tlsParams !== null) {
+      // CPython's SSLProtocol: connection_made once the handshake is done.
+      this.#handshake = this.#handshakeOf(tlsParams, null);
+      this.#wrap(socket, tlsParams);
+      return;
+    }
+    this.#attach(socket);
+    // CPython: connection_made, then reading starts, then the waiter is woken.
+    socket.pause();
+    loop.callSoon(this.#makeConnection);
+  }
+
+  #attach(socket: net.Socket): void {
+    socket.on("data", this.#onData);
+    socket.on("end", this.#onEnd);
+    socket.on("error", this.#onError);
+    socket.on("close", this.#onClose);
+  }
+
+  #detach(socket: net.Socket): void {
+    socket.off("data", this.#onData);
+    socket.off("end", this.#onEnd);
+    socket.off("error", this.#onError);
+    socket.off("close", this.#onClose);
+    socket.off("finish", this.#destroySocket);
+    socket.off("secure", this.#onSecure);
+    socket.off("secureConnect", this.#onSecure);
+  }
+
+  /** Run `fn` on the loop, unless the loop is closed (then the socket is destroyed). */
+  #post(fn: () => void): void {
+    if (this.#loop.isClosed()) {
+      this.#socket.destroy();
+      return;
+    }
+    this.#loop.callSoon(fn);
+  }
+
+  readonly #makeConnection = (): void => {
+    if (this.#connLost !== 0) return;
+    this.#made = true;
+    this.#protocol.connectionMade(this);
+    if (!this.#closing && !this.#paused) this.#socket.resume();
+    const waiter = this.#waiter;
+    this.#waiter = null;
+    if (waiter !== null) {
+      this.#loop.callSoon(() => {
+        if (!waiter.done()) waiter.setResult(null);
+      });
+    }
+    if (this.#pending.length > 0) this.#loop.callSoon(this.#flush);
+  };
+
+  readonly #onData = (chunk: Buffer): void => {
+    this.#pending.push(chunk);
+    if (this.#pending.length === 1) this.#post(this.#flush);
+  };
+
+  readonly #onEnd = (): void => {
+    if (!this.#made) {
+      // The peer left during the handshake (allowHalfOpen keeps the socket open): give up.
+      this.#post(() => {
+        this.#forceClose(connectionLost());
+      });
+      return;
+    }
+    this.#pending.push(null);
+    if (this.#pending.length === 1) this.#post(this.#flush);
+  };
+
+  /** Deliver what arrived, in order, until reading is paused or the transport is lost. */
+  readonly #flush = (): void => {
+    if (this.#flushing || !this.#made) return;
+    this.#flushing = true;
+    const pending = this.#pending;
+    try {
+      while (pending.length > 0 && !this.#paused && this.#connLost === 0) {
+        const chunk = pending.length === 1 ? (pending.pop() as Buffer | null) : (pending.shift() as Buffer | null);
+        if (chunk === null) this.#eofReceived();
+        else this.#dataReceived(chunk);
+      }
+    } finally {
+      this.#flushing = false;
+    }
+    if (this.#connLost !== 0) pending.length = 0;
+    else if (pending.length === 0 && this.#socketGone) this.#connectionLost();
+  };
+
+  #dataReceived(data: Buffer): void {
+    try {
+      const protocol = this.#protocol;
+      if (protocol instanceof BufferedProtocol) feedDataToBufferedProto(protocol, data);
+      else protocol.dataReceived(data);
+    } catch (exc) {
+      this.#fatalError(exc, "Fatal error: protocol.data_received() call failed.");
+    }
+  }
+
+  #eofReceived(): void {
+    let keepOpen: unknown;
+    try {
+      keepOpen = this.#protocol.eofReceived();
+    } catch (exc) {
+      this.#fatalError(exc, "Fatal error: protocol.eof_received() call failed.");
+      return;
+    }
+    // CPython: a truthy return keeps the transport open (half-closed); else it is closed. TLS
+    // has no half-close (sslproto.py): the peer's EOF closes it.
+    if (!keepOpen || this.#tls !== null) this.close();
+  }
+
+  readonly #onError = (err: Error): void => {
+    this.#post(() => {
+      if (this.#connLost !== 0) return;
+      this.#fatalError(err, "Fatal read error on socket transport");
+    });
+  };
+
+  // The last event of a socket: every listener goes, and the connection is lost once what
+  // arrived before is delivered (reading may be paused: #flush then ends it).
+  readonly #onClose = (): void => {
+    this.#detach(this.#socket);
+    this.#post(() => {
+      this.#socketGone = true;
+      if (this.#connLost === 0 && !this.#closing && this.#pending.length > 0 && this.#made) return;
+      this.#connectionLost();
+    });
+  };
+
+  readonly #destroySocket = (): void => {
+    this.#socket.destroy();
+  };
+
+  /** CPython `_fatal_error`: OSErrors (Node's system errors) are not reported, others are. */
+  #fatalError(exc: unknown, message: string): void {
+    const system = exc instanceof Error && typeof (exc as NodeJS.ErrnoException).code === "string";
+    // A failed TLS handshake is only logged (CPython 3.13 sslproto.py _fatal_error).
+    if (!system && this.#handshake === null) {
+      this.#loop.callExceptionHandler({ message, exception: exc, transport: this, protocol: this.#protocol });
+    } else {
+      debug("%s: %s: %s", String(this), message, exc);
+    }
+    this.#forceClose(exc instanceof Error ? exc : new Error(String(exc)));
+  }
+
+  #forceClose(exc: Error | null): void {
+    if (this.#connLost !== 0) return;
+    this.#closing = true;
+    this.#connLost = 1;
+    this.#exc ??= exc;
+    this.#pending.length = 0;
+    this.#socket.destroy();
+  }
+
+  /** The socket is closed: tell the protocol (if it was made), the waiters and the server. */
+  #connectionLost(): void {
+    if (this.#lost) return;
+    this.#lost = true;
+    this.#closing = true;
+    this.#connLost ||= 1;
+    this.#pending.length = 0;
+    this.#unhook();
+    const exc = this.#exc;
+    const handshake = this.#handshake;
+    this.#handshake = null;
+    if (handshake !== null) handshake.timer.cancel();
+    const waiter = handshake?.fut ?? this.#waiter;
+    this.#waiter = null;
+    if (waiter !== null && !waiter.done()) waiter.setException(exc ?? connectionLost());
+    try {
+      if (this.#made) this.#protocol.connectionLost(exc);
+    } finally {
+      const onLost = this.#onLost;
+      this.#onLost = null;
+      onLost?.();
+    }
+  }
+
+  /** @internal for the server: called once the transport is lost. */
+  setOnLost(fn: () => void): void {
+    if (this.#lost) this.#loop.callSoon(fn);
+    else this.#onLost = fn;
+  }
+
+  // ---- TLS --------------------------------------------------------------------------------------
+
+  #handshakeOf(params: TlsParams, fut: Future<null> | null): Handshake {
+    const timer = this.#loop.callLater(params.handshakeTimeout, () => {
+      this.#fatalError(handshakeTimedOut(params.handshakeTimeout), "SSL handshake failed");
+    });
+    return { params, fut, timer };
+  }
+
+  /** Put a TLS socket over `plain` and listen to it; #onSecure ends the handshake. */
+  #wrap(plain: net.Socket, params: TlsParams): void {
+    const t = wrapTls(plain, params);
+    this.#socket = t;
+    this.#tls = t;
+    this.#switching = false;
+    this.#attach(t);
+    t.once(params.serverSide ? "secure" : "secureConnect", this.#onSecure);
+    if (this.#paused) t.pause();
+  }
+
+  readonly #onSecure = (): void => {
+    this.#post(() => {
+      const handshake = this.#handshake;
+      const t = this.#tls;
+      if (handshake === null || t === null || this.#connLost !== 0) return;
+      this.#handshake = null;
+      handshake.timer.cancel();
+      Object.assign(this._extra, tlsExtra(t, handshake.params.context));
+      if (handshake.fut === null) {
+        this.#makeConnection();
+      } else if (!handshake.fut.done()) {
+        handshake.fut.setResult(null);
+      }
+    });
+  };
+
+  /**
+   * CPython's loop.start_tls refuses a transport that is already TLS (or becoming it).
+   * @internal
+   */
+  _checkStartTls(): void {
+    if (this.#tls !== null || this.#handshake !== null || !this.#made) {
+      throw new TypeError(`transport ${String(this)} is not supported by start_tls()`);
+    }
+  }
+
+  /**
+   * Upgrade the connection to TLS in place (CPython's loop.start_tls, for StreamWriter.startTls):
+   * flush the plaintext written so far, deliver what the plain socket has read, then run the
+   * handshake over the same socket. On failure, timeout or cancellation the transport is aborted.
+   * @internal
+   */
+  async _startTls(params: TlsParams): Promise<void> {
+    this._checkStartTls();
+    if (this.#closing) throw connectionLost();
+    const fut = this.#loop.createFuture<null>();
+    this.#handshake = this.#handshakeOf(params, fut);
+    const plain = this.#socket;
+    // CPython pauses reading and swaps the protocol at once: what was received before this call
+    // is plaintext for the protocol, what comes after is TLS. Node keeps reading into the paused
+    // socket's buffer, and the TLS socket takes over whatever is buffered when it wraps it
+    // (_tls_wrap.js initRead): take the plaintext out now.
+    plain.pause();
+    plain.off("data", this.#onData);
+    plain.off("end", this.#onEnd);
+    this.#switching = true;
+    const plaintext: Buffer[] = [];
+    for (let chunk = plain.read() as Buffer | null; chunk !== null; chunk = plain.read() as Buffer | null) {
+      plaintext.push(chunk);
+    }
+    // The empty write completes after every earlier one: the plaintext written is flushed before
+    // the handshake writes. Its callback is posted after the data callbacks already posted.
+    plain.write(EMPTY, (err) => {
+      this.#post(() => {
+        if (fut.done()) return;
+        if (err !== null && err !== undefined) fut.setException(err);
+        else if (this.#connLost !== 0 || plain.destroyed) fut.setException(this.#exc ?? connectionLost());
+        else {
+          plain.off("error", this.#onError);
+          plain.off("close", this.#onClose);
+          for (const chunk of plaintext) this.#onData(chunk);
+          this.#wrap(plain, params);
+        }
+      });
+    });
+    try {
+      await fut;
+    } catch (e) {
+      if (!(e instanceof CancelledError) && e instanceof Error) this.#exc ??= e;
+      this.abort();
+      throw e;
+    } finally {
+      if (this.#handshake?.fut === fut) {
+        this.#handshake.timer.cancel();
+        this.#handshake = null;
+      }
+    }
+  }
+
+  // ---- the Transport API ------------------------------------------------------------------------
+
+  /**
+   * Write `data`: what the kernel does not take at once is buffered. The bytes are not copied.
+   * Once the transport is closing, writes are dropped; from the fifth on each logs `socket.send()
+   * raised exception.`, as CPython's transport does.
+   * @throws {TypeError} `data argument must be a bytes-like object, not 'str'`.
+   * @throws {RuntimeError} `Cannot call write() after write_eof()`.
+   */
+  override write(data: Uint8Array | ArrayBufferView): void {
+    const given: unknown = data;
+    if (!ArrayBuffer.isView(given)) {
+      const name = typeof given === "string" ? "str" : given === null ? "NoneType" : typeof given;
+      throw new TypeError(`data argument must be a bytes-like object, not '${name}'`);
+    }
+    if (this.#eof) throw new RuntimeError("Cannot call write() after write_eof()");
+    if (data.byteLength === 0) return;
+    if (this.#closing) {
+      // CPython 3.13 selector_events.py: `_conn_lost` is 1 once closed, and each dropped write
+      // adds one; from LOG_THRESHOLD_FOR_CONNLOST_WRITES on, each warns.
+      if (++this.#dropped >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) logger.warn("socket.send() raised exception.");
+      return;
+    }
+    const socket = this.#socket;
+    socket.write(
+      data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      this.#written,
+    );
+    this.#flow.maybePause(socket.writableLength, this.#protocol);
+  }
+
+  // A write reached the kernel: resume the protocol once the buffer is at the low mark.
+  readonly #written = (): void => {
+    if (!this.#flow.paused || this.#resumeScheduled) return;
+    this.#resumeScheduled = true;
+    this.#post(() => {
+      this.#resumeScheduled = false;
+      if (this.#connLost === 0) this.#flow.maybeResume(this.#socket.writableLength, this.#protocol);
+    });
+  };
+
+  /** Write each chunk of `listOfData` (no concatenation: Node writes them in order). */
+  override writelines(listOfData: Iterable<Uint8Array>): void {
+    for (const data of listOfData) this.write(data);
+  }
+
+  /**
+   * Close the write end (a FIN) once the buffer is flushed; data may still be received.
+   * @throws {NotImplementedError} `SSL doesn't support half-closes` over TLS.
+   */
+  override writeEof(): void {
+    if (this.#tls !== null) throw new NotImplementedError("SSL doesn't support half-closes");
+    if (this.#closing || this.#eof) return;
+    this.#eof = true;
+    this.#socket.end();
+  }
+
+  /** True for a plain socket; false over TLS, which has no half-close. */
+  override canWriteEof(): boolean {
+    return this.#tls === null;
+  }
+
+  /**
+   * Close the transport: stop reading, flush the write buffer, close the socket, then call the
+   * protocol's `connectionLost(null)`.
+   */
+  override close(): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#pending.length = 0;
+    const s = this.#socket;
+    if (s.destroyed) return;
+    s.pause();
+    // Nothing to flush over a handshake that has not finished (or a socket being switched).
+    if (this.#handshake !== null || this.#switching || s.writableFinished) {
+      s.destroy();
+      return;
+    }
+    // Wait for the buffer to reach the kernel, as CPython's close() waits for its own.
+    s.once("finish", this.#destroySocket);
+    if (!s.writableEnded) s.end();
+  }
+
+  /** Close the transport at once: buffered data is lost; then `connectionLost(null)`. */
+  override abort(): void {
+    this.#forceClose(null);
+  }
+
+  override isClosing(): boolean {
+    return this.#closing;
+  }
+
+  override isReading(): boolean {
+    return !this.#paused && !this.#closing;
+  }
+
+  /** Stop delivering data: no `dataReceived()` until `resumeReading()`. */
+  override pauseReading(): void {
+    if (this.#closing || this.#paused) return;
+    this.#paused = true;
+    if (!this.#switching) this.#socket.pause();
+  }
+
+  override resumeReading(): void {
+    if (this.#closing || !this.#paused) return;
+    this.#paused = false;
+    if (!this.#switching && this.#handshake === null) this.#socket.resume();
+    if (this.#pending.length > 0) this.#loop.callSoon(this.#flush);
+  }
+
+  override setProtocol(protocol: StreamProtocol): void {
+    this.#protocol = protocol;
+  }
+
+  override getProtocol(): StreamProtocol {
+    return this.#protocol;
+  }
+
+  /** The bytes written and not yet handed to the kernel (Node's `socket.writableLength`). */
+  override getWriteBufferSize(): number {
+    return this.#socket.writableLength;
+  }
+
+  override getWriteBufferLimits(): [low: number, high: number] {
+    return this.#flow.limits();
+  }
+
+  /**
+   * Set the write flow control marks, in bytes (see WriteTransport.setWriteBufferLimits).
+   * @throws {RangeError} `high (…) must be >= low (…) must be >= 0`.
+   */
+  override setWriteBufferLimits(high: number | null = null, low: number | null = null): void {
+    this.#flow.setLimits(high, low);
+    this.#flow.maybePause(this.#socket.writableLength, this.#protocol);
+  }
+
+  override toString(): string {
+    return this[inspectCustom]();
+  }
+
+  [inspectCustom](): string {
+    const state = this.#lost ? " closed" : this.#closing ? " closing" : "";
+    const peer = this._extra.peername;
+    const name =
+      peer === undefined
+        ? ""
+        : ` peername=${typeof peer === "string" ? reprValue(peer) : `(${reprValue(peer[0])}, ${peer[1]})`}`;
+    return `<SocketTransport${state}${name}${this.#tls === null ? "" : " ssl"}>`;
+  }
+}
