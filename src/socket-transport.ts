@@ -56,6 +56,8 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
   /** The socket in use: the `node:net` one, or the TLS socket over it. */
   #socket: net.Socket;
   #protocol: StreamProtocol;
+  /** The protocol is a BufferedProtocol (getBuffer/bufferUpdated, not dataReceived). */
+  #buffered: boolean;
   readonly #flow: WriteFlowControl;
   #closing = false;
   #eof = false;
@@ -97,6 +99,7 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
     this.#loop = loop;
     this.#socket = socket;
     this.#protocol = protocol;
+    this.#buffered = protocol instanceof BufferedProtocol;
     this.#waiter = waiter;
     this.#flow = new WriteFlowControl(loop, this);
     // CPython sets TCP_NODELAY on every TCP transport (selector_events._set_nodelay).
@@ -206,8 +209,8 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
   #dataReceived(data: Buffer): void {
     try {
       const protocol = this.#protocol;
-      if (protocol instanceof BufferedProtocol) feedDataToBufferedProto(protocol, data);
-      else protocol.dataReceived(data);
+      if (this.#buffered) feedDataToBufferedProto(protocol as BufferedProtocol, data);
+      else (protocol as Protocol).dataReceived(data);
     } catch (exc) {
       this.#fatalError(exc, "Fatal error: protocol.data_received() call failed.");
     }
@@ -422,11 +425,24 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
       return;
     }
     const socket = this.#socket;
-    socket.write(
-      data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-      this.#written,
-    );
-    this.#flow.maybePause(socket.writableLength, this.#protocol);
+    const bytes =
+      data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    // Only a write queued behind others needs to say when it is done: a callback costs Node a
+    // tick per write, and one into an empty buffer either completes at once or is the buffer.
+    const queued = socket.writableLength !== 0;
+    if (queued) socket.write(bytes, this.#written);
+    else socket.write(bytes);
+    this.#maybePause(!queued);
+  }
+
+  /** Pause the protocol over the high mark; `unwatched`: no write in the buffer calls #written. */
+  #maybePause(unwatched: boolean): void {
+    const socket = this.#socket;
+    const size = socket.writableLength;
+    if (size <= this.#flow.high || this.#flow.paused) return;
+    this.#flow.maybePause(size, this.#protocol);
+    // The empty write completes after the rest of the buffer: then #written resumes the protocol.
+    if (unwatched) socket.write(EMPTY, this.#written);
   }
 
   // A write reached the kernel: resume the protocol once the buffer is at the low mark.
@@ -510,6 +526,7 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
 
   override setProtocol(protocol: StreamProtocol): void {
     this.#protocol = protocol;
+    this.#buffered = protocol instanceof BufferedProtocol;
   }
 
   override getProtocol(): StreamProtocol {
@@ -531,7 +548,7 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
    */
   override setWriteBufferLimits(high: number | null = null, low: number | null = null): void {
     this.#flow.setLimits(high, low);
-    this.#flow.maybePause(this.#socket.writableLength, this.#protocol);
+    this.#maybePause(true);
   }
 
   override toString(): string {
