@@ -25,6 +25,8 @@ import { Transport } from "./transports.ts";
 /** CPython 3.13 asyncio/constants.py. */
 const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
 const EMPTY: Buffer = Buffer.alloc(0);
+/** Bytes received past which the socket waits for the loop to deliver them. */
+const PENDING_LIMIT = 64 * 1024;
 
 /** A stream protocol: a {@link Protocol} or a {@link BufferedProtocol}. */
 export type StreamProtocol = Protocol | BufferedProtocol;
@@ -72,6 +74,9 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
   #paused = false;
   /** Chunks received and not yet delivered (reading paused), then `null` for the end of file. */
   readonly #pending: (Buffer | null)[] = [];
+  #pendingBytes = 0;
+  /** The socket is paused until the pending chunks are delivered. */
+  #pendingPaused = false;
   #flushing = false;
   #onLost: (() => void) | null = null;
   #resumeScheduled = false;
@@ -174,6 +179,14 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
   readonly #onData = (chunk: Buffer): void => {
     this.#pending.push(chunk);
     if (this.#pending.length === 1) this.#post(this.#flush);
+    // Node delivers all it can read at once; CPython reads once per loop iteration. Past
+    // PENDING_LIMIT the socket waits for the loop to deliver what came (and the protocol gets a
+    // chunk or two at a time: a StreamReader then reads views of them instead of copies).
+    this.#pendingBytes += chunk.length;
+    if (this.#pendingBytes > PENDING_LIMIT && !this.#pendingPaused) {
+      this.#pendingPaused = true;
+      this.#socket.pause();
+    }
   };
 
   readonly #onEnd = (): void => {
@@ -196,15 +209,28 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
     try {
       while (pending.length > 0 && !this.#paused && this.#connLost === 0) {
         const chunk = pending.length === 1 ? (pending.pop() as Buffer | null) : (pending.shift() as Buffer | null);
-        if (chunk === null) this.#eofReceived();
-        else this.#dataReceived(chunk);
+        if (chunk === null) {
+          this.#eofReceived();
+        } else {
+          this.#pendingBytes -= chunk.length;
+          this.#dataReceived(chunk);
+        }
       }
     } finally {
       this.#flushing = false;
     }
-    if (this.#connLost !== 0) pending.length = 0;
+    if (this.#pendingPaused && pending.length === 0) {
+      this.#pendingPaused = false;
+      if (!this.#paused && !this.#closing && !this.#switching) this.#socket.resume();
+    }
+    if (this.#connLost !== 0) this.#clearPending();
     else if (pending.length === 0 && this.#socketGone) this.#connectionLost();
   };
+
+  #clearPending(): void {
+    this.#pending.length = 0;
+    this.#pendingBytes = 0;
+  }
 
   #dataReceived(data: Buffer): void {
     try {
@@ -268,7 +294,7 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
     this.#closing = true;
     this.#connLost = 1;
     this.#exc ??= exc;
-    this.#pending.length = 0;
+    this.#clearPending();
     this.#socket.destroy();
   }
 
@@ -278,7 +304,7 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
     this.#lost = true;
     this.#closing = true;
     this.#connLost ||= 1;
-    this.#pending.length = 0;
+    this.#clearPending();
     this.#unhook();
     const exc = this.#exc;
     const handshake = this.#handshake;
@@ -483,7 +509,7 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
   override close(): void {
     if (this.#closing) return;
     this.#closing = true;
-    this.#pending.length = 0;
+    this.#clearPending();
     const s = this.#socket;
     if (s.destroyed) return;
     s.pause();
@@ -520,7 +546,7 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
   override resumeReading(): void {
     if (this.#closing || !this.#paused) return;
     this.#paused = false;
-    if (!this.#switching && this.#handshake === null) this.#socket.resume();
+    if (!this.#switching && !this.#pendingPaused) this.#socket.resume();
     if (this.#pending.length > 0) this.#loop.callSoon(this.#flush);
   }
 

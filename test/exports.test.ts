@@ -35,6 +35,7 @@ const expected = [
   "openUnixConnection",
   "openConnection",
   "Server",
+  "StreamReaderProtocol",
   "StreamWriter",
   "DEVNULL",
   "STDOUT",
