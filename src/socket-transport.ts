@@ -16,6 +16,7 @@ import type { Future } from "./futures.ts";
 import { addCloseHook } from "./internal/close-hooks.ts";
 import { WriteFlowControl } from "./internal/flow-control.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
+import { kCheckStartTls, kStartTls } from "./internal/symbols.ts";
 import { connectionLost, tlsExtra, wrapTls } from "./internal/stream-transport.ts";
 import { BufferedProtocol, feedDataToBufferedProto, type Protocol } from "./protocols.ts";
 import { debug, handshakeTimedOut, type TlsParams } from "./sslproto.ts";
@@ -139,6 +140,7 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
     socket.on("data", this.#onData);
     socket.on("end", this.#onEnd);
     socket.on("error", this.#onError);
+    socket.on("drain", this.#written);
     socket.on("close", this.#onClose);
   }
 
@@ -146,6 +148,7 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
     socket.off("data", this.#onData);
     socket.off("end", this.#onEnd);
     socket.off("error", this.#onError);
+    socket.off("drain", this.#written);
     socket.off("close", this.#onClose);
     socket.off("finish", this.#destroySocket);
     socket.off("secure", this.#onSecure);
@@ -368,7 +371,7 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
    * CPython's loop.start_tls refuses a transport that is already TLS (or becoming it).
    * @internal
    */
-  _checkStartTls(): void {
+  [kCheckStartTls](): void {
     if (this.#tls !== null || this.#handshake !== null || !this.#made) {
       throw new TypeError(`transport ${String(this)} is not supported by start_tls()`);
     }
@@ -380,8 +383,8 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
    * handshake over the same socket. On failure, timeout or cancellation the transport is aborted.
    * @internal
    */
-  async _startTls(params: TlsParams): Promise<void> {
-    this._checkStartTls();
+  async [kStartTls](params: TlsParams): Promise<void> {
+    this[kCheckStartTls]();
     if (this.#closing) throw connectionLost();
     const fut = this.#loop.createFuture<null>();
     this.#handshake = this.#handshakeOf(params, fut);
@@ -406,8 +409,7 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
         if (err !== null && err !== undefined) fut.setException(err);
         else if (this.#connLost !== 0 || plain.destroyed) fut.setException(this.#exc ?? connectionLost());
         else {
-          plain.off("error", this.#onError);
-          plain.off("close", this.#onClose);
+          this.#detach(plain);
           for (const chunk of plaintext) this.#onData(chunk);
           this.#wrap(plain, params);
         }
@@ -453,12 +455,13 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
     const socket = this.#socket;
     const bytes =
       data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    // Only a write queued behind others needs to say when it is done: a callback costs Node a
-    // tick per write, and one into an empty buffer either completes at once or is the buffer.
-    const queued = socket.writableLength !== 0;
-    if (queued) socket.write(bytes, this.#written);
+    // With the high mark at Node's own or above, a pause implies Node's 'drain' once the buffer
+    // is empty, and that resumes the protocol. Below it, the writes queued behind others say
+    // when each is done (a callback costs Node a tick per write: only these pay for it).
+    const watched = this.#flow.high < socket.writableHighWaterMark && socket.writableLength !== 0;
+    if (watched) socket.write(bytes, this.#written);
     else socket.write(bytes);
-    this.#maybePause(!queued);
+    this.#maybePause(!watched);
   }
 
   /** Pause the protocol over the high mark; `unwatched`: no write in the buffer calls #written. */
@@ -468,10 +471,11 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
     if (size <= this.#flow.high || this.#flow.paused) return;
     this.#flow.maybePause(size, this.#protocol);
     // The empty write completes after the rest of the buffer: then #written resumes the protocol.
-    if (unwatched) socket.write(EMPTY, this.#written);
+    if (unwatched && this.#flow.high < socket.writableHighWaterMark) socket.write(EMPTY, this.#written);
   }
 
-  // A write reached the kernel: resume the protocol once the buffer is at the low mark.
+  // A write reached the kernel ('drain': all did): resume the protocol once the buffer is at the
+  // low mark.
   readonly #written = (): void => {
     if (!this.#flow.paused || this.#resumeScheduled) return;
     this.#resumeScheduled = true;

@@ -9,6 +9,7 @@ import type { BaseEventLoop } from "./base-events.ts";
 import { getRunningLoop } from "./events.ts";
 import type { Future } from "./futures.ts";
 import { connectionLost } from "./internal/stream-transport.ts";
+import { kDrainHelper, kWaitClosed } from "./internal/symbols.ts";
 import { Protocol } from "./protocols.ts";
 import { debug } from "./sslproto.ts";
 import type { SocketTransport } from "./socket-transport.ts";
@@ -178,7 +179,7 @@ export class StreamReaderProtocol extends Protocol {
    * @throws {Error} `Connection lost` (`ECONNRESET`) once the connection is lost.
    * @internal
    */
-  async _drainHelper(): Promise<void> {
+  async [kDrainHelper](): Promise<void> {
     if (this.#connectionLost) throw connectionLost();
     if (!this.#paused) return;
     await this.#wait(this.#drainWaiters);
@@ -188,7 +189,7 @@ export class StreamReaderProtocol extends Protocol {
    * Wait until the connection is lost; raise its error, if any (CPython's close waiter).
    * @internal
    */
-  async _waitClosed(): Promise<void> {
+  async [kWaitClosed](): Promise<void> {
     if (this.#connectionLost) {
       if (this.#exc !== null) throw this.#exc;
       return;

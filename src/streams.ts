@@ -17,6 +17,7 @@ import type { Future } from "./futures.ts";
 import { taskStorage } from "./internal/context.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
 import { connectionLost } from "./internal/stream-transport.ts";
+import { kCheckStartTls, kDrainHelper, kStartTls, kWaitClosed } from "./internal/symbols.ts";
 import type { SocketTransport } from "./socket-transport.ts";
 import { StreamReaderProtocol } from "./stream-protocol.ts";
 import { connected, makeTransport } from "./tcp.ts";
@@ -639,7 +640,7 @@ export class StreamWriter {
     const config = tlsConfig(sslContext);
     const timeout = handshakeTimeout(options.sslHandshakeTimeout);
     const transport = this.#transport;
-    transport._checkStartTls();
+    transport[kCheckStartTls]();
     // CPython 3.13 StreamWriter.start_tls: the server side is the one with a client callback.
     const serverSide = this.#protocol._serverSide;
     let serverHostname = options.serverHostname ?? this.#host;
@@ -650,7 +651,7 @@ export class StreamWriter {
       serverHostname = "";
     }
     await this.drain();
-    await transport._startTls({ ...config, serverSide, serverHostname, handshakeTimeout: timeout });
+    await transport[kStartTls]({ ...config, serverSide, serverHostname, handshakeTimeout: timeout });
   }
 
   /** Close the stream: stop reading, flush the written data, then close the socket. */
@@ -666,7 +667,7 @@ export class StreamWriter {
   /** Wait until the socket is closed; raise the error that closed it, if any. */
   waitClosed(): Coroutine<void> {
     const protocol = this.#protocol;
-    return libraryCoroutine("StreamWriter.wait_closed", protocol, protocol._waitClosed);
+    return libraryCoroutine("StreamWriter.wait_closed", protocol, protocol[kWaitClosed]);
   }
 
   /**
@@ -693,7 +694,7 @@ export class StreamWriter {
       await sleep(0);
       throw connectionLost();
     }
-    await this.#protocol._drainHelper();
+    await this.#protocol[kDrainHelper]();
   };
 
   /**

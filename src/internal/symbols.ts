@@ -57,3 +57,10 @@ export const kScheduledTimers = Symbol("asyncio-ts.scheduledTimers");
 export const kAwaiter = Symbol("asyncio-ts.awaiter");
 /** The awaited-by graph: a future's pending callback entries. */
 export const kCallbackEntries = Symbol("asyncio-ts.callbackEntries");
+/** StreamReaderProtocol: CPython's `_drain_helper()`, what StreamWriter.drain() waits on. */
+export const kDrainHelper = Symbol("asyncio-ts.drainHelper");
+/** StreamReaderProtocol: CPython's close waiter, what StreamWriter.waitClosed() waits on. */
+export const kWaitClosed = Symbol("asyncio-ts.waitClosed");
+/** SocketTransport: refuse start_tls (already TLS, or becoming it); then upgrade in place. */
+export const kCheckStartTls = Symbol("asyncio-ts.checkStartTls");
+export const kStartTls = Symbol("asyncio-ts.startTls");
