@@ -167,16 +167,20 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
   readonly #makeConnection = (): void => {
     if (this.#connLost !== 0) return;
     this.#made = true;
-    this.#protocol.connectionMade(this);
-    if (!this.#closing && !this.#paused) this.#socket.resume();
-    const waiter = this.#waiter;
-    this.#waiter = null;
-    if (waiter !== null) {
-      this.#loop.callSoon(() => {
-        if (!waiter.done()) waiter.setResult(null);
-      });
+    try {
+      // An exception here goes to the loop's handler, as from CPython's call_soon(connection_made).
+      this.#protocol.connectionMade(this);
+    } finally {
+      if (!this.#closing && !this.#paused) this.#socket.resume();
+      const waiter = this.#waiter;
+      this.#waiter = null;
+      if (waiter !== null) {
+        this.#loop.callSoon(() => {
+          if (!waiter.done()) waiter.setResult(null);
+        });
+      }
+      if (this.#pending.length > 0) this.#loop.callSoon(this.#flush);
     }
-    if (this.#pending.length > 0) this.#loop.callSoon(this.#flush);
   };
 
   readonly #onData = (chunk: Buffer): void => {

@@ -1,7 +1,7 @@
 /**
  * Stream sockets for protocols (CPython's `loop.create_connection()`, `create_server()`, their
- * Unix forms, `connect_accepted_socket()` and the `_SelectorSocketTransport` they make) on
- * `node:net`: the socket transport, and the connection's or server's creation.
+ * Unix forms, `connect_accepted_socket()`) on `node:net`: the connection's or server's creation,
+ * over the socket transport of socket-transport.ts. The stream functions build on them.
  * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#opening-network-connections
  * @module
  */
