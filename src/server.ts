@@ -391,7 +391,12 @@ function acceptStreams(
   if (typeof cb !== "function") {
     throw new TypeError(`clientConnected must be a function (reader, writer) => ..., got ${reprValue(cb)}`);
   }
-  return acceptInto(loop, () => new StreamReaderProtocol(new StreamReader(limit), cb, loop), unixPath, tlsParams);
+  return acceptInto(
+    loop,
+    () => new StreamReaderProtocol(new StreamReader(limit), cb, loop),
+    unixPath,
+    tlsParams,
+  );
 }
 
 /**

@@ -215,7 +215,8 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
     const pending = this.#pending;
     try {
       while (pending.length > 0 && !this.#paused && this.#connLost === 0) {
-        const chunk = pending.length === 1 ? (pending.pop() as Buffer | null) : (pending.shift() as Buffer | null);
+        const chunk =
+          pending.length === 1 ? (pending.pop() as Buffer | null) : (pending.shift() as Buffer | null);
         if (chunk === null) {
           this.#eofReceived();
         } else {
@@ -426,11 +427,16 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
       this.abort();
       throw e;
     } finally {
-      if (this.#handshake?.fut === fut) {
-        this.#handshake.timer.cancel();
-        this.#handshake = null;
-      }
+      this.#endHandshake(fut);
     }
+  }
+
+  /** Forget the handshake of `fut` if it is still the current one. */
+  #endHandshake(fut: Future<null>): void {
+    const handshake = this.#handshake;
+    if (handshake === null || handshake.fut !== fut) return;
+    handshake.timer.cancel();
+    this.#handshake = null;
   }
 
   // ---- the Transport API ------------------------------------------------------------------------
@@ -453,7 +459,8 @@ export class SocketTransport extends Transport<SocketExtraInfo> {
     if (this.#closing) {
       // CPython 3.13 selector_events.py: `_conn_lost` is 1 once closed, and each dropped write
       // adds one; from LOG_THRESHOLD_FOR_CONNLOST_WRITES on, each warns.
-      if (++this.#dropped >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) logger.warn("socket.send() raised exception.");
+      if (++this.#dropped >= LOG_THRESHOLD_FOR_CONNLOST_WRITES)
+        logger.warn("socket.send() raised exception.");
       return;
     }
     const socket = this.#socket;

@@ -12,7 +12,6 @@ import { connectionLost } from "./internal/stream-transport.ts";
 import { kDrainHelper, kWaitClosed } from "./internal/symbols.ts";
 import { Protocol } from "./protocols.ts";
 import { debug } from "./sslproto.ts";
-import type { SocketTransport } from "./socket-transport.ts";
 import { newWriter, type StreamReader } from "./streams.ts";
 import type { Transport } from "./transports.ts";
 import type { ClientConnectedCallback } from "./server.ts";
@@ -105,7 +104,7 @@ export class StreamReaderProtocol extends Protocol {
     const cb = this.#clientConnected;
     if (cb === null || reader === null) return;
     const loop = this.#theLoop;
-    const writer = new newWriter(transport as SocketTransport, this, reader);
+    const writer = new newWriter(transport, this, reader);
     const task = loop.createTask(() => cb(reader, writer));
     // CPython 3.13 StreamReaderProtocol.connection_made: a cancelled callback closes the
     // transport; one that raised is reported, then the transport closed.

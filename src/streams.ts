@@ -18,7 +18,8 @@ import { taskStorage } from "./internal/context.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
 import { connectionLost } from "./internal/stream-transport.ts";
 import { kCheckStartTls, kDrainHelper, kStartTls, kWaitClosed } from "./internal/symbols.ts";
-import type { SocketTransport } from "./socket-transport.ts";
+import { SocketTransport } from "./socket-transport.ts";
+import type { Transport } from "./transports.ts";
 import { StreamReaderProtocol } from "./stream-protocol.ts";
 import { connected, makeTransport } from "./tcp.ts";
 import { sleep } from "./tasks.ts";
@@ -534,7 +535,7 @@ export interface OpenConnectionOptions extends StreamReaderOptions {
  * @see https://docs.python.org/3.13/library/asyncio-stream.html#asyncio.StreamWriter
  */
 export class StreamWriter {
-  readonly #transport: SocketTransport;
+  readonly #transport: Transport<ExtraInfo>;
   readonly #protocol: StreamReaderProtocol;
   readonly #reader: StreamReader | null;
   /** The host given to openConnection(): startTls() checks the certificate against it. */
@@ -542,7 +543,7 @@ export class StreamWriter {
 
   /** Made by openConnection() and the servers (CPython's `StreamWriter(transport, protocol, reader, loop)`). */
   private constructor(
-    transport: SocketTransport,
+    transport: Transport<ExtraInfo>,
     protocol: StreamReaderProtocol,
     reader: StreamReader | null,
     host: string | null = null,
@@ -554,10 +555,11 @@ export class StreamWriter {
   }
 
   /**
-   * The transport (Python's `writer.transport`): the {@link SocketTransport} of the connection.
-   * The `node:net` socket is `getExtraInfo("socket")`, the TLS socket `getExtraInfo("ssl_object")`.
+   * The transport (Python's `writer.transport`): for a socket, the connection's
+   * {@link SocketTransport}. The `node:net` socket is `getExtraInfo("socket")`, the TLS socket
+   * `getExtraInfo("ssl_object")`.
    */
-  get transport(): SocketTransport {
+  get transport(): Transport<ExtraInfo> {
     return this.#transport;
   }
 
@@ -640,6 +642,9 @@ export class StreamWriter {
     const config = tlsConfig(sslContext);
     const timeout = handshakeTimeout(options.sslHandshakeTimeout);
     const transport = this.#transport;
+    if (!(transport instanceof SocketTransport)) {
+      throw new TypeError(`transport ${reprValue(transport)} is not supported by start_tls()`);
+    }
     transport[kCheckStartTls]();
     // CPython 3.13 StreamWriter.start_tls: the server side is the one with a client callback.
     const serverSide = this.#protocol._serverSide;
@@ -717,7 +722,7 @@ export class StreamWriter {
 
   [inspectCustom](): string {
     const reader = this.#reader === null ? "" : ` reader=${String(this.#reader)}`;
-    return `<StreamWriter transport=${String(this.#transport)}${reader}>`;
+    return `<StreamWriter transport=${reprValue(this.#transport)}${reader}>`;
   }
 }
 
@@ -736,7 +741,7 @@ export function typeName(value: unknown): string {
  * @internal
  */
 export const newWriter = StreamWriter as unknown as new (
-  transport: SocketTransport,
+  transport: Transport<ExtraInfo>,
   protocol: StreamReaderProtocol,
   reader: StreamReader | null,
   host?: string | null,
@@ -865,5 +870,12 @@ async function openUnixConnectionNow(
   if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
   const tlsParams = clientTls(options, null, true);
   const socket = newSocket();
-  return await connect(socket, () => taskStorage.exit(() => socket.connect({ path })), limit, path, null, tlsParams);
+  return await connect(
+    socket,
+    () => taskStorage.exit(() => socket.connect({ path })),
+    limit,
+    path,
+    null,
+    tlsParams,
+  );
 }

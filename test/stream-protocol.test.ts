@@ -94,7 +94,8 @@ it("StreamReaderProtocol.connectionLost(exc): the reader raises it, a paused dra
         () =>
           new asyncio.StreamReaderProtocol(new asyncio.StreamReader(), async (reader, writer) => {
             res.writer(writer);
-            const protocol = writer.transport.getProtocol() as asyncio.StreamReaderProtocol;
+            const protocol = writer.transport.getProtocol();
+            assert.ok(protocol instanceof asyncio.StreamReaderProtocol);
             protocol.pauseWriting();
             const drain = asyncio.createTask(() => writer.drain());
             const closed = asyncio.createTask(() => writer.waitClosed());
@@ -140,9 +141,11 @@ it("StreamReaderProtocol: an exception in the callback is reported with the tran
     const [reader, writer] = await res.connect(port(server));
     assert.deepEqual(await reader.read(), Buffer.alloc(0));
     assert.equal(contexts.length, 1);
-    assert.equal(contexts[0]?.message, "Unhandled exception in client_connected_cb");
-    assert.equal(contexts[0]?.exception, boom);
-    assert.equal(contexts[0]?.transport, serverTransport);
+    const [context] = contexts;
+    assert.ok(context !== undefined);
+    assert.equal(context.message, "Unhandled exception in client_connected_cb");
+    assert.equal(context.exception, boom);
+    assert.equal(context.transport, serverTransport);
     writer.close();
     await writer.waitClosed();
     server.close();

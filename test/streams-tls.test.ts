@@ -485,7 +485,10 @@ it("start tls: a plain connection upgrades; bytes already buffered stay in the r
     // A second upgrade is refused, as CPython refuses an SSL transport.
     await assert.rejects(writer.startTls({ ca }), (e: unknown) => {
       assert.ok(e instanceof TypeError);
-      assert.match(e.message, /^transport <SocketTransport closed peername=.* ssl> is not supported by start_tls\(\)$/);
+      assert.match(
+        e.message,
+        /^transport <SocketTransport closed peername=.* ssl> is not supported by start_tls\(\)$/,
+      );
       return true;
     });
     await new Promise((resolve) => raw.close(resolve));
