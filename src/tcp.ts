@@ -30,6 +30,7 @@ function isClass(fn: unknown): fn is new () => unknown {
   return typeof fn === "function" && /^class[\s{]/.test(Function.prototype.toString.call(fn));
 }
 
+/** Make a protocol with its factory: a class is called with `new`. @internal */
 export function makeProtocol<P>(factory: ProtocolFactory<P>): P {
   return isClass(factory) ? new factory() : factory();
 }
@@ -69,6 +70,7 @@ function refuseSsl(options: {
   }
 }
 
+/** The extra information of a connected socket. @internal */
 export function extraOf(
   socket: net.Socket,
   unixPath: string | null,
@@ -85,6 +87,7 @@ export function extraOf(
  * Make the transport and protocol over a connected socket (with `tlsParams`, over a TLS socket
  * once its handshake is done); wait for connectionMade. On failure or cancellation the transport
  * is closed.
+ * @internal
  */
 export async function makeTransport<P extends StreamProtocol>(
   loop: BaseEventLoop,
@@ -119,7 +122,7 @@ export async function makeTransport<P extends StreamProtocol>(
   return [transport, protocol];
 }
 
-/** Wait for `socket` to connect; destroy it on failure or cancellation. */
+/** Wait for `socket` to connect; destroy it on failure or cancellation. @internal */
 export async function connected(loop: BaseEventLoop, socket: net.Socket, start: () => void): Promise<void> {
   const fut = loop.createFuture<null>();
   const onConnect = (): void => {
@@ -290,7 +293,10 @@ export interface CreateServerOptions {
   startServing?: boolean;
 }
 
-/** What a server does with each accepted socket: a protocol and a transport (over TLS with `tlsParams`). */
+/**
+ * What a server does with each accepted socket: a protocol and a transport (over TLS with
+ * `tlsParams`). @internal
+ */
 export function acceptInto(
   loop: BaseEventLoop,
   protocolFactory: ProtocolFactory<StreamProtocol>,
