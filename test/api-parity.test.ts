@@ -27,7 +27,6 @@ const missing: Record<string, string> = {
   PidfdChildWatcher: WATCHERS,
   SafeChildWatcher: WATCHERS,
   SelectorEventLoop: "Node's libuv is the selector; EventLoop is the platform loop",
-  StreamReaderProtocol: LOW_LEVEL,
   ThreadedChildWatcher: WATCHERS,
   _enterTask: PRIVATE,
   _getRunningLoop: PRIVATE,
