@@ -38,12 +38,7 @@ import {
 import type { SSLContext, TlsParams } from "./sslproto.ts";
 import type { InetSockName } from "./streams.ts";
 
-export {
-  kWritingPaused,
-  SocketTransport,
-  type SocketExtraInfo,
-  type StreamProtocol,
-} from "./socket-transport.ts";
+export { SocketTransport, type SocketExtraInfo, type StreamProtocol } from "./socket-transport.ts";
 
 function noop(): void {}
 
