@@ -7,24 +7,14 @@
 import type { Buffer } from "node:buffer";
 import type { BaseEventLoop } from "./base-events.ts";
 import { getRunningLoop } from "./events.ts";
-import type { Future } from "./futures.ts";
 import { connectionLost } from "./internal/stream-transport.ts";
 import { kDrainHelper, kWaitClosed } from "./internal/symbols.ts";
+import { Waiters } from "./internal/waiters.ts";
 import { Protocol } from "./protocols.ts";
 import { debug } from "./sslproto.ts";
 import { newWriter, type StreamReader } from "./streams.ts";
 import type { Transport } from "./transports.ts";
 import type { ClientConnectedCallback } from "./server.ts";
-
-/** Wake every waiter of `waiters` with `exc` (or null), and forget them. */
-function wake(waiters: Set<Future<null>>, exc: Error | null): void {
-  for (const w of waiters) {
-    if (w.done()) continue;
-    if (exc === null) w.setResult(null);
-    else w.setException(exc);
-  }
-  waiters.clear();
-}
 
 /**
  * The protocol between a transport and a {@link StreamReader}: what it receives goes to the
@@ -52,8 +42,8 @@ export class StreamReaderProtocol extends Protocol {
   #connectionLost = false;
   /** The error the connection was lost with, once lost. */
   #exc: Error | null = null;
-  readonly #drainWaiters = new Set<Future<null>>();
-  readonly #closeWaiters = new Set<Future<null>>();
+  readonly #drainWaiters = new Waiters();
+  readonly #closeWaiters = new Waiters();
 
   /**
    * `new StreamReaderProtocol(streamReader, clientConnected?, loop?)`, as Python's
@@ -146,8 +136,8 @@ export class StreamReaderProtocol extends Protocol {
     }
     this.#connectionLost = true;
     this.#exc = exc;
-    wake(this.#closeWaiters, exc);
-    wake(this.#drainWaiters, exc);
+    this.#closeWaiters.settleAll(exc, null);
+    this.#drainWaiters.settleAll(exc, null);
     this.#reader = null;
     this.#transport = null;
   }
@@ -160,17 +150,7 @@ export class StreamReaderProtocol extends Protocol {
   override resumeWriting(): void {
     this.#paused = false;
     if (this.#loop?.getDebug() === true) debug("%s resumes writing", String(this));
-    wake(this.#drainWaiters, null);
-  }
-
-  async #wait(waiters: Set<Future<null>>): Promise<void> {
-    const w = this.#theLoop.createFuture<null>();
-    waiters.add(w);
-    try {
-      await w;
-    } finally {
-      waiters.delete(w);
-    }
+    this.#drainWaiters.wakeAll(null);
   }
 
   /**
@@ -181,7 +161,7 @@ export class StreamReaderProtocol extends Protocol {
   async [kDrainHelper](): Promise<void> {
     if (this.#connectionLost) throw connectionLost();
     if (!this.#paused) return;
-    await this.#wait(this.#drainWaiters);
+    await this.#drainWaiters.wait(this.#theLoop);
   }
 
   /**
@@ -193,7 +173,7 @@ export class StreamReaderProtocol extends Protocol {
       if (this.#exc !== null) throw this.#exc;
       return;
     }
-    await this.#wait(this.#closeWaiters);
+    await this.#closeWaiters.wait(this.#theLoop);
   }
 
   override toString(): string {
