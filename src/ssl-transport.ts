@@ -2,7 +2,9 @@
  * TLS for the protocol loop methods (CPython's `SSLProtocol` and `_SSLProtocolTransport`, in
  * sslproto.py): the `ssl` options of `createConnection()`, `createServer()`, their Unix forms and
  * `connectAcceptedSocket()`, checked as CPython checks them, and the handshake that turns a
- * connected `net.Socket` into a `tls.TLSSocket` for a `SocketTransport` to carry. Node's
+ * connected `net.Socket` into a `tls.TLSSocket` for a `SocketTransport` to carry. The stream
+ * functions run the same handshake (through tcp.ts); `StreamWriter.startTls()` wraps with
+ * {@link wrapTls} in place (socket-transport.ts). Node's
  * `node:tls` does the TLS; this module decides when, and maps its outcome to CPython's.
  * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#tls-upgrade
  * @module
