@@ -60,7 +60,8 @@ import type {
 } from "./protocols.ts";
 import type { StartTlsTransportOptions } from "./ssl-transport.ts";
 import type { SSLContext } from "./sslproto.ts";
-import type { InetSockName } from "./streams.ts";
+import type { ExtraInfo, InetSockName } from "./streams.ts";
+import type { Transport } from "./transports.ts";
 import type net from "node:net";
 
 import type dgram from "node:dgram";
@@ -429,7 +430,7 @@ export class BaseEventLoop extends LoopCore {
    * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#asyncio.loop.sendfile
    */
   sendfile(
-    transport: SocketTransport | net.Socket,
+    transport: SocketTransport | Transport<ExtraInfo> | net.Socket,
     file: SendfileSource,
     offset = 0,
     count: number | null = null,

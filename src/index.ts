@@ -117,6 +117,7 @@ export { Runner, run } from "./runners.ts";
 export type { RunnerOptions, MainBody } from "./runners.ts";
 // streams
 export { StreamReader, StreamWriter, openConnection, openUnixConnection } from "./streams.ts";
+export { StreamReaderProtocol } from "./stream-protocol.ts";
 export type {
   StreamReaderOptions,
   Separator,

@@ -34,7 +34,7 @@ import { reprValue } from "./internal/repr.ts";
 import { Waiters } from "./internal/waiters.ts";
 import { Protocol, type DatagramAddress } from "./protocols.ts";
 import { sockaddr } from "./socket.ts";
-import { kWritingPaused, SocketTransport, type StreamProtocol } from "./tcp.ts";
+import { kWritingPaused, SocketTransport, type StreamProtocol } from "./socket-transport.ts";
 
 /** A socket address for `sockConnect`: `[host, port]` (IPv6: 4 items), or a Unix socket's path. */
 export type SocketAddress = DatagramAddress | string;

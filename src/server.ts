@@ -15,18 +15,17 @@ import { CancelledError, RuntimeError } from "./exceptions.ts";
 import type { Future } from "./futures.ts";
 import { addCloseHook } from "./internal/close-hooks.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
-import { Connection } from "./internal/stream-transport.ts";
 import { kWaiterCount, Waiters } from "./internal/waiters.ts";
-import { debug, serverTls, type SSLContext, type TlsParams } from "./sslproto.ts";
+import { serverTls, type SSLContext } from "./sslproto.ts";
+import { StreamReaderProtocol } from "./stream-protocol.ts";
 import {
-  newReader,
-  newWriter,
+  StreamReader,
   type StreamWriter,
   type InetSockName,
   type SockName,
-  type StreamReader,
   type StreamReaderOptions,
 } from "./streams.ts";
+import { acceptInto } from "./tcp.ts";
 import { sleep } from "./tasks.ts";
 
 /** Options of `startServer()` and `startUnixServer()`. */
@@ -146,13 +145,9 @@ async function serverWith<S extends AbstractServer, R>(
  */
 export class Server<N extends SockName = SockName> extends AbstractServer {
   readonly #loop: BaseEventLoop;
-  readonly #cb: ClientConnectedCallback;
-  readonly #limit: number | undefined;
-  readonly #unixPath: string | null;
-  readonly #tls: TlsParams | null;
   #listening: ServerSocket<N>[] | null;
   readonly #clients = new Set<ServerClient>();
-  readonly #acceptSocket: AcceptSocket | null;
+  readonly #acceptSocket: AcceptSocket;
   /** Sockets accepted before `startServing()` (a server made with `startServing: false`). */
   #held: net.Socket[] | null = null;
   /** The waitClosed() calls waiting; `#closedDown` once the server and its connections are gone. */
@@ -161,25 +156,17 @@ export class Server<N extends SockName = SockName> extends AbstractServer {
   #servingForever: Future<null> | null = null;
   readonly #unhook: () => void;
 
-  /** Made by startServer() and startUnixServer(). */
+  /** Made by startServer(), loop.createServer() and their Unix forms. */
   private constructor(
     loop: BaseEventLoop,
     servers: net.Server[],
-    cb: ClientConnectedCallback,
-    limit: number | undefined,
-    unixPath: string | null,
-    tlsParams: TlsParams | null = null,
-    acceptSocket: AcceptSocket | null = null,
+    acceptSocket: AcceptSocket,
     startServing = true,
   ) {
     super();
     this.#loop = loop;
     this.#acceptSocket = acceptSocket;
     if (!startServing) this.#held = [];
-    this.#cb = cb;
-    this.#limit = limit;
-    this.#unixPath = unixPath;
-    this.#tls = tlsParams;
     this.#listening = servers.map((server) => ({
       server,
       getsockname: (): N => {
@@ -231,55 +218,7 @@ export class Server<N extends SockName = SockName> extends AbstractServer {
   };
 
   #accept(socket: net.Socket): void {
-    if (this.#acceptSocket !== null) {
-      const client = this.#acceptSocket(socket);
-      this.#track(client);
-      return;
-    }
-    const tlsParams = this.#tls;
-    // Over TLS not a byte may reach the reader: the ClientHello is for the TLS socket, which
-    // takes what the plain one buffered. Paused now, attaching 'data' does not make it flow.
-    if (tlsParams !== null) socket.pause();
-    const reader = newReader(this.#limit);
-    const conn = new Connection(this.#loop, socket, reader, {
-      connecting: false,
-      unixPath: this.#unixPath,
-      serverSide: true,
-    });
-    this.#track(conn);
-    if (tlsParams === null) socket.resume();
-    const writer = new newWriter(conn);
-    const task = this.#loop.createTask(
-      tlsParams === null
-        ? () => this.#cb(reader, writer)
-        : async () => {
-            try {
-              await conn.startTls(tlsParams);
-            } catch (e) {
-              if (e instanceof CancelledError) throw e;
-              // CPython 3.13 sslproto.py _fatal_error: a failed handshake (an OSError) is only
-              // logged at debug level; the callback never sees the connection.
-              debug("SSL handshake failed: %s", e);
-              return undefined;
-            }
-            return await this.#cb(reader, writer);
-          },
-    );
-    task.addDoneCallback((t) => {
-      if (t.cancelled()) {
-        conn.close();
-        return;
-      }
-      const exc = t.exception();
-      if (exc !== null) {
-        this.#loop.callExceptionHandler({
-          message: "Unhandled exception in client_connected_cb",
-          exception: exc,
-          transport: socket,
-        });
-        conn.close();
-      }
-    });
+    this.#track(this.#acceptSocket(socket));
   }
 
   #track(client: ServerClient): void {
@@ -481,13 +420,32 @@ export async function serverOf(sock: unknown, backlog: number): Promise<net.Serv
 export const newServer = Server as unknown as new <N extends SockName>(
   loop: BaseEventLoop,
   servers: net.Server[],
+  acceptSocket: AcceptSocket,
+  startServing?: boolean,
+) => Server<N>;
+
+/**
+ * What a stream server does with each accepted socket (CPython 3.13 streams.py start_server): a
+ * StreamReader and a StreamReaderProtocol that runs `cb` once the connection is made.
+ */
+function acceptStreams(
+  loop: BaseEventLoop,
   cb: ClientConnectedCallback,
   limit: number | undefined,
   unixPath: string | null,
-  tlsParams?: TlsParams | null,
-  acceptSocket?: AcceptSocket | null,
-  startServing?: boolean,
-) => Server<N>;
+  options: StartServerOptions,
+): AcceptSocket {
+  const tlsParams = serverTls(options);
+  if (typeof cb !== "function") {
+    throw new TypeError(`clientConnected must be a function (reader, writer) => ..., got ${reprValue(cb)}`);
+  }
+  return acceptInto(
+    loop,
+    () => new StreamReaderProtocol(new StreamReader(limit), cb, loop),
+    unixPath,
+    tlsParams,
+  );
+}
 
 /**
  * Start a TCP server on `host` (a name, a list of names, or null for all interfaces) and `port`;
@@ -518,15 +476,15 @@ async function startServerNow(
 ): Promise<Server<InetSockName>> {
   const { limit, backlog = 100, reusePort, sock } = options;
   if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
-  const tlsParams = serverTls(options);
   const p = port;
   const loop = getRunningLoop();
+  const accept = acceptStreams(loop, clientConnected, limit, null, options);
   if (sock !== undefined && sock !== null) {
     // CPython 3.13 base_events.py create_server.
     if (host != null || p != null)
       throw new RangeError("host/port and sock can not be specified at the same time");
     const server = await serverOf(sock, backlog);
-    return new newServer<InetSockName>(loop, [server], clientConnected, limit, null, tlsParams);
+    return new newServer<InetSockName>(loop, [server], accept);
   }
   if (host == null && p == null) throw new RangeError("Neither host/port nor sock were specified");
   const hosts =
@@ -541,7 +499,7 @@ async function startServerNow(
       ...(reusePort === undefined ? {} : { reusePort }),
     })),
   );
-  return new newServer<InetSockName>(loop, servers, clientConnected, limit, null, tlsParams);
+  return new newServer<InetSockName>(loop, servers, accept);
 }
 
 /**
@@ -567,8 +525,8 @@ async function startUnixServerNow(
 ): Promise<Server<string>> {
   const { limit, backlog = 100 } = options;
   if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
-  const tlsParams = serverTls(options);
   const loop = getRunningLoop();
+  const accept = acceptStreams(loop, clientConnected, limit, path, options);
   try {
     if (fs.statSync(path).isSocket()) fs.unlinkSync(path);
   } catch {
@@ -576,5 +534,5 @@ async function startUnixServerNow(
   }
   const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
   await listen([server], [{ path, backlog }]);
-  return new newServer<string>(loop, [server], clientConnected, limit, path, tlsParams);
+  return new newServer<string>(loop, [server], accept);
 }

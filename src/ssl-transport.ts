@@ -2,7 +2,9 @@
  * TLS for the protocol loop methods (CPython's `SSLProtocol` and `_SSLProtocolTransport`, in
  * sslproto.py): the `ssl` options of `createConnection()`, `createServer()`, their Unix forms and
  * `connectAcceptedSocket()`, checked as CPython checks them, and the handshake that turns a
- * connected `net.Socket` into a `tls.TLSSocket` for a `SocketTransport` to carry. Node's
+ * connected `net.Socket` into a `tls.TLSSocket` for a `SocketTransport` to carry. The stream
+ * functions run the same handshake (through tcp.ts); `StreamWriter.startTls()` wraps with
+ * {@link wrapTls} in place (socket-transport.ts). Node's
  * `node:tls` does the TLS; this module decides when, and maps its outcome to CPython's.
  * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#tls-upgrade
  * @module
@@ -187,8 +189,11 @@ function checkHostname(serverHostname: string | null, verify: boolean): string {
   return "";
 }
 
-/** Wrap `socket` (connected, not flowing) in a TLS socket that starts its handshake. */
-function wrap(socket: net.Socket, params: TlsParams): tls.TLSSocket {
+/**
+ * Wrap `socket` (connected, not flowing) in a TLS socket that starts its handshake, as the server
+ * or the client `params` say. @internal
+ */
+export function wrapTls(socket: net.Socket, params: TlsParams): tls.TLSSocket {
   const alpn = params.ALPNProtocols === undefined ? {} : { ALPNProtocols: params.ALPNProtocols };
   // Made outside the task: the socket's callbacks must not run in (and keep) its context.
   return taskStorage.exit(() => {
@@ -231,7 +236,7 @@ function startHandshake(
   params: TlsParams,
   done: (exc: Error | null, t: tls.TLSSocket) => void,
 ): Handshaking {
-  const t = wrap(socket, params);
+  const t = wrapTls(socket, params);
   t.pause();
   let over = false;
   const secureEvent = params.serverSide ? "secure" : "secureConnect";
@@ -243,6 +248,7 @@ function startHandshake(
     t.off(secureEvent, onSecure);
     t.off("error", onError);
     t.off("close", onClose);
+    t.off("end", onClose);
     if (exc !== null) {
       // CPython 3.13 sslproto.py _fatal_error: handshake errors (OSErrors) are logged at debug level.
       debug("SSL handshake failed: %s", exc);
@@ -261,13 +267,15 @@ function startHandshake(
   const onError = (err: Error): void => {
     post(err);
   };
-  // CPython 3.13 sslproto.py eof_received during the handshake: ConnectionResetError.
+  // CPython 3.13 sslproto.py eof_received during the handshake: ConnectionResetError. The end
+  // counts as well as the close: a TLS socket over a half-open one (a server's) stays open.
   const onClose = (): void => {
     post(connectionLost());
   };
   t.once(secureEvent, onSecure);
   t.on("error", onError);
   t.once("close", onClose);
+  t.once("end", onClose);
   const timer = loop.callLater(params.handshakeTimeout, () => {
     finish(handshakeTimedOut(params.handshakeTimeout));
   });
@@ -279,6 +287,7 @@ function startHandshake(
     t.off(secureEvent, onSecure);
     t.off("error", onError);
     t.off("close", onClose);
+    t.off("end", onClose);
     t.on("error", noop);
     t.destroy();
     socket.destroy();
@@ -372,7 +381,7 @@ export function tlsExtra(t: tls.TLSSocket, context: tls.SecureContext): TlsExtra
 export function serverHandshake(
   loop: BaseEventLoop,
   socket: net.Socket,
-  params: ProtocolTls,
+  params: TlsParams,
   made: (t: tls.TLSSocket) => ServerClient,
 ): ServerClient {
   let client: ServerClient | null = null;

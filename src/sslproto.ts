@@ -1,7 +1,7 @@
 /**
  * TLS for streams (CPython's sslproto.py): the `ssl` options of openConnection, startServer and
  * StreamWriter.startTls, checked as CPython checks them, and turned into `node:tls` settings.
- * The handshake itself runs in the stream's transport (internal/stream-transport.ts).
+ * The handshake itself runs in the socket transport (socket-transport.ts).
  * @see https://docs.python.org/3.13/library/asyncio-stream.html
  * @module
  */

@@ -1,8 +1,9 @@
 /**
  * Streams (CPython's streams.py): StreamReader, the buffered reading side of a connection,
- * StreamWriter, and openConnection (and its Unix variant) over `node:net` sockets, with TLS over
- * `node:tls` (`ssl` options, `StreamWriter.startTls`). The servers are in server.ts, the socket
- * transport in internal/stream-transport.ts, the TLS settings in sslproto.ts.
+ * StreamWriter, and openConnection (and its Unix variant), built as CPython's are: a
+ * StreamReaderProtocol (stream-protocol.ts) over the loop's socket transport (socket-transport.ts,
+ * with TLS over `node:tls`: `ssl` options, `StreamWriter.startTls`). The servers are in server.ts,
+ * the TLS settings in sslproto.ts.
  * @see https://docs.python.org/3.13/library/asyncio-stream.html
  * @module
  */
@@ -15,7 +16,13 @@ import { IncompleteReadError, LimitOverrunError, RuntimeError } from "./exceptio
 import type { Future } from "./futures.ts";
 import { taskStorage } from "./internal/context.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
-import { Connection } from "./internal/stream-transport.ts";
+import { connectionLost } from "./internal/stream-transport.ts";
+import { kCheckStartTls, kDrainHelper, kStartTls, kWaitClosed } from "./internal/symbols.ts";
+import { SocketTransport } from "./socket-transport.ts";
+import type { Transport } from "./transports.ts";
+import { StreamReaderProtocol } from "./stream-protocol.ts";
+import { connected, makeTransport } from "./tcp.ts";
+import { sleep } from "./tasks.ts";
 import {
   clientTls,
   handshakeTimeout,
@@ -57,6 +64,8 @@ export interface ExtraInfo {
 export type { SSLContext, SSLOptions, StartTlsOptions } from "./sslproto.ts";
 
 const DEFAULT_LIMIT = 2 ** 16;
+
+function noop(): void {}
 
 /** What a StreamReader needs of its transport for back-pressure. @internal */
 export interface ReadingTransport {
@@ -521,21 +530,37 @@ export interface OpenConnectionOptions extends StreamReaderOptions {
 }
 
 /**
- * The writing side of a connection: a thin wrapper over the socket. `drain()` waits while the
- * socket's write buffer is above its high-water mark.
+ * The writing side of a connection: a thin wrapper over its transport (CPython's StreamWriter).
+ * `drain()` waits while the transport's write buffer is above its high-water mark.
  * @see https://docs.python.org/3.13/library/asyncio-stream.html#asyncio.StreamWriter
  */
 export class StreamWriter {
-  readonly #conn: Connection;
+  readonly #transport: Transport<ExtraInfo>;
+  readonly #protocol: StreamReaderProtocol;
+  readonly #reader: StreamReader | null;
+  /** The host given to openConnection(): startTls() checks the certificate against it. */
+  readonly #host: string | null;
 
-  /** Made by openConnection() and the servers. */
-  private constructor(conn: Connection) {
-    this.#conn = conn;
+  /** Made by openConnection() and the servers (CPython's `StreamWriter(transport, protocol, reader, loop)`). */
+  private constructor(
+    transport: Transport<ExtraInfo>,
+    protocol: StreamReaderProtocol,
+    reader: StreamReader | null,
+    host: string | null = null,
+  ) {
+    this.#transport = transport;
+    this.#protocol = protocol;
+    this.#reader = reader;
+    this.#host = host;
   }
 
-  /** The transport: the `node:net` socket, or after a TLS handshake the `tls.TLSSocket` over it. */
-  get transport(): net.Socket {
-    return this.#conn.socket;
+  /**
+   * The transport (Python's `writer.transport`): for a socket, the connection's
+   * {@link SocketTransport}. The `node:net` socket is `getExtraInfo("socket")`, the TLS socket
+   * `getExtraInfo("ssl_object")`.
+   */
+  get transport(): Transport<ExtraInfo> {
+    return this.#transport;
   }
 
   /**
@@ -547,18 +572,13 @@ export class StreamWriter {
    * @throws {RuntimeError} `Cannot call write() after write_eof()`.
    */
   write(data: Uint8Array | string): void {
-    if (typeof data !== "string" && !(data instanceof Uint8Array)) {
-      throw new TypeError(`data argument must be a bytes-like object, not '${typeName(data)}'`);
-    }
-    if (this.#conn.eofWritten) throw new RuntimeError("Cannot call write() after write_eof()");
-    if (data.length === 0) return;
-    this.#conn.write(typeof data === "string" ? Buffer.from(data, "utf8") : data);
+    if (typeof data === "string") this.#transport.write(Buffer.from(data, "utf8"));
+    else if (data instanceof Uint8Array) this.#transport.write(data);
+    else throw new TypeError(`data argument must be a bytes-like object, not '${typeName(data)}'`);
   }
 
   /** Write every item of `data`, as one write. */
   writelines(data: Iterable<Uint8Array | string>): void {
-    // CPython 3.13 selector_events.py writelines names itself in this message.
-    if (this.#conn.eofWritten) throw new RuntimeError("Cannot call writelines() after write_eof()");
     const parts: Uint8Array[] = [];
     for (const item of data) {
       if (typeof item !== "string" && !(item instanceof Uint8Array)) {
@@ -566,12 +586,20 @@ export class StreamWriter {
       }
       parts.push(typeof item === "string" ? Buffer.from(item, "utf8") : item);
     }
-    this.write(Buffer.concat(parts));
+    try {
+      this.write(Buffer.concat(parts));
+    } catch (e) {
+      // CPython 3.13 selector_events.py writelines names itself in this message.
+      if (e instanceof RuntimeError && e.message === "Cannot call write() after write_eof()") {
+        throw new RuntimeError("Cannot call writelines() after write_eof()");
+      }
+      throw e;
+    }
   }
 
   /** Return true for a plain socket, which can be half-closed; false over TLS, which cannot. */
   canWriteEof(): boolean {
-    return this.#conn.tls === null;
+    return this.#transport.canWriteEof();
   }
 
   /**
@@ -580,19 +608,21 @@ export class StreamWriter {
    * raises a bare NotImplementedError, with no message). See docs/differences.md#tls-streams.
    */
   writeEof(): void {
-    if (this.#conn.tls !== null) throw new RuntimeError("writeEof() is not supported by TLS transports");
-    this.#conn.writeEof();
+    if (!this.#transport.canWriteEof()) {
+      throw new RuntimeError("writeEof() is not supported by TLS transports");
+    }
+    this.#transport.writeEof();
   }
 
   /**
    * Upgrade the connection to TLS (STARTTLS): wait for `drain()`, then run the handshake as the
    * client, or as the server for a writer a server passed to its callback. The same reader and
-   * writer then speak TLS; bytes the reader already buffered stay there. On failure, timeout or
-   * cancellation the connection is aborted.
+   * writer (and transport) then speak TLS; bytes the reader already buffered stay there. On
+   * failure, timeout or cancellation the connection is aborted.
    * @param sslContext the TLS context (a `tls.SecureContext` or its options).
    * @param options `serverHostname` (client side; default: the host given to `openConnection()`,
    * `""` skips the hostname check) and `sslHandshakeTimeout` (seconds, default 60).
-   * @throws {TypeError} `transport <TLSSocket open> is not supported by start_tls()` once TLS.
+   * @throws {TypeError} `transport <SocketTransport ... ssl> is not supported by start_tls()` once TLS.
    * @throws {RangeError} `check_hostname requires server_hostname` for a client with no host
    * to check (a Unix socket) and a verifying context.
    * @throws the handshake's error: Node's, with its `code` (`ERR_TLS_CERT_ALTNAME_INVALID`,
@@ -611,49 +641,66 @@ export class StreamWriter {
     }
     const config = tlsConfig(sslContext);
     const timeout = handshakeTimeout(options.sslHandshakeTimeout);
-    const conn = this.#conn;
-    conn.checkStartTls();
-    let serverHostname = options.serverHostname ?? conn.host;
+    const transport = this.#transport;
+    if (!(transport instanceof SocketTransport)) {
+      throw new TypeError(`transport ${reprValue(transport)} is not supported by start_tls()`);
+    }
+    transport[kCheckStartTls]();
+    // CPython 3.13 StreamWriter.start_tls: the server side is the one with a client callback.
+    const serverSide = this.#protocol._serverSide;
+    let serverHostname = options.serverHostname ?? this.#host;
     if (serverHostname === null) {
-      if (!conn.serverSide && config.rejectUnauthorized) {
+      if (!serverSide && config.rejectUnauthorized) {
         throw new RangeError("check_hostname requires server_hostname");
       }
       serverHostname = "";
     }
     await this.drain();
-    await conn.startTls({
-      ...config,
-      serverSide: conn.serverSide,
-      serverHostname,
-      handshakeTimeout: timeout,
-    });
+    await transport[kStartTls]({ ...config, serverSide, serverHostname, handshakeTimeout: timeout });
   }
 
   /** Close the stream: stop reading, flush the written data, then close the socket. */
   close(): void {
-    this.#conn.close();
+    this.#transport.close();
   }
 
   /** Return true if the stream is closed or being closed. */
   isClosing(): boolean {
-    return this.#conn.isClosing();
+    return this.#transport.isClosing();
   }
 
   /** Wait until the socket is closed; raise the error that closed it, if any. */
   waitClosed(): Coroutine<void> {
-    return libraryCoroutine("StreamWriter.wait_closed", this.#conn, this.#conn.waitClosed);
+    const protocol = this.#protocol;
+    return libraryCoroutine("StreamWriter.wait_closed", protocol, protocol[kWaitClosed]);
   }
 
   /**
-   * Wait until it is appropriate to write again: while the socket's write buffer is above its
+   * Wait until it is appropriate to write again: while the transport's write buffer is above its
    * high-water mark. Any number of tasks may drain at once.
    * @throws the reader's exception, if any.
    * @throws {Error} `Connection lost` (`code` `ECONNRESET`) when the stream is closing.
    */
   drain(): Coroutine<void> {
-    const conn = this.#conn;
-    return libraryCoroutine("StreamWriter.drain", conn, conn.drainSlow, conn.drainFast);
+    return libraryCoroutine("StreamWriter.drain", this, this.#drainSlow, this.#drainFast);
   }
+
+  /** `drain()`'s fast path: undefined when there is nothing to wait for (nothing allocated). */
+  readonly #drainFast = (): undefined | typeof NOT_FAST =>
+    !this.#protocol._paused && this.#reader?.exception() == null && !this.#transport.isClosing()
+      ? undefined
+      : NOT_FAST;
+
+  readonly #drainSlow = async (): Promise<void> => {
+    const exc = this.#reader?.exception() ?? null;
+    if (exc !== null) raise(exc);
+    if (this.#transport.isClosing()) {
+      // Let a pending connection loss run first (CPython yields with sleep(0)).
+      await sleep(0);
+      throw connectionLost();
+    }
+    await this.#protocol[kDrainHelper]();
+  };
 
   /**
    * Return transport information: `peername` and `sockname` (`[host, port]`, or a path for a Unix
@@ -666,7 +713,7 @@ export class StreamWriter {
   getExtraInfo<K extends keyof ExtraInfo, D>(name: K, defaultValue: D): ExtraInfo[K] | D;
   getExtraInfo(name: string, defaultValue?: unknown): unknown;
   getExtraInfo(name: string, defaultValue: unknown = null): unknown {
-    return Object.hasOwn(this.#conn.extra, name) ? this.#conn.extra[name] : defaultValue;
+    return this.#transport.getExtraInfo(name, defaultValue);
   }
 
   toString(): string {
@@ -674,7 +721,8 @@ export class StreamWriter {
   }
 
   [inspectCustom](): string {
-    return `<StreamWriter transport=${String(this.#conn)} reader=${String(this.#conn.reader)}>`;
+    const reader = this.#reader === null ? "" : ` reader=${String(this.#reader)}`;
+    return `<StreamWriter transport=${reprValue(this.#transport)}${reader}>`;
   }
 }
 
@@ -688,31 +736,34 @@ export function typeName(value: unknown): string {
 }
 
 /**
- * `new StreamWriter(conn)`, for openConnection() and the servers: the constructor is private, so
- * that the published types offer none.
+ * `new StreamWriter(transport, protocol, reader, host?)`, for openConnection() and
+ * StreamReaderProtocol: the constructor is private, so that the published types offer none.
  * @internal
  */
-export const newWriter = StreamWriter as unknown as new (conn: Connection) => StreamWriter;
+export const newWriter = StreamWriter as unknown as new (
+  transport: Transport<ExtraInfo>,
+  protocol: StreamReaderProtocol,
+  reader: StreamReader | null,
+  host?: string | null,
+) => StreamWriter;
 
-export function newReader(limit: number | undefined): StreamReader {
-  return new StreamReader(limit);
-}
-
+/** The reader and writer of a client connection over `socket` (connected, or connecting). */
 async function connect(
   socket: net.Socket,
+  start: (() => void) | null,
   limit: number | undefined,
   unixPath: string | null,
   host: string | null,
   tlsParams: TlsParams | null,
-  connecting = true,
 ): Promise<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
-  const reader = newReader(limit);
-  const conn = new Connection(loop, socket, reader, { connecting, unixPath, serverSide: false });
-  conn.host = host;
-  await conn.connected();
-  if (tlsParams !== null) await conn.startTls(tlsParams);
-  return [reader, new newWriter(conn)];
+  // CPython 3.13 streams.py open_connection: a reader, its protocol, create_connection, a writer.
+  const reader = new StreamReader(limit);
+  const protocol = new StreamReaderProtocol(reader, null, loop);
+  if (start !== null) await connected(loop, socket, start);
+  else if (socket.connecting) await connected(loop, socket, noop);
+  const [transport] = await makeTransport(loop, socket, () => protocol, unixPath, false, tlsParams);
+  return [reader, new newWriter(transport, protocol, reader, host)];
 }
 
 /**
@@ -751,10 +802,8 @@ async function openConnectionNow(
     // CPython 3.13 base_events.py create_connection.
     if (h != null || p != null)
       throw new RangeError("host/port and sock can not be specified at the same time");
-    const socket = streamSocketOf(sock);
     // A Unix socket (socketpair()'s) has no address: its names are "", as CPython's.
-    const unixPath = socket.remoteAddress === undefined && !socket.connecting ? "" : null;
-    return await connect(socket, limit, unixPath, null, tlsParams, socket.connecting);
+    return await connect(streamSocketOf(sock), null, limit, null, null, tlsParams);
   }
   // CPython 3.13 base_events.py create_connection, without a sock.
   if (h == null && p == null) throw new RangeError("host and port was not specified and no sock specified");
@@ -771,9 +820,14 @@ async function openConnectionNow(
     connectOptions.autoSelectFamilyAttemptTimeout = Math.max(10, Math.round(happyEyeballsDelay * 1000));
   }
   const socket = newSocket();
-  const result = connect(socket, limit, null, h ?? null, tlsParams);
-  taskStorage.exit(() => socket.connect(connectOptions));
-  return result;
+  return await connect(
+    socket,
+    () => taskStorage.exit(() => socket.connect(connectOptions)),
+    limit,
+    null,
+    h ?? null,
+    tlsParams,
+  );
 }
 
 /**
@@ -816,7 +870,12 @@ async function openUnixConnectionNow(
   if (limit !== undefined && !(limit > 0)) throw new RangeError("Limit cannot be <= 0");
   const tlsParams = clientTls(options, null, true);
   const socket = newSocket();
-  const result = connect(socket, limit, path, null, tlsParams);
-  taskStorage.exit(() => socket.connect({ path }));
-  return result;
+  return await connect(
+    socket,
+    () => taskStorage.exit(() => socket.connect({ path })),
+    limit,
+    path,
+    null,
+    tlsParams,
+  );
 }

@@ -1,11 +1,11 @@
 /**
  * Stream sockets for protocols (CPython's `loop.create_connection()`, `create_server()`, their
- * Unix forms, `connect_accepted_socket()` and the `_SelectorSocketTransport` they make) on
- * `node:net`: the socket transport, and the connection's or server's creation.
+ * Unix forms, `connect_accepted_socket()`, `start_tls()`) on `node:net`: the connection's or
+ * server's creation, over the socket transport of socket-transport.ts (TLS: ssl-transport.ts).
+ * The stream functions build on them.
  * @see https://docs.python.org/3.13/library/asyncio-eventloop.html#opening-network-connections
  * @module
  */
-import type { Buffer } from "node:buffer";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -14,19 +14,13 @@ import path from "node:path";
 import type { BaseEventLoop } from "./base-events.ts";
 import type { ProtocolFactory } from "./datagram.ts";
 import { type Coroutine, libraryCoroutine } from "./coroutines.ts";
-import { logger } from "./debug.ts";
 import { getRunningLoop } from "./events.ts";
-import type { TimerHandle } from "./events.ts";
-import { NotImplementedError, RuntimeError, TimeoutError } from "./exceptions.ts";
-import type { Future } from "./futures.ts";
-import { addCloseHook } from "./internal/close-hooks.ts";
 import { taskStorage } from "./internal/context.ts";
-import { WriteFlowControl } from "./internal/flow-control.ts";
-import { inspectCustom, reprValue } from "./internal/repr.ts";
-import { connectionLost, socketNames } from "./internal/stream-transport.ts";
+import { reprValue } from "./internal/repr.ts";
+import { socketNames } from "./internal/stream-transport.ts";
 import { kTakeSocket } from "./internal/symbols.ts";
-import { BufferedProtocol, feedDataToBufferedProto, type Protocol } from "./protocols.ts";
 import { listen, newServer, serverOf, type Server, type ServerClient } from "./server.ts";
+import { type SocketExtraInfo, SocketTransport, type StreamProtocol } from "./socket-transport.ts";
 import { socket as sk, streamSocketOf } from "./socket.ts";
 import {
   handshake,
@@ -35,31 +29,16 @@ import {
   protocolServerTls,
   serverHandshake,
   checkSslContext,
+  SSL_SHUTDOWN_TIMEOUT,
   startTlsParams,
   type StartTlsTransportOptions,
-  type TlsExtraInfo,
   tlsExtra,
   upgradeSocket,
 } from "./ssl-transport.ts";
-import { debug, type SSLContext } from "./sslproto.ts";
-import type { ExtraInfo, InetSockName } from "./streams.ts";
-import { Transport } from "./transports.ts";
+import type { SSLContext, TlsParams } from "./sslproto.ts";
+import type { InetSockName } from "./streams.ts";
 
-/** CPython 3.13 asyncio/constants.py. */
-const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
-
-/** The key of SocketTransport's `_protocol_paused`. @internal */
-export const kWritingPaused: unique symbol = Symbol("asyncio-ts.writingPaused");
-
-/** A stream protocol: a {@link Protocol} or a {@link BufferedProtocol}. */
-export type StreamProtocol = Protocol | BufferedProtocol;
-
-/**
- * What `getExtraInfo()` knows on a socket transport: `peername`, `sockname`, `socket` (the
- * `net.Socket`); over TLS also `sslcontext`, `peercert`, `cipher`, `compression` and `ssl_object`
- * (the `tls.TLSSocket`), as `StreamWriter.getExtraInfo()` gives them.
- */
-export type SocketExtraInfo = Pick<ExtraInfo, "peername" | "sockname" | "socket"> & Partial<TlsExtraInfo>;
+export { SocketTransport, type SocketExtraInfo, type StreamProtocol } from "./socket-transport.ts";
 
 function noop(): void {}
 
@@ -87,437 +66,18 @@ function checkOptions(options: unknown): void {
   }
 }
 
-/**
- * The transport of a stream socket (TCP or Unix), over a `net.Socket`. Data, end of file and
- * errors reach the protocol from loop callbacks, in the order Node delivered them. The write
- * buffer is Node's (`socket.writableLength`): `pauseWriting()` is called when it goes over the
- * high-water mark, `resumeWriting()` when Node has handed enough of it to the kernel.
- *
- * Over TLS (`ssl` of the loop's methods, `loop.startTls()`) the socket is a `tls.TLSSocket`, as
- * CPython's `_SSLProtocolTransport`: no half-close (`canWriteEof()` is false), the peer's end of
- * file closes the transport, and `close()` sends the TLS close_notify and waits up to
- * `sslShutdownTimeout` seconds for the peer's (then `eofReceived()`, `connectionLost(null)`)
- * before aborting with `TimeoutError('SSL shutdown timed out')`.
- * @see https://docs.python.org/3.13/library/asyncio-protocol.html#asyncio.Transport
- */
-export class SocketTransport extends Transport<SocketExtraInfo> {
-  readonly #loop: BaseEventLoop;
-  readonly #socket: net.Socket;
-  #protocol: StreamProtocol;
-  readonly #flow: WriteFlowControl;
-  #closing = false;
-  #eof = false;
-  /** Set when connectionLost() is scheduled; counts the writes dropped since (CPython's _conn_lost). */
-  #connLost = 0;
-  #paused = false;
-  /** Chunks received and not yet delivered (reading paused), then `null` for the end of file. */
-  readonly #pending: (Buffer | null)[] = [];
-  #flushing = false;
-  #onLost: (() => void) | null = null;
-  #resumeScheduled = false;
-  /** The socket closed under us (both ends done): lost once the pending data is delivered. */
-  #socketGone = false;
-  readonly #unhook: () => void;
-  /** Over TLS: the seconds close() waits for the TLS shutdown (CPython's ssl_shutdown_timeout). */
-  readonly #tls: { readonly shutdownTimeout: number } | null;
-  #shutdownTimer: TimerHandle | null = null;
-  /** The TLS transport `loop.startTls()` made over this one's socket. */
-  #successor: SocketTransport | null = null;
-
-  /**
-   * Made by the loop's connection and server methods. `tls` once `socket` is a secure TLS socket;
-   * `connectionMade` false for `loop.startTls()`, whose protocol has had its call. @internal
-   */
-  constructor(
-    loop: BaseEventLoop,
-    socket: net.Socket,
-    protocol: StreamProtocol,
-    extra: SocketExtraInfo,
-    waiter: Future<null> | null,
-    tls: { readonly shutdownTimeout: number } | null = null,
-    connectionMade = true,
-  ) {
-    super(extra);
-    this.#loop = loop;
-    this.#socket = socket;
-    this.#protocol = protocol;
-    this.#tls = tls;
-    this.#flow = new WriteFlowControl(loop, this);
-    // CPython sets TCP_NODELAY on every TCP transport (selector_events._set_nodelay).
-    if (typeof extra.peername !== "string") socket.setNoDelay(true);
-    socket.on("data", this.#onData);
-    socket.on("end", this.#onEnd);
-    socket.on("error", this.#onError);
-    socket.on("close", this.#onClose);
-    // The loop owns the socket: one still open when the loop closes is destroyed.
-    this.#unhook = addCloseHook(loop, () => {
-      if (loop.getDebug()) logger.warn(`ResourceWarning: unclosed transport ${String(this)}`);
-      this.#destroy();
-    });
-    // CPython: connection_made, then reading starts, then the waiter is woken.
-    socket.pause();
-    if (connectionMade) {
-      loop.callSoon(() => {
-        this.#protocol.connectionMade(this);
-      });
-    }
-    loop.callSoon(() => {
-      if (!this.#closing && !this.#paused) socket.resume();
-    });
-    if (waiter !== null) {
-      loop.callSoon(() => {
-        if (!waiter.done()) waiter.setResult(null);
-      });
-    }
-  }
-
-  /** Run `fn` on the loop, unless the loop is closed (then the socket is destroyed). */
-  #post(fn: () => void): void {
-    if (this.#loop.isClosed()) {
-      this.#destroy();
-      return;
-    }
-    this.#loop.callSoon(fn);
-  }
-
-  readonly #onData = (chunk: Buffer): void => {
-    this.#pending.push(chunk);
-    if (this.#pending.length === 1) this.#post(this.#flush);
-  };
-
-  readonly #onEnd = (): void => {
-    this.#pending.push(null);
-    if (this.#pending.length === 1) this.#post(this.#flush);
-  };
-
-  /** Deliver what arrived, in order, until reading is paused or the transport is lost. */
-  readonly #flush = (): void => {
-    if (this.#flushing) return;
-    this.#flushing = true;
-    const pending = this.#pending;
-    try {
-      while (pending.length > 0 && !this.#paused && this.#connLost === 0) {
-        const chunk = pending.shift() as Buffer | null;
-        if (chunk === null) this.#eofReceived();
-        else this.#dataReceived(chunk);
-      }
-    } finally {
-      this.#flushing = false;
-    }
-    if (this.#connLost !== 0) pending.length = 0;
-    else if (pending.length === 0 && this.#socketGone) {
-      this.#closing = true;
-      this.#scheduleLost(null);
-    }
-  };
-
-  #dataReceived(data: Buffer): void {
-    try {
-      const protocol = this.#protocol;
-      if (protocol instanceof BufferedProtocol) feedDataToBufferedProto(protocol, data);
-      else protocol.dataReceived(data);
-    } catch (exc) {
-      this.#fatalError(exc, "Fatal error: protocol.data_received() call failed.");
-    }
-  }
-
-  #eofReceived(): void {
-    let keepOpen: unknown;
-    try {
-      keepOpen = this.#protocol.eofReceived();
-    } catch (exc) {
-      this.#fatalError(exc, "Fatal error: protocol.eof_received() call failed.");
-      return;
-    }
-    // CPython: a truthy return keeps the transport open (half-closed); else it is closed. TLS has
-    // no half-close (CPython 3.13 sslproto.py _call_eof_received).
-    if (keepOpen && this.#tls !== null) {
-      logger.warn("returning true from eof_received() has no effect when using ssl");
-    }
-    if (!keepOpen || this.#tls !== null) this.close();
-  }
-
-  readonly #onError = (err: Error): void => {
-    this.#post(() => {
-      if (this.#connLost !== 0) return;
-      this.#fatalError(err, "Fatal read error on socket transport");
-    });
-  };
-
-  // Closed under us (both directions ended, or destroyed by its owner): the connection is lost.
-  readonly #onClose = (): void => {
-    this.#post(() => {
-      this.#socketGone = true;
-      // What arrived before is delivered first (reading may be paused): #flush then ends it.
-      if (this.#connLost !== 0 || this.#pending.length > 0) return;
-      this.#closing = true;
-      this.#scheduleLost(null);
-    });
-  };
-
-  /** CPython `_fatal_error`: OSErrors (Node's system errors) are not reported, others are. */
-  #fatalError(exc: unknown, message: string): void {
-    const system = exc instanceof Error && typeof (exc as NodeJS.ErrnoException).code === "string";
-    if (!system) {
-      this.#loop.callExceptionHandler({ message, exception: exc, transport: this, protocol: this.#protocol });
-    } else {
-      debug("%s: %s: %s", String(this), message, exc);
-    }
-    this.#forceClose(exc instanceof Error ? exc : new Error(String(exc)));
-  }
-
-  #forceClose(exc: Error | null): void {
-    if (this.#connLost !== 0) return;
-    this.#closing = true;
-    this.#socket.pause();
-    this.#scheduleLost(exc);
-  }
-
-  #scheduleLost(exc: Error | null): void {
-    this.#connLost++;
-    this.#shutdownTimer?.cancel();
-    this.#loop.callSoon(() => {
-      try {
-        this.#protocol.connectionLost(exc);
-      } finally {
-        this.#destroy();
-        const onLost = this.#onLost;
-        this.#onLost = null;
-        onLost?.();
-      }
-    });
-  }
-
-  #destroy(): void {
-    this.#unhook();
-    this.#socket.off("data", this.#onData);
-    this.#socket.off("end", this.#onEnd);
-    this.#socket.off("close", this.#onClose);
-    // Errors of a closing socket reach nobody; the listener stays so none is unhandled.
-    this.#socket.on("error", noop);
-    this.#socket.off("error", this.#onError);
-    this.#socket.destroy();
-  }
-
-  /** @internal for the server: called once the transport is lost. */
-  setOnLost(fn: () => void): void {
-    this.#onLost = fn;
-  }
-
-  /**
-   * Write `data`: what the kernel does not take at once is buffered. The bytes are not copied.
-   * @throws {TypeError} `data argument must be a bytes-like object, not 'str'`.
-   * @throws {RuntimeError} `Cannot call write() after write_eof()`.
-   */
-  override write(data: Uint8Array | ArrayBufferView): void {
-    const given: unknown = data;
-    if (!ArrayBuffer.isView(given)) {
-      const name = typeof given === "string" ? "str" : given === null ? "NoneType" : typeof given;
-      throw new TypeError(`data argument must be a bytes-like object, not '${name}'`);
-    }
-    if (this.#eof) throw new RuntimeError("Cannot call write() after write_eof()");
-    if (data.byteLength === 0) return;
-    if (this.#connLost !== 0) {
-      if (this.#connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) logger.warn("socket.send() raised exception.");
-      this.#connLost++;
-      return;
-    }
-    const bytes =
-      data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    this.#socket.write(bytes, this.#written);
-    this.#flow.maybePause(this.#socket.writableLength, this.#protocol);
-  }
-
-  // A write reached the kernel: resume the protocol once the buffer is at the low mark.
-  readonly #written = (): void => {
-    if (!this.#flow.paused || this.#resumeScheduled) return;
-    this.#resumeScheduled = true;
-    this.#post(() => {
-      this.#resumeScheduled = false;
-      if (this.#connLost === 0) this.#flow.maybeResume(this.#socket.writableLength, this.#protocol);
-    });
-  };
-
-  /** Write each chunk of `listOfData` (no concatenation: Node writes them in order). */
-  override writelines(listOfData: Iterable<Uint8Array>): void {
-    for (const data of listOfData) this.write(data);
-  }
-
-  /**
-   * Close the write end (a FIN) once the buffer is flushed; data may still be received.
-   * @throws {NotImplementedError} `writeEof() is not supported by TLS transports` over TLS (CPython
-   * raises a bare NotImplementedError).
-   */
-  override writeEof(): void {
-    if (this.#tls !== null) throw new NotImplementedError("writeEof() is not supported by TLS transports");
-    if (this.#closing || this.#eof) return;
-    this.#eof = true;
-    this.#socket.end();
-  }
-
-  /** True, but false over TLS, which has no half-close. */
-  override canWriteEof(): boolean {
-    return this.#tls === null;
-  }
-
-  /**
-   * Close the transport: stop reading, flush the write buffer, then call the protocol's
-   * `connectionLost(null)`.
-   */
-  override close(): void {
-    if (this.#successor !== null) {
-      this.#successor.close();
-      return;
-    }
-    if (this.#closing) return;
-    this.#closing = true;
-    this.#pending.length = 0;
-    const socket = this.#socket;
-    if (this.#tls !== null) {
-      this.#shutdownTls(socket, this.#tls.shutdownTimeout);
-      return;
-    }
-    socket.pause();
-    if (socket.writableLength === 0 || socket.writableFinished) {
-      this.#scheduleLost(null);
-      return;
-    }
-    // Wait for the buffer to reach the kernel, as CPython's close() waits for its own.
-    if (!this.#eof) socket.end();
-    socket.once("finish", () => {
-      this.#post(() => {
-        if (this.#connLost === 0) this.#scheduleLost(null);
-      });
-    });
-  }
-
-  /**
-   * CPython 3.13 sslproto.py _start_shutdown: the close_notify goes out after the buffered data,
-   * then the peer's is awaited. Its end of file reaches the protocol (`eofReceived()`, as CPython
-   * calls it on the closing side too), then the socket's close calls `connectionLost(null)`. Data
-   * arriving meanwhile is dropped. No answer within `timeout` seconds: `TimeoutError`.
-   */
-  #shutdownTls(socket: net.Socket, timeout: number): void {
-    socket.off("data", this.#onData);
-    socket.on("data", noop);
-    if (!socket.writableEnded) socket.end();
-    socket.resume();
-    this.#shutdownTimer = this.#loop.callLater(timeout, () => {
-      this.#forceClose(new TimeoutError("SSL shutdown timed out"));
-    });
-  }
-
-  /** Close the transport at once: buffered data is lost; then `connectionLost(null)`. */
-  override abort(): void {
-    if (this.#successor !== null) {
-      this.#successor.abort();
-      return;
-    }
-    this.#forceClose(null);
-  }
-
-  override isClosing(): boolean {
-    return this.#closing;
-  }
-
-  override isReading(): boolean {
-    return !this.#paused && !this.#closing;
-  }
-
-  /** Stop delivering data: no `dataReceived()` until `resumeReading()`. */
-  override pauseReading(): void {
-    if (this.#closing || this.#paused) return;
-    this.#paused = true;
-    this.#socket.pause();
-  }
-
-  override resumeReading(): void {
-    if (this.#closing || !this.#paused) return;
-    this.#paused = false;
-    this.#socket.resume();
-    if (this.#pending.length > 0) this.#loop.callSoon(this.#flush);
-  }
-
-  override setProtocol(protocol: StreamProtocol): void {
-    this.#protocol = protocol;
-  }
-
-  override getProtocol(): StreamProtocol {
-    return this.#protocol;
-  }
-
-  /** Whether the protocol's writing is paused (CPython's `_protocol_paused`), for sendfile. @internal */
-  [kWritingPaused](): boolean {
-    return this.#flow.paused;
-  }
-
-  /** The bytes written and not yet handed to the kernel (Node's `socket.writableLength`). */
-  override getWriteBufferSize(): number {
-    return this.#socket.writableLength;
-  }
-
-  override getWriteBufferLimits(): [low: number, high: number] {
-    return this.#flow.limits();
-  }
-
-  /**
-   * Set the write flow control marks, in bytes (see WriteTransport.setWriteBufferLimits).
-   * @throws {RangeError} `high (…) must be >= low (…) must be >= 0`.
-   */
-  override setWriteBufferLimits(high: number | null = null, low: number | null = null): void {
-    this.#flow.setLimits(high, low);
-    this.#flow.maybePause(this.#socket.writableLength, this.#protocol);
-  }
-
-  /**
-   * Give the socket up to `loop.startTls()`: no listener or close hook of this transport stays on
-   * it, and what was received but not delivered goes back into it, for the TLS socket (CPython
-   * leaves it in the kernel: start_tls pauses reading first). The transport is closed from now on,
-   * without a connectionLost(); `handOver` names its successor, which a server closes through it
-   * and which tells the server when it is lost. @internal
-   */
-  [kTakeSocket](): { socket: net.Socket; handOver: (next: SocketTransport | null) => void } {
-    if (this.#closing || this.#pending.includes(null)) throw connectionLost();
-    const socket = this.#socket;
-    this.#unhook();
-    this.#closing = true;
-    this.#connLost = 1;
-    socket.pause();
-    socket.off("data", this.#onData);
-    socket.off("end", this.#onEnd);
-    socket.off("error", this.#onError);
-    socket.off("close", this.#onClose);
-    const pending = this.#pending as Buffer[];
-    for (let i = pending.length - 1; i >= 0; i--) socket.unshift(pending[i]);
-    pending.length = 0;
-    const onLost = this.#onLost;
-    this.#onLost = null;
-    const handOver = (next: SocketTransport | null): void => {
-      this.#successor = next;
-      if (next !== null && onLost !== null) next.setOnLost(onLost);
-      else onLost?.();
-    };
-    return { socket, handOver };
-  }
-
-  override toString(): string {
-    return this[inspectCustom]();
-  }
-
-  [inspectCustom](): string {
-    const state =
-      (this.#connLost !== 0 ? " closed" : this.#closing ? " closing" : "") +
-      (this.#tls !== null ? " tls" : "");
-    const peer = this._extra.peername;
-    const name =
-      peer === undefined
-        ? ""
-        : ` peername=${typeof peer === "string" ? reprValue(peer) : `(${reprValue(peer[0])}, ${peer[1]})`}`;
-    return `<SocketTransport${state}${name}>`;
-  }
+/** What the transport keeps of a TLS setup: the shutdown's timeout (the stream functions': the default). */
+function tlsOf(params: ProtocolTls | TlsParams | null): { readonly shutdownTimeout: number } | null {
+  if (params === null) return null;
+  return { shutdownTimeout: "shutdownTimeout" in params ? params.shutdownTimeout : SSL_SHUTDOWN_TIMEOUT };
 }
 
-function extraOf(socket: net.Socket, unixPath: string | null, serverSide: boolean): SocketExtraInfo {
+/** The extra information of a connected socket. @internal */
+export function extraOf(
+  socket: net.Socket,
+  unixPath: string | null,
+  serverSide: boolean,
+): Partial<SocketExtraInfo> {
   if (unixPath === null && socket.remoteAddress === undefined && socket.localAddress === undefined) {
     // A Unix socket given as sock=: Node knows no path for it.
     return { socket, peername: "", sockname: "" };
@@ -525,14 +85,19 @@ function extraOf(socket: net.Socket, unixPath: string | null, serverSide: boolea
   return { socket, ...socketNames(socket, unixPath, serverSide) };
 }
 
-/** Make the transport and protocol over a connected socket; wait for connectionMade. */
-async function makeTransport<P extends StreamProtocol>(
+/**
+ * Make the transport and protocol over a connected socket (with `tlsParams`, over a TLS socket
+ * once its handshake is done); wait for connectionMade. On failure or cancellation the transport
+ * is closed. The stream functions give TlsParams: their shutdown timeout is the default.
+ * @internal
+ */
+export async function makeTransport<P extends StreamProtocol>(
   loop: BaseEventLoop,
   socket: net.Socket,
   protocolFactory: ProtocolFactory<P>,
   unixPath: string | null,
   serverSide: boolean,
-  tlsParams: ProtocolTls | null,
+  tlsParams: ProtocolTls | TlsParams | null = null,
 ): Promise<[SocketTransport, P]> {
   let protocol: P;
   try {
@@ -550,18 +115,18 @@ async function makeTransport<P extends StreamProtocol>(
     secure = t;
   }
   const waiter = loop.createFuture<null>();
-  const transport = new SocketTransport(loop, secure, protocol, extra, waiter, tlsParams);
+  const transport = new SocketTransport(loop, secure, protocol, extra, waiter, tlsOf(tlsParams));
   try {
     await waiter;
   } catch (e) {
-    transport.close();
+    transport.abort();
     throw e;
   }
   return [transport, protocol];
 }
 
-/** Wait for `socket` to connect; destroy it on failure or cancellation. */
-async function connected(loop: BaseEventLoop, socket: net.Socket, start: () => void): Promise<void> {
+/** Wait for `socket` to connect; destroy it on failure or cancellation. @internal */
+export async function connected(loop: BaseEventLoop, socket: net.Socket, start: () => void): Promise<void> {
   const fut = loop.createFuture<null>();
   const onConnect = (): void => {
     loop.callSoon(() => {
@@ -765,11 +330,15 @@ export interface CreateServerOptions {
   startServing?: boolean;
 }
 
-function acceptInto(
+/**
+ * What a server does with each accepted socket: a protocol and a transport (over TLS with
+ * `tlsParams`, once the handshake is done: a failed one reaches no protocol). @internal
+ */
+export function acceptInto(
   loop: BaseEventLoop,
   protocolFactory: ProtocolFactory<StreamProtocol>,
   unixPath: string | null,
-  tlsParams: ProtocolTls | null,
+  tlsParams: ProtocolTls | TlsParams | null = null,
 ): (socket: net.Socket) => ServerClient {
   return (socket) => {
     let protocol: StreamProtocol;
@@ -788,7 +357,7 @@ function acceptInto(
     if (tlsParams === null) return new SocketTransport(loop, socket, protocol, extra, null);
     return serverHandshake(loop, socket, tlsParams, (t) => {
       Object.assign(extra, tlsExtra(t, tlsParams.context));
-      return new SocketTransport(loop, t, protocol, extra, null, tlsParams);
+      return new SocketTransport(loop, t, protocol, extra, null, tlsOf(tlsParams));
     });
   };
 }
@@ -818,7 +387,7 @@ export async function createServerNow(
     if (host != null || port != null)
       throw new RangeError("host/port and sock can not be specified at the same time");
     const server = await serverOf(sock, backlog);
-    return new newServer<InetSockName>(loop, [server], noop, undefined, null, null, accept, startServing);
+    return new newServer<InetSockName>(loop, [server], accept, startServing);
   }
   let ipv6Only = false;
   let hosts: (string | undefined)[] =
@@ -843,7 +412,7 @@ export async function createServerNow(
       ...(reusePort === null ? {} : { reusePort }),
     })),
   );
-  return new newServer<InetSockName>(loop, servers, noop, undefined, null, null, accept, startServing);
+  return new newServer<InetSockName>(loop, servers, accept, startServing);
 }
 
 /** Options of `loop.createUnixServer()`. */
@@ -878,7 +447,7 @@ export async function createUnixServerNow(
     if (path != null) throw new RangeError("path and sock can not be specified at the same time");
     const server = await serverOf(sock, backlog);
     const accept = acceptInto(loop, protocolFactory, "", tlsParams);
-    return new newServer<string>(loop, [server], noop, undefined, "", null, accept, startServing);
+    return new newServer<string>(loop, [server], accept, startServing);
   }
   if (typeof path !== "string") throw new TypeError(`path must be a string, got ${reprValue(path)}`);
   try {
@@ -889,7 +458,7 @@ export async function createUnixServerNow(
   const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
   await listen([server], [{ path, backlog }]);
   const accept = acceptInto(loop, protocolFactory, path, tlsParams);
-  return new newServer<string>(loop, [server], noop, undefined, path, null, accept, startServing);
+  return new newServer<string>(loop, [server], accept, startServing);
 }
 
 /** CPython's `loop.start_tls()`. @internal */
@@ -915,7 +484,7 @@ export async function startTlsNow(
     socket: old.getExtraInfo("socket"),
     peername: old.getExtraInfo("peername"),
     sockname: old.getExtraInfo("sockname"),
-  } as SocketExtraInfo;
+  } as Partial<SocketExtraInfo>;
   const { socket, handOver } = old[kTakeSocket]();
   let t: tls.TLSSocket;
   try {

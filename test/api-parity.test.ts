@@ -10,7 +10,6 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as asyncio from "../src/index.ts";
 
-const LOW_LEVEL = "issue 13 (the low-level loop API): not built yet";
 const POLICY = "event loop policies are deprecated (removed in 3.16); one loop runs per thread here";
 const PRIVATE = "private helper of CPython's (leading underscore)";
 const WATCHERS = "child watchers are deprecated in 3.12 and removed in 3.14; Node reaps children itself";
@@ -27,7 +26,6 @@ const missing: Record<string, string> = {
   PidfdChildWatcher: WATCHERS,
   SafeChildWatcher: WATCHERS,
   SelectorEventLoop: "Node's libuv is the selector; EventLoop is the platform loop",
-  StreamReaderProtocol: LOW_LEVEL,
   ThreadedChildWatcher: WATCHERS,
   _enterTask: PRIVATE,
   _getRunningLoop: PRIVATE,

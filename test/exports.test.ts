@@ -36,6 +36,7 @@ const expected = [
   "openConnection",
   "AbstractServer",
   "Server",
+  "StreamReaderProtocol",
   "StreamWriter",
   "DEVNULL",
   "STDOUT",

@@ -696,7 +696,7 @@ describe("sockSendfile and sendfile", () => {
       const server = await listening(res, { host: HOST, port: 0 });
       const accepting = asyncio.ensureFuture(loop.sockAccept(server));
       const [, writer] = await asyncio.openConnection(HOST, portOf(server));
-      res.sock(writer.transport);
+      res.sock(writer.getExtraInfo("socket") as net.Socket);
       const [conn] = await accepting;
       res.sock(conn);
       const reading = asyncio.createTask(() => readAll(loop, conn));
@@ -747,8 +747,8 @@ describe("sockSendfile and sendfile", () => {
         ssl: { ca: cert },
         serverHostname: "localhost",
       });
-      res.sock(writer.transport);
-      assert.ok(writer.transport instanceof tls.TLSSocket);
+      res.sock(writer.getExtraInfo("socket") as net.Socket);
+      assert.ok(writer.getExtraInfo("ssl_object") instanceof tls.TLSSocket);
       assert.equal(await loop.sendfile(writer.transport, fh, 5, 200_000), 200_000);
       writer.close();
       await writer.waitClosed();

@@ -124,7 +124,7 @@ describe("ssl= on createConnection() and createServer()", () => {
       assert.ok(transport.getExtraInfo("socket") instanceof net.Socket);
       assert.deepEqual(transport.getExtraInfo("peername"), [HOST, port(server)]);
       const cipher = transport.getExtraInfo("cipher");
-      assert.ok(cipher !== null && cipher !== undefined);
+      assert.ok(Array.isArray(cipher));
       assert.match(cipher[0], /^TLS_|AES|CHACHA/);
       assert.match(cipher[1], /^TLSv1\.[23]$/);
       assert.equal(transport.getExtraInfo("compression"), null);
@@ -751,6 +751,34 @@ describe("loop.startTls()", () => {
         name: "TypeError",
         message: /^ssl must be a tls\.SecureContext or an SSLOptions object/,
       });
+      await closeServer(server);
+      await res.noLeaks(base);
+    }));
+});
+
+describe("the stream functions over the same TLS transport", () => {
+  it("openConnection(ssl) against createServer(ssl): writer.transport is the TLS SocketTransport; close() waits for the peer's close_notify", (t) =>
+    runNet(async () => {
+      const base = openHandles();
+      const res = new Resources(t);
+      const [server, protocols] = await tlsEchoServer(res);
+      const [reader, writer] = await asyncio.openConnection(HOST, port(server), { ssl: clientSsl() });
+      res.writer(writer);
+      assert.ok(writer.transport instanceof asyncio.Transport);
+      assert.match(
+        String(writer),
+        /^<StreamWriter transport=<SocketTransport tls peername=\('127\.0\.0\.1', \d+\)> reader=/,
+      );
+      assert.equal(writer.canWriteEof(), false);
+      writer.write(Buffer.from("hi"));
+      assert.deepEqual(await reader.readexactly(8), Buffer.from("echo: hi"));
+      writer.close();
+      await writer.waitClosed();
+      // The server's protocol had the close_notify (eofReceived) before the connection went.
+      const [peer] = protocols;
+      assert.ok(peer !== undefined);
+      assert.equal(await peer.lost, null);
+      assert.deepEqual(peer.calls, ["made", "data", "eof", "lost"]);
       await closeServer(server);
       await res.noLeaks(base);
     }));

@@ -71,3 +71,10 @@ export const kConnectPipes = Symbol("asyncio-ts.connectPipes");
 export const kWaitExit = Symbol("asyncio-ts.waitExit");
 /** SocketTransport: give up its socket to the TLS transport that `loop.startTls()` makes. */
 export const kTakeSocket = Symbol("asyncio-ts.takeSocket");
+/** StreamReaderProtocol: CPython's `_drain_helper()`, what StreamWriter.drain() waits on. */
+export const kDrainHelper = Symbol("asyncio-ts.drainHelper");
+/** StreamReaderProtocol: CPython's close waiter, what StreamWriter.waitClosed() waits on. */
+export const kWaitClosed = Symbol("asyncio-ts.waitClosed");
+/** SocketTransport: refuse start_tls (already TLS, or becoming it); then upgrade in place. */
+export const kCheckStartTls = Symbol("asyncio-ts.checkStartTls");
+export const kStartTls = Symbol("asyncio-ts.startTls");

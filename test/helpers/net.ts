@@ -44,8 +44,9 @@ export class Resources {
     return socket;
   }
   writer(writer: StreamWriter): StreamWriter {
-    this.#sockets.add(writer.transport);
     this.#sockets.add(writer.getExtraInfo("socket") as net.Socket);
+    const sslObject = writer.getExtraInfo("ssl_object");
+    if (sslObject !== null) this.#sockets.add(sslObject);
     return writer;
   }
   server<S extends Server | net.Server>(server: S): S {
