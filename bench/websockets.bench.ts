@@ -9,7 +9,6 @@ import { WebSocketServer } from "ws";
 import * as asyncio from "../src/index.ts";
 import { serve, type ServerConnection } from "../src/websockets/index.ts";
 import { benchMain, defineBench, ROOT } from "./_harness.ts";
-import { cpuMsOf } from "./_proc.ts";
 
 const CONNS = 10;
 const SIZE = 32;
@@ -103,7 +102,7 @@ async function rawWs(n: number): Promise<Sample> {
 
 // The same server on Python's websockets (10.4's legacy API); it exits once every client is done.
 const PYTHON = `
-import asyncio, sys
+import asyncio, sys, time
 import websockets
 
 async def main(conns):
@@ -122,7 +121,10 @@ async def main(conns):
 
     async with websockets.serve(echo, "127.0.0.1", 0, compression=None, ping_interval=None) as server:
         print(server.sockets[0].getsockname()[1], flush=True)
+        c0 = time.process_time()
         await finished
+        # Its own CPU time (ms): it may exit before the parent reads /proc.
+        print("CPU", (time.process_time() - c0) * 1000, flush=True)
 
 asyncio.run(main(int(sys.argv[1])))
 `;
@@ -134,17 +136,23 @@ function pythonWebsockets(n: number): Promise<Sample> {
     let started = false;
     child.stderr.on("data", (c: Buffer) => (err += c.toString()));
     child.on("error", reject);
-    child.on("close", (code) => {
-      if (!started || code !== 0)
-        reject(new Error(`${SYSTEM_PYTHON} with websockets exited ${String(code)}: ${err.trim()}`));
+    // The server exits once its last client is done, which may be before the client's run is seen
+    // to end here: wait on a promise of its exit made now, not on a listener added later.
+    const closed = new Promise<void>((done) => {
+      child.on("close", (code) => {
+        if (!started || code !== 0)
+          reject(new Error(`${SYSTEM_PYTHON} with websockets exited ${String(code)}: ${err.trim()}`));
+        done();
+      });
     });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
     child.stdout.once("data", (c: Buffer) => {
       started = true;
-      const cpu0 = cpuMsOf(child.pid) ?? 0;
       runClient(Number(c.toString().trim()), n).then(
         (time) => {
-          const cpu = (cpuMsOf(child.pid) ?? 0) - cpu0;
-          child.once("close", () => {
+          void closed.then(() => {
+            const cpu = Number(/^CPU (\S+)$/m.exec(out)?.[1] ?? NaN);
             resolve({ time, cpu });
           });
         },
