@@ -210,7 +210,7 @@ export const bench = defineBench({
     "raw: ws's WebSocketServer with a 'message' listener that sends the message back, no loop, no promises",
     "websockets-10.4: the same handler on Debian's /usr/bin/python3 (3.11) and python3-websockets 10.4",
     "one raw ws client process per run times from the first send to the last echo; compression and keepalive off",
-    "server CPU: user + system time of the server's process during the timed run (Python's from /proc, 10 ms ticks)",
+    "server CPU: user + system time of the server's process during the timed run (Python's from its own time.process_time(), from its first client to its last)",
   ],
 });
 
