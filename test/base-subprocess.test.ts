@@ -10,14 +10,7 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import fs from "node:fs";
 import * as asyncio from "../src/index.ts";
-import { runNet } from "./helpers/net.ts";
-
-async function until(pred: () => boolean, what: string): Promise<void> {
-  for (let i = 0; !pred(); i++) {
-    assert.ok(i < 400, `timed out waiting until ${what}`);
-    await asyncio.sleep(0.005);
-  }
-}
+import { runNet, until } from "./helpers/net.ts";
 
 function openFds(): number {
   return fs.readdirSync("/proc/self/fd").length;

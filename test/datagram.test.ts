@@ -11,7 +11,7 @@ import net from "node:net";
 import * as asyncio from "../src/index.ts";
 import { assertCancelled } from "./helpers/index.ts";
 import { captureStderr } from "./helpers/loops.ts";
-import { runNet } from "./helpers/net.ts";
+import { runNet, until } from "./helpers/net.ts";
 
 /** How many UDP handles the process holds. */
 function udpHandles(): number {
@@ -25,14 +25,6 @@ function udpHandles(): number {
 async function noLeaks(): Promise<void> {
   for (let i = 0; i < 200 && udpHandles() > 0; i++) await asyncio.sleep(0.01);
   assert.equal(udpHandles(), 0, `leaked: ${process.getActiveResourcesInfo().join(", ")}`);
-}
-
-/** Poll `pred` on the loop (up to 2 s). */
-async function until(pred: () => boolean, what: string): Promise<void> {
-  for (let i = 0; !pred(); i++) {
-    assert.ok(i < 400, `timed out waiting until ${what}`);
-    await asyncio.sleep(0.005);
-  }
 }
 
 /** A protocol that records every call, and resolves `lost` on connectionLost. */

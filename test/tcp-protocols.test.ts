@@ -13,15 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as asyncio from "../src/index.ts";
-import { HOST, openHandles, port, Resources, runNet } from "./helpers/net.ts";
-
-/** Poll `pred` on the loop (up to 2 s). */
-async function until(pred: () => boolean, what: string): Promise<void> {
-  for (let i = 0; !pred(); i++) {
-    assert.ok(i < 400, `timed out waiting until ${what}`);
-    await asyncio.sleep(0.005);
-  }
-}
+import { HOST, openHandles, port, Resources, runNet, until } from "./helpers/net.ts";
 
 /** A protocol that records every call (consecutive data as one "data"), and resolves `lost`. */
 class Recorder extends asyncio.Protocol {

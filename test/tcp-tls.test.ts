@@ -15,7 +15,7 @@ import path from "node:path";
 import tls from "node:tls";
 import * as asyncio from "../src/index.ts";
 import { captureStderr } from "./helpers/loops.ts";
-import { hasCode, HOST, openHandles, port, Resources, runNet } from "./helpers/net.ts";
+import { hasCode, HOST, openHandles, port, Resources, runNet, until } from "./helpers/net.ts";
 import { selfSignedCertificate, type SelfSigned } from "./helpers/tls.ts";
 
 let cert: SelfSigned;
@@ -25,14 +25,6 @@ before(() => {
 
 const serverSsl = (): asyncio.SSLOptions => ({ key: cert.key, cert: cert.cert });
 const clientSsl = (): asyncio.SSLOptions => ({ ca: cert.cert });
-
-/** Poll `pred` on the loop (up to 2 s). */
-async function until(pred: () => boolean, what: string): Promise<void> {
-  for (let i = 0; !pred(); i++) {
-    assert.ok(i < 400, `timed out waiting until ${what}`);
-    await asyncio.sleep(0.005);
-  }
-}
 
 /** A protocol that records its calls (consecutive data as one "data") and what it received. */
 class Recorder extends asyncio.Protocol {

@@ -89,3 +89,11 @@ export async function echoOnce(reader: StreamReader, writer: StreamWriter): Prom
   writer.close();
   await writer.waitClosed();
 }
+
+/** Poll `pred` on the running loop every 5 ms, failing after 2 s with `timed out waiting until <what>`. */
+export async function until(pred: () => boolean, what: string): Promise<void> {
+  for (let i = 0; !pred(); i++) {
+    assert.ok(i < 400, `timed out waiting until ${what}`);
+    await asyncio.sleep(0.005);
+  }
+}
