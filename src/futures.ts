@@ -553,6 +553,18 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 }
 
+/**
+ * CPython Task.__step on resuming `task` from `fut` (null: sleep(0)): a pending cancel request,
+ * as the CancelledError to throw in place of what `fut` holds; null when there is none, or when
+ * `fut` holds a CancelledError already (it was cancelled by the first cancel()).
+ * @internal
+ */
+export function cancelOnResume(task: Task, fut: Future | null): CancelledError | null {
+  const cancelled = task[kTakeMustCancel]();
+  if (cancelled === null) return null;
+  return fut === null || fut._succeeded() || !(fut._rawError() instanceof CancelledError) ? cancelled : null;
+}
+
 function reportIfUnchained(waiter: Waiter, error: unknown): void {
   if (waiter._chained()) return;
   const loop = peekRunningLoop();
@@ -614,15 +626,10 @@ export class Waiter implements FutureThen<unknown> {
       if (this.fut !== null) task[kRemoveWaiting](this.fut);
       if (!task.done()) {
         task.getLoop()[kBeginStep](task);
-        // CPython Task.__step: a pending cancel request replaces what the future holds, unless
-        // that is already a CancelledError (the future was cancelled by the first cancel()).
-        const cancelled = task[kTakeMustCancel]();
+        const cancelled = cancelOnResume(task, this.fut);
         if (cancelled !== null) {
-          const f = this.fut;
-          if (f === null || f._succeeded() || !(f._rawError() instanceof CancelledError)) {
-            this.fail(cancelled);
-            return;
-          }
+          this.fail(cancelled);
+          return;
         }
       }
     }

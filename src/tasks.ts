@@ -9,7 +9,7 @@ import { Coroutine, libraryCoroutine } from "./coroutines.ts";
 import { creationSite, frameSite } from "./debug.ts";
 import { getRunningLoop } from "./events.ts";
 import { CancelledError, RuntimeError } from "./exceptions.ts";
-import { Future, type FutureThen, looksLikeAwait, Waiter } from "./futures.ts";
+import { cancelOnResume, Future, type FutureThen, looksLikeAwait, Waiter } from "./futures.ts";
 import { taskStorage } from "./internal/context.ts";
 import { suspendedAt } from "./internal/suspended.ts";
 import { inspectCustom, reprValue } from "./internal/repr.ts";
@@ -208,14 +208,10 @@ export class Task<T = unknown> extends Future<T> {
     self.#onResume = self.#onThrow = null;
     if (!self.done()) {
       self.getLoop()[kBeginStep](self);
-      // CPython Task.__step: a pending cancel request replaces what the future holds, unless that
-      // is already a CancelledError (the future was cancelled by the first cancel()).
-      const cancelled = self[kTakeMustCancel]();
+      const cancelled = cancelOnResume(self, fut);
       if (cancelled !== null) {
-        if (fut === null || fut._succeeded() || !(fut._rawError() instanceof CancelledError)) {
-          Task.#react(self, onResume, onThrow, cancelled);
-          return;
-        }
+        Task.#react(self, onResume, onThrow, cancelled);
+        return;
       }
     }
     if (fut === null) Task.#react(self, onResume, onResume, undefined);
