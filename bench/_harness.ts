@@ -96,6 +96,29 @@ export interface Options {
   only: string[] | null;
   /** Each contender's repetitions in one process, one contender after the other (not round-robin). */
   sequential: boolean;
+  /** The runtime of the JavaScript contenders' processes (CPython's are CPython's). */
+  runtime: Runtime;
+}
+
+/** Where the JavaScript contenders run: this Node, or the `bun` and `deno` devDependencies. */
+export type Runtime = "node" | "bun" | "deno";
+const RUNTIMES: readonly Runtime[] = ["node", "bun", "deno"];
+
+/** The command that runs `file` with `args` on `runtime`, with a `gc()` the harness can call. */
+function runtimeCommand(runtime: Runtime, file: string, args: readonly string[]): [string, string[]] {
+  const bin = (name: string): string => join(ROOT, "node_modules", ".bin", name);
+  if (runtime === "bun") return [bin("bun"), [file, ...args]];
+  if (runtime === "deno") return [bin("deno"), ["run", "-A", "--v8-flags=--expose-gc", file, ...args]];
+  return [process.execPath, ["--expose-gc", file, ...args]];
+}
+
+/** The version of `runtime` the contenders run on, e.g. `Bun 1.4.5`. */
+export function runtimeVersion(runtime: Runtime): string {
+  if (runtime === "node") return `Node ${process.version}`;
+  const [file] = runtimeCommand(runtime, "", []);
+  const out = execFileSync(file, ["--version"], { encoding: "utf8" });
+  const version = /\d+\.\d+\.\d+/.exec(out)?.[0] ?? out.trim();
+  return `${runtime === "bun" ? "Bun" : "Deno"} ${version}`;
 }
 
 /** The summary of one contender's samples of one metric. */
@@ -146,6 +169,11 @@ export function now(): bigint {
 
 /** Collect garbage if the process runs with --expose-gc (the harness always passes it). */
 export function collect(): void {
+  const bun = (globalThis as { Bun?: { gc(sync: boolean): void } }).Bun;
+  if (bun !== undefined) {
+    bun.gc(true);
+    return;
+  }
   if (typeof gc === "function") {
     gc();
     gc();
@@ -154,7 +182,8 @@ export function collect(): void {
 
 /** Heap bytes in use after a full collection. Requires --expose-gc. */
 export function heapUsedAfterGc(): number {
-  if (typeof gc !== "function") throw new Error("run with --expose-gc to measure heap bytes");
+  const bun = (globalThis as { Bun?: unknown }).Bun !== undefined;
+  if (!bun && typeof gc !== "function") throw new Error("run with --expose-gc to measure heap bytes");
   collect();
   return process.memoryUsage().heapUsed;
 }
@@ -182,6 +211,7 @@ export function parseArgs(argv: readonly string[]): { options: Options; names: s
   let quick = false;
   let only: string[] | null = null;
   let sequential = false;
+  let runtime: Runtime = "node";
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
@@ -189,14 +219,20 @@ export function parseArgs(argv: readonly string[]): { options: Options; names: s
     else if (arg === "--sequential") sequential = true;
     else if (arg === "--reps") reps = Number(argv[++i]);
     else if (arg.startsWith("--reps=")) reps = Number(arg.slice(7));
-    else if (arg === "--only") only = (argv[++i] ?? "").split(",");
+    else if (arg === "--runtime" || arg.startsWith("--runtime=")) {
+      const value = arg === "--runtime" ? argv[++i] : arg.slice("--runtime=".length);
+      if (!RUNTIMES.includes(value as Runtime)) {
+        throw new Error(`--runtime takes ${RUNTIMES.join(", ")}, not ${String(value)}`);
+      }
+      runtime = value as Runtime;
+    } else if (arg === "--only") only = (argv[++i] ?? "").split(",");
     else if (arg.startsWith("--only=")) only = arg.slice(7).split(",");
     else if (arg.startsWith("--")) throw new Error(`unknown option ${arg}`);
     else names.push(arg);
   }
   if (reps !== null && (!Number.isInteger(reps) || reps < 1))
     throw new Error("--reps needs a positive integer");
-  return { options: { reps: reps ?? (quick ? 1 : 5), quick, only, sequential }, names };
+  return { options: { reps: reps ?? (quick ? 1 : 5), quick, only, sequential, runtime }, names };
 }
 
 // ---- the child side ---------------------------------------------------------------------------
@@ -348,13 +384,13 @@ export async function runBench(spec: BenchSpec, options: Options): Promise<Bench
               [join(ROOT, "bench", "py", `${spec.name}.py`), ...common],
               pythonEnv(),
             )
-          : await runProcess(process.execPath, [
-              "--expose-gc",
-              join(ROOT, "bench", `${spec.name}.bench.ts`),
-              "--child",
-              plan.contender,
-              ...common,
-            ]);
+          : await runProcess(
+              ...runtimeCommand(options.runtime, join(ROOT, "bench", `${spec.name}.bench.ts`), [
+                "--child",
+                plan.contender,
+                ...common,
+              ]),
+            );
       plan.seconds += msSince(t0) / 1000;
       if (outcome.report === null) {
         skipped.push({ contender: plan.contender, why: outcome.why });

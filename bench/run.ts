@@ -10,6 +10,8 @@
 //   npm run bench -- --sequential       each contender's repetitions in one process, one contender
 //                                       after the other (the default runs round-robin: each
 //                                       round, every contender once, in a rotating order)
+//   npm run bench -- --runtime bun      the JavaScript contenders on Bun (or deno; node is the
+//                                       default): bun and deno are devDependencies
 
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -25,6 +27,7 @@ import {
   pythonAvailable,
   ROOT,
   runBench,
+  runtimeVersion,
   writeResults,
 } from "./_harness.ts";
 
@@ -42,7 +45,7 @@ if (unknown.length > 0) {
 const chosen = names.length === 0 ? all : all.filter((n) => names.includes(n));
 
 console.log(
-  `asyncio-ts benchmarks: Node ${process.version}, ${pythonAvailable() ?? "no CPython 3.13"}, ` +
+  `asyncio-ts benchmarks: ${runtimeVersion(options.runtime)}, ${pythonAvailable() ?? "no CPython 3.13"}, ` +
     `${options.quick ? "quick run, " : ""}up to ${options.reps} repetition(s) per contender`,
 );
 const t0 = now();
@@ -57,7 +60,7 @@ for (const name of chosen) {
 const targets = outcomes.flatMap((o) => o.targets);
 if (targets.length > 0) {
   console.log(
-    `\nTargets (asyncio-ts medians, Node ${process.version})` +
+    `\nTargets (asyncio-ts medians, ${runtimeVersion(options.runtime)})` +
       (options.quick ? ": a --quick run is cold and small, not a verdict" : ":"),
   );
   console.log(formatTargets(targets));
