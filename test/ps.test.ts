@@ -214,7 +214,14 @@ describe("pstree and ps formats (test_tools.py)", () => {
 
 const children: ChildProcess[] = [];
 after(() => {
-  for (const child of children) child.kill("SIGKILL");
+  for (const child of children) {
+    // A child killed outright cannot remove its socket: remove it here, as a reused pid would.
+    if (child.exitCode === null && child.signalCode === null && child.kill("SIGKILL")) {
+      if (child.pid !== undefined && existsSync(introspectionSocket(child.pid))) {
+        unlinkSync(introspectionSocket(child.pid));
+      }
+    }
+  }
 });
 
 /** A child running `source` with ASYNCIO_TS_INSPECT=1 (unless `inspect` is false), once it printed "ready". */
