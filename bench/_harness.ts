@@ -10,7 +10,7 @@
 // Benchmarks are never timed tests: nothing here fails a build.
 
 import { execFile, execFileSync } from "node:child_process";
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -98,7 +98,15 @@ export interface Options {
   sequential: boolean;
   /** The runtime of the JavaScript contenders' processes (CPython's are CPython's). */
   runtime: Runtime;
+  /**
+   * Another checkout of the project: its asyncio-ts runs too, as the contender `asyncio-ts@before`
+   * (its own bench/ and src/), round-robin with the others: a before/after in one run.
+   */
+  baseline: string | null;
 }
+
+/** The contender `--baseline DIR` adds: asyncio-ts as built in DIR. */
+export const BEFORE = "asyncio-ts@before";
 
 /** Where the JavaScript contenders run: this Node, or the `bun` and `deno` devDependencies. */
 export type Runtime = "node" | "bun" | "deno";
@@ -212,6 +220,7 @@ export function parseArgs(argv: readonly string[]): { options: Options; names: s
   let only: string[] | null = null;
   let sequential = false;
   let runtime: Runtime = "node";
+  let baseline: string | null = null;
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
@@ -225,6 +234,12 @@ export function parseArgs(argv: readonly string[]): { options: Options; names: s
         throw new Error(`--runtime takes ${RUNTIMES.join(", ")}, not ${String(value)}`);
       }
       runtime = value as Runtime;
+    } else if (arg === "--baseline" || arg.startsWith("--baseline=")) {
+      const value = arg === "--baseline" ? argv[++i] : arg.slice("--baseline=".length);
+      if (value === undefined || value === "" || !existsSync(join(value, "bench", "_harness.ts"))) {
+        throw new Error(`--baseline takes a checkout of asyncio-ts (with bench/), not ${String(value)}`);
+      }
+      baseline = resolve(value);
     } else if (arg === "--only") only = (argv[++i] ?? "").split(",");
     else if (arg.startsWith("--only=")) only = arg.slice(7).split(",");
     else if (arg.startsWith("--")) throw new Error(`unknown option ${arg}`);
@@ -232,7 +247,7 @@ export function parseArgs(argv: readonly string[]): { options: Options; names: s
   }
   if (reps !== null && (!Number.isInteger(reps) || reps < 1))
     throw new Error("--reps needs a positive integer");
-  return { options: { reps: reps ?? (quick ? 1 : 5), quick, only, sequential, runtime }, names };
+  return { options: { reps: reps ?? (quick ? 1 : 5), quick, only, sequential, runtime, baseline }, names };
 }
 
 // ---- the child side ---------------------------------------------------------------------------
@@ -328,6 +343,7 @@ export function pythonAvailable(): string | null {
 
 function contenderNames(spec: BenchSpec, options: Options): string[] {
   const names = [...Object.keys(spec.contenders)];
+  if (options.baseline !== null && names.includes("asyncio-ts")) names.splice(1, 0, BEFORE);
   if (spec.python) names.push(CPYTHON);
   return options.only === null ? names : names.filter((c) => options.only?.includes(c) === true);
 }
@@ -349,7 +365,7 @@ export async function runBench(spec: BenchSpec, options: Options): Promise<Bench
     seconds: number;
   }
   const plans: Plan[] = contenderNames(spec, options).map((contender) => {
-    const limit = spec.limits?.[contender];
+    const limit = spec.limits?.[contender === BEFORE ? "asyncio-ts" : contender];
     // CPython has no JIT to warm up; its repetitions are the slowest, so it gets none.
     const defaultWarmup = options.quick || contender === CPYTHON ? 0 : (spec.warmup ?? 1);
     return {
@@ -385,11 +401,15 @@ export async function runBench(spec: BenchSpec, options: Options): Promise<Bench
               pythonEnv(),
             )
           : await runProcess(
-              ...runtimeCommand(options.runtime, join(ROOT, "bench", `${spec.name}.bench.ts`), [
-                "--child",
-                plan.contender,
-                ...common,
-              ]),
+              ...runtimeCommand(
+                options.runtime,
+                join(
+                  plan.contender === BEFORE ? (options.baseline ?? ROOT) : ROOT,
+                  "bench",
+                  `${spec.name}.bench.ts`,
+                ),
+                ["--child", plan.contender === BEFORE ? "asyncio-ts" : plan.contender, ...common],
+              ),
             );
       plan.seconds += msSince(t0) / 1000;
       if (outcome.report === null) {
@@ -528,8 +548,19 @@ export function formatOutcome(outcome: BenchOutcome): string {
   const { spec } = outcome;
   const lines = [`${spec.name}: ${spec.title.replace("{n}", outcome.n.toLocaleString("en-US"))}  (medians)`];
   const withFloor = outcome.results.some((r) => r.contender === FLOOR);
+  const withBefore = outcome.results.some((r) => r.contender === BEFORE);
   const rows = [
-    ["contender", "metric", "median", "(min–max)", "reps", "÷raw", ...(withFloor ? ["÷c3"] : []), "CPy÷"],
+    [
+      "contender",
+      "metric",
+      "median",
+      "(min–max)",
+      "reps",
+      "÷raw",
+      ...(withFloor ? ["÷c3"] : []),
+      "CPy÷",
+      ...(withBefore ? ["÷before"] : []),
+    ],
   ];
   let scaled = false;
   for (const metric of spec.metrics) {
@@ -538,6 +569,9 @@ export function formatOutcome(outcome: BenchOutcome): string {
     const floorCell = (r: Result): string[] =>
       withFloor ? [floor === undefined ? "-" : ratio(ratioOf(r, floor, metric.scaling))] : [];
     const cpy = resultOf(outcome, CPYTHON, metric.key);
+    const before = resultOf(outcome, BEFORE, metric.key);
+    const beforeCell = (r: Result): string[] =>
+      withBefore ? [r.contender === "asyncio-ts" ? ratio(ratioOf(r, before, metric.scaling)) : ""] : [];
     for (const r of outcome.results.filter((x) => x.metric === metric.key)) {
       const mark = r.n === outcome.n ? "" : "*";
       if (mark !== "") scaled = true;
@@ -554,6 +588,7 @@ export function formatOutcome(outcome: BenchOutcome): string {
           diff === undefined ? "-" : `${diff >= 0 ? "+" : "−"}${fmt(Math.abs(diff), r.unit)}`,
           ...floorCell(r),
           "",
+          ...beforeCell(r),
         ]);
         continue;
       }
@@ -566,6 +601,7 @@ export function formatOutcome(outcome: BenchOutcome): string {
         ratio(ratioOf(r, raw, metric.scaling)) + (raw !== undefined && r.n !== raw.n ? mark : ""),
         ...floorCell(r),
         ratio(vsCpy) + (cpy !== undefined && r.n !== cpy.n ? mark : ""),
+        ...beforeCell(r),
       ]);
     }
   }

@@ -12,6 +12,8 @@
 //                                       round, every contender once, in a rotating order)
 //   npm run bench -- --runtime bun      the JavaScript contenders on Bun (or deno; node is the
 //                                       default): bun and deno are devDependencies
+//   npm run bench -- --baseline DIR     also asyncio-ts as built in DIR (another checkout, its own
+//                                       bench/ and src/), as the contender asyncio-ts@before
 
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
