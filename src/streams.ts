@@ -10,7 +10,14 @@
 import { Buffer } from "node:buffer";
 import net from "node:net";
 import type tls from "node:tls";
-import { type Coroutine, libraryCoroutine, NOT_FAST } from "./coroutines.ts";
+import {
+  awaitAs,
+  type Coroutine,
+  libraryCoroutine,
+  NOT_FAST,
+  type Settle,
+  waitingCoroutine,
+} from "./coroutines.ts";
 import { getRunningLoop } from "./events.ts";
 import { IncompleteReadError, LimitOverrunError, RuntimeError } from "./exceptions.ts";
 import type { Future } from "./futures.ts";
@@ -391,12 +398,18 @@ export class StreamReader extends LoopBound {
    * empty buffer at once. Not bounded by the limit.
    */
   read(n = -1): Coroutine<Buffer> {
-    return libraryCoroutine("StreamReader.read", this, this.#read, this.#readFast, [n]);
+    return waitingCoroutine("StreamReader.read", this, this.#readWait, this.#readFast, [n]);
   }
 
-  // Reading to EOF when it has already been fed: take the rest without an async frame.
+  // Data buffered (or EOF fed, reading to EOF) and nothing to raise: no wait, no async frame.
   #readFast(n = -1): Buffer | typeof NOT_FAST {
-    return n < 0 ? this._readRestNow() : NOT_FAST;
+    if (n < 0) return this._readRestNow();
+    if (this.#exception !== null) return NOT_FAST;
+    if (n === 0) return emptyBytes();
+    if (this.#length === 0) return NOT_FAST;
+    const data = this.#take(Math.min(n, this.#length));
+    this.#maybeResumeTransport();
+    return data;
   }
 
   /**
@@ -411,22 +424,66 @@ export class StreamReader extends LoopBound {
     return data;
   }
 
-  async #read(n = -1): Promise<Buffer> {
-    this.#raiseIfFailed();
-    if (n === 0) return emptyBytes();
-    if (n < 0) {
-      const blocks: Buffer[] = [];
-      for (;;) {
-        const block = await this.read(this.#limit);
-        if (block.length === 0) break;
-        blocks.push(block);
-      }
-      return Buffer.concat(blocks);
+  // CPython 3.13 StreamReader.read, in the awaiting task: wait for data once (n > 0), or read
+  // blocks until EOF (n < 0).
+  #readWait(settle: Settle<Buffer>, n = -1): void {
+    if (this.#exception !== null) {
+      settle.fail(this.#exception);
+      return;
     }
-    if (this.#length === 0 && !this.#eof) await this.#waitForData("read");
-    const data = this.#take(Math.min(n, this.#length));
-    this.#maybeResumeTransport();
-    return data;
+    if (n === 0) {
+      settle.succeed(emptyBytes());
+      return;
+    }
+    if (n < 0) {
+      this.#readAll().then(
+        (data) => {
+          settle.succeed(data);
+        },
+        (e: unknown) => {
+          settle.fail(e);
+        },
+      );
+      return;
+    }
+    const take = (): void => {
+      const data = this.#take(Math.min(n, this.#length));
+      this.#maybeResumeTransport();
+      settle.succeed(data);
+    };
+    if (this.#length > 0 || this.#eof) {
+      take();
+      return;
+    }
+    this.#waitThen(taskStorage.getStore(), "read", settle, take);
+  }
+
+  async #readAll(): Promise<Buffer> {
+    const blocks: Buffer[] = [];
+    for (;;) {
+      const block = await this.read(this.#limit);
+      if (block.length === 0) break;
+      blocks.push(block);
+    }
+    return Buffer.concat(blocks);
+  }
+
+  /**
+   * Wait for data as `task`, the task that began the read (`await this._wait_for_data(funcName)`),
+   * then run `then` where the code after that await runs (it may wait again); an error (a second
+   * waiter, the reader's exception, a cancellation) fails `settle`.
+   */
+  #waitThen(task: object | undefined, funcName: string, settle: Settle<Buffer>, then: () => void): void {
+    let waiter: Future<null>;
+    try {
+      waiter = this.#waitForData(funcName);
+    } catch (e) {
+      settle.fail(e);
+      return;
+    }
+    awaitAs(task, waiter, then, (e: unknown) => {
+      settle.fail(e);
+    });
   }
 
   /**
@@ -435,7 +492,9 @@ export class StreamReader extends LoopBound {
    * @throws {RangeError} `readexactly size can not be less than zero`.
    */
   readexactly(n: number): Coroutine<Buffer> {
-    return libraryCoroutine("StreamReader.readexactly", this, this.#readexactly, this.#readexactlyFast, [n]);
+    return waitingCoroutine("StreamReader.readexactly", this, this.#readexactlyWait, this.#readexactlyFast, [
+      n,
+    ]);
   }
 
   // Enough bytes buffered and nothing to raise: take them without an async frame.
@@ -446,17 +505,32 @@ export class StreamReader extends LoopBound {
     return data;
   }
 
-  async #readexactly(n: number): Promise<Buffer> {
-    if (n < 0) throw new RangeError("readexactly size can not be less than zero");
-    this.#raiseIfFailed();
-    if (n === 0) return emptyBytes();
-    while (this.#length < n) {
-      if (this.#eof) throw new IncompleteReadError(this.#take(this.#length), n);
-      await this.#waitForData("readexactly");
+  // CPython 3.13 StreamReader.readexactly, in the awaiting task.
+  #readexactlyWait(settle: Settle<Buffer>, n: number): void {
+    if (n < 0) {
+      settle.fail(new RangeError("readexactly size can not be less than zero"));
+      return;
     }
-    const data = this.#take(n);
-    this.#maybeResumeTransport();
-    return data;
+    if (this.#exception !== null) {
+      settle.fail(this.#exception);
+      return;
+    }
+    if (n === 0) {
+      settle.succeed(emptyBytes());
+      return;
+    }
+    const task = taskStorage.getStore();
+    const step = (): void => {
+      if (this.#length < n) {
+        if (this.#eof) settle.fail(new IncompleteReadError(this.#take(this.#length), n));
+        else this.#waitThen(task, "readexactly", settle, step);
+        return;
+      }
+      const data = this.#take(n);
+      this.#maybeResumeTransport();
+      settle.succeed(data);
+    };
+    step();
   }
 
   /** Iterate over the lines (`readline()`) until EOF (Python's `async for line in reader`). */
