@@ -278,11 +278,6 @@ export class StreamReader extends LoopBound {
     }
   }
 
-  #raiseIfFailed(): void {
-    // Python's None is null here: setException(null) clears the exception.
-    if (this.#exception !== null) raise(this.#exception);
-  }
-
   /**
    * The future to await until `feedData()` or `feedEof()`; resume a paused transport first. A
    * waiter that was cancelled with its reading task counts as gone (CPython clears it in a
@@ -310,27 +305,38 @@ export class StreamReader extends LoopBound {
    * discarded if its `\n` was found, else the whole buffer is.
    */
   readline(): Coroutine<Buffer> {
-    return libraryCoroutine("StreamReader.readline", this, this.#readline);
+    return waitingCoroutine("StreamReader.readline", this, this.#readlineWait, null);
   }
 
-  async #readline(): Promise<Buffer> {
-    try {
-      // CPython 3.13 readline() goes through readuntil(): a second waiter's RuntimeError names it.
-      return await this.#readuntil([NEWLINE], "readuntil");
-    } catch (e) {
-      if (e instanceof IncompleteReadError) return e.partial as Buffer;
-      if (e instanceof LimitOverrunError) {
-        // CPython 3.13 StreamReader.readline: drop the too-long line and its separator if found.
-        if (e.consumed < this.#length && this.#buf[this.#start + e.consumed] === NEWLINE[0]) {
-          this.#take(e.consumed + 1);
-        } else {
-          this.#clear();
-        }
-        this.#maybeResumeTransport();
-        throw new RangeError(e.message, { cause: e });
-      }
-      throw e;
-    }
+  #readlineWait(settle: Settle<Buffer>): void {
+    // CPython 3.13 readline() goes through readuntil(): a second waiter's RuntimeError names it.
+    this.#readuntilWait(
+      {
+        succeed: (line) => {
+          settle.succeed(line);
+        },
+        fail: (e) => {
+          if (e instanceof IncompleteReadError) {
+            settle.succeed(e.partial as Buffer);
+            return;
+          }
+          if (e instanceof LimitOverrunError) {
+            // CPython 3.13 StreamReader.readline: drop the too-long line and its separator if found.
+            if (e.consumed < this.#length && this.#buf[this.#start + e.consumed] === NEWLINE[0]) {
+              this.#take(e.consumed + 1);
+            } else {
+              this.#clear();
+            }
+            this.#maybeResumeTransport();
+            settle.fail(new RangeError(e.message, { cause: e }));
+            return;
+          }
+          settle.fail(e);
+        },
+      },
+      [NEWLINE],
+      "readuntil",
+    );
   }
 
   /**
@@ -346,23 +352,31 @@ export class StreamReader extends LoopBound {
     const seps = Array.isArray(separator)
       ? (separator as readonly Separator[]).map(toBytes).sort((a, b) => a.length - b.length)
       : [toBytes(separator as Separator)];
-    return libraryCoroutine("StreamReader.readuntil", this, this.#readuntil, null, [seps, "readuntil"]);
+    return waitingCoroutine("StreamReader.readuntil", this, this.#readuntilWait, null, [seps, "readuntil"]);
   }
 
-  async #readuntil(seps: readonly Buffer[], funcName: string): Promise<Buffer> {
+  // CPython 3.13 StreamReader.readuntil, in the awaiting task.
+  #readuntilWait(settle: Settle<Buffer>, seps: readonly Buffer[], funcName: string): void {
     const shortest = seps[0];
     const longest = seps[seps.length - 1];
     if (shortest === undefined || longest === undefined) {
-      throw new RangeError("Separator should contain at least one element");
+      settle.fail(new RangeError("Separator should contain at least one element"));
+      return;
     }
-    if (shortest.length === 0) throw new RangeError("Separator should be at least one-byte string");
-    this.#raiseIfFailed();
-
+    if (shortest.length === 0) {
+      settle.fail(new RangeError("Separator should be at least one-byte string"));
+      return;
+    }
+    if (this.#exception !== null) {
+      settle.fail(this.#exception);
+      return;
+    }
+    const task = taskStorage.getStore();
     // `offset` is where the next search starts: no separator can end before it (CPython 3.13).
     let offset = 0;
-    let matchStart = -1;
-    let matchEnd = -1;
-    for (;;) {
+    const step = (): void => {
+      let matchStart = -1;
+      let matchEnd = -1;
       const buflen = this.#length;
       if (buflen - offset >= shortest.length) {
         const view = this.#buf.subarray(this.#start, this.#end);
@@ -373,24 +387,28 @@ export class StreamReader extends LoopBound {
             matchEnd = i + sep.length;
           }
         }
-        if (matchEnd !== -1) break;
-        offset = Math.max(0, buflen + 1 - longest.length);
-        if (offset > this.#limit) {
-          throw new LimitOverrunError("Separator is not found, and chunk exceed the limit", offset);
+        if (matchEnd === -1) {
+          offset = Math.max(0, buflen + 1 - longest.length);
+          if (offset > this.#limit) {
+            settle.fail(new LimitOverrunError("Separator is not found, and chunk exceed the limit", offset));
+            return;
+          }
         }
       }
-      if (this.#eof) {
-        const chunk = this.#take(buflen);
-        throw new IncompleteReadError(chunk, null);
+      if (matchEnd === -1) {
+        if (this.#eof) settle.fail(new IncompleteReadError(this.#take(buflen), null));
+        else this.#waitThen(task, funcName, settle, step);
+        return;
       }
-      await this.#waitForData(funcName);
-    }
-    if (matchStart > this.#limit) {
-      throw new LimitOverrunError("Separator is found, but chunk is longer than limit", matchStart);
-    }
-    const chunk = this.#take(matchEnd);
-    this.#maybeResumeTransport();
-    return chunk;
+      if (matchStart > this.#limit) {
+        settle.fail(new LimitOverrunError("Separator is found, but chunk is longer than limit", matchStart));
+        return;
+      }
+      const chunk = this.#take(matchEnd);
+      this.#maybeResumeTransport();
+      settle.succeed(chunk);
+    };
+    step();
   }
 
   /**
