@@ -117,81 +117,125 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
   };
 
   const counts: WorkerCounts = { done: 0, failed: 0, running: 0 };
-  const functions = new Map<string, AnyFn>();
+  // The functions imported, by module, then by name.
+  const functions = new Map<string, Map<string, AnyFn>>();
   // Cancels that came before their job started here (it had just become active).
   const cancelled = new Set<string>();
 
   const importFn = async (module: string, name: string): Promise<AnyFn> => {
-    const key = `${name}\0${module}`;
-    const known = functions.get(key);
-    if (known !== undefined) return known;
     const mod = (await import(specifier(module, root))) as Record<string, unknown>;
     const fn = mod[name];
     if (typeof fn !== "function") {
       throw new TypeError(`${module} (from ${root}) has no exported function named ${JSON.stringify(name)}`);
     }
-    functions.set(key, fn as AnyFn);
+    let byName = functions.get(module);
+    if (byName === undefined) functions.set(module, (byName = new Map<string, AnyFn>()));
+    byName.set(name, fn as AnyFn);
     return fn as AnyFn;
   };
 
-  const runTask = (fn: AnyFn, args: unknown[], label: string, signal: AbortSignal): Promise<unknown> =>
-    new Promise((resolveTask, reject) => {
-      const task = new Task(() => fn(...args), { loop, name: label });
+  /**
+   * The job failed with `e` (what it threw, or a CancelledError): store `e` for the executor and
+   * fail the job with `thrown` (by default `e`, or an UnrecoverableError when it was cancelled).
+   */
+  const fail = async (job: Job, data: JobData, e: unknown, thrown?: Error): Promise<never> => {
+    try {
+      thrown ??=
+        e instanceof CancelledError
+          ? new bullmq.UnrecoverableError(`job ${job.id ?? ""} was cancelled`)
+          : e instanceof Error
+            ? e
+            : new Error(String(e));
+      throw await failWith(job, data, e, thrown);
+    } finally {
+      counts.running--;
+    }
+  };
+
+  /** The outcome of the job's task, done: its encoded result, or the job's failure. */
+  const outcome = (job: Job, data: JobData, task: Task): string | Promise<never> => {
+    if (task.cancelled()) return fail(job, data, new CancelledError());
+    const e = task.exception();
+    if (e !== null) return fail(job, data, e);
+    let text: string;
+    try {
+      text = encode(task.result(), `the result of ${data.name}`);
+    } catch (error) {
+      // Running it again would make the same result.
+      const message = error instanceof Error ? error.message : String(error);
+      return fail(job, data, error, new bullmq.UnrecoverableError(message));
+    }
+    counts.running--;
+    return text;
+  };
+
+  /**
+   * Run the job as a task of the loop, started eagerly (its first step runs here, as CPython's
+   * `eager_start`): a synchronous function, or one that finishes without suspending, is done
+   * before the task is returned, and its outcome is read at once, without a trip through the
+   * loop or a listener on the job's signal (it could not be cancelled mid-run anyway). A task that
+   * suspends is cancelled by the job's signal while it runs.
+   */
+  const run = (
+    job: Job,
+    data: JobData,
+    fn: AnyFn,
+    signal: AbortSignal | undefined,
+  ): string | Promise<string> => {
+    const id = job.id ?? "";
+    let task: Task;
+    try {
+      if (cancelled.delete(id) || signal?.aborted === true) throw new CancelledError();
+      const args = decode(data.args) as unknown[];
+      task = new Task(() => fn(...args), {
+        loop,
+        name: `${data.module}#${data.name} (job ${id})`,
+        eagerStart: true,
+      });
+    } catch (e) {
+      return fail(job, data, e);
+    }
+    if (task.done()) return outcome(job, data, task);
+    return new Promise<string>((resolveJob) => {
       const onAbort = (): void => {
         task.cancel();
       };
-      signal.addEventListener("abort", onAbort, { once: true });
+      signal?.addEventListener("abort", onAbort, { once: true });
       task.addDoneCallback(() => {
-        signal.removeEventListener("abort", onAbort);
-        if (task.cancelled()) reject(new CancelledError());
-        else {
-          const e = task.exception();
-          if (e === null) resolveTask(task.result());
-          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as is
-          else reject(e);
-        }
+        signal?.removeEventListener("abort", onAbort);
+        resolveJob(outcome(job, data, task));
       });
     });
+  };
 
-  const processor = async (
+  /** The first job of a function not imported yet: import it, then run the job. */
+  const importAndRun = async (job: Job, data: JobData, signal: AbortSignal | undefined): Promise<string> => {
+    let fn: AnyFn;
+    try {
+      fn = await importFn(data.module, data.name);
+    } catch (e) {
+      return fail(job, data, e);
+    }
+    return run(job, data, fn, signal);
+  };
+
+  // Declared with its three parameters, so that BullMQ passes the job's AbortSignal.
+  const processor = (
     job: Job,
     _token: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<string> => {
     const data = job.data as JobData;
-    const id = job.id ?? "";
     counts.running++;
+    let fn: AnyFn | undefined;
     try {
-      let result: unknown;
-      try {
-        if (cancelled.delete(id)) throw new CancelledError();
-        const fn = await importFn(data.module, data.name);
-        const args = decode(data.args) as unknown[];
-        result = await runTask(
-          fn,
-          args,
-          `${data.module}#${data.name} (job ${id})`,
-          signal ?? new AbortController().signal,
-        );
-      } catch (e) {
-        const thrown =
-          e instanceof CancelledError
-            ? new bullmq.UnrecoverableError(`job ${id} was cancelled`)
-            : e instanceof Error
-              ? e
-              : new Error(String(e));
-        throw await failWith(job, data, e, thrown);
-      }
-      try {
-        return encode(result, `the result of ${data.name}`);
-      } catch (e) {
-        // Running it again would make the same result.
-        const message = e instanceof Error ? e.message : String(e);
-        throw await failWith(job, data, e, new bullmq.UnrecoverableError(message));
-      }
-    } finally {
-      counts.running--;
+      fn = functions.get(data.module)?.get(data.name);
+    } catch (e) {
+      return fail(job, data, e);
     }
+    if (fn === undefined) return importAndRun(job, data, signal);
+    const result = run(job, data, fn, signal);
+    return typeof result === "string" ? Promise.resolve(result) : result;
   };
 
   const worker = new bullmq.Worker(queueName, processor, {
