@@ -207,6 +207,10 @@ export class BullMQExecutor implements Executor {
   #lost = 0;
   #checkTimer: NodeJS.Timeout | null = null;
   #checking = false;
+  /** The queue and its event reader are ready (#ready resolved): jobs are added at once. */
+  #listening = false;
+  /** The last function reference checked, `{ module, name }`: the next one like it needs no check. */
+  #lastRef: { module: string; name: string } | null = null;
 
   /**
    * Open the queue and its event stream.
@@ -307,6 +311,7 @@ export class BullMQExecutor implements Executor {
         void this.#failed(jobId, failedReason);
       }),
     );
+    this.#listening = true;
   }
 
   /** `XINFO STREAM` of the queue's events, or null when there is no stream. */
@@ -441,7 +446,18 @@ export class BullMQExecutor implements Executor {
 
   #submit(fn: unknown, args: unknown[], onSettled: ((ok: boolean) => void) | null): Future {
     if (this.#shutdown) throw new RuntimeError("cannot schedule new futures after shutdown");
-    const { module, name } = checkRef(fn);
+    // A batch names one function again and again: a reference with the module and name of the
+    // last one checked passes the same checks.
+    let ref = this.#lastRef;
+    if (
+      ref === null ||
+      typeof fn !== "object" ||
+      fn === null ||
+      (fn as FunctionRef).name !== ref.name ||
+      (fn as FunctionRef).module !== ref.module
+    )
+      ref = this.#lastRef = checkRef(fn);
+    const { module, name } = ref;
     const data: JobData = { module, name, args: encode(args, `an argument of ${name}`) };
     const loop = getRunningLoop();
     const id = randomUUID();
@@ -469,16 +485,19 @@ export class BullMQExecutor implements Executor {
         });
     }
     this.#armCheck();
-    job.added = this.#ready
-      .then(() => this.#queue.add(name, data, { jobId: id }))
-      .then(
-        () => {
-          job.inRedis = true;
-        },
-        (e: unknown) => {
-          this.#settle(job, false, e);
-        },
-      );
+    // Added at once when the queue is ready, else once it is.
+    job.added = (
+      this.#listening
+        ? this.#queue.add(name, data, { jobId: id })
+        : this.#ready.then(() => this.#queue.add(name, data, { jobId: id }))
+    ).then(
+      () => {
+        job.inRedis = true;
+      },
+      (e: unknown) => {
+        this.#settle(job, false, e);
+      },
+    );
     job.future.addDoneCallback(() => {
       if (!job.future.cancelled()) return;
       this.#cancel(job).catch((e: unknown) => {
