@@ -271,6 +271,33 @@ describe("BullMQExecutor", () => {
     });
   });
 
+  it(
+    "a job runs as a task of its own, synchronous or not; one that cancels it is cancelled, not retried",
+    TIMEOUT,
+    async () => {
+      const log = newLog();
+      await withExecutor(
+        async (executor) => {
+          // A synchronous function runs in its job's task (started eagerly, it is done at once).
+          assert.match(
+            await executor.submit<string>(ref("taskName")),
+            /^\.\/bullmq-jobs\.ts#taskName \(job [-0-9a-f]+\)$/,
+          );
+          assert.match(
+            await executor.submit<string>(ref("taskNameAfterSleep")),
+            /^\.\/bullmq-jobs\.ts#taskNameAfterSleep \(job [-0-9a-f]+\)$/,
+          );
+          const future = executor.submit(ref("cancelSelf"), log);
+          await assert.rejects(async () => await future, { name: "CancelledError" });
+          assert.ok(future.cancelled());
+        },
+        { defaultJobOptions: { attempts: 3 } },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.deepEqual(lines(log), ["run"]);
+    },
+  );
+
   it("cancelling the Future of a waiting job removes it: it never runs", TIMEOUT, async () => {
     await withExecutor(async (executor) => {
       // Both workers (concurrency 1) busy, so the third job waits.
