@@ -281,11 +281,11 @@ describe("BullMQExecutor", () => {
           // A synchronous function runs in its job's task (started eagerly, it is done at once).
           assert.match(
             await executor.submit<string>(ref("taskName")),
-            /^\.\/bullmq-jobs\.ts#taskName \(job [-0-9a-f]+\)$/,
+            /^\.\/bullmq-jobs\.ts#taskName \(job [-_.0-9A-Za-z]+\)$/,
           );
           assert.match(
             await executor.submit<string>(ref("taskNameAfterSleep")),
-            /^\.\/bullmq-jobs\.ts#taskNameAfterSleep \(job [-0-9a-f]+\)$/,
+            /^\.\/bullmq-jobs\.ts#taskNameAfterSleep \(job [-_.0-9A-Za-z]+\)$/,
           );
           const future = executor.submit(ref("cancelSelf"), log);
           await assert.rejects(async () => await future, { name: "CancelledError" });
@@ -384,7 +384,7 @@ describe("BullMQExecutor", () => {
         await assert.rejects(async () => await executor.submit(ref("add"), 1, 2), {
           name: "TimeoutError",
           message:
-            /^job [0-9a-f-]+ \(\.\/bullmq-jobs\.ts#add\) of queue "bullmq-test-idle" did not finish within 0\.3 seconds: it is waiting: no worker took it; is one running for queue "bullmq-test-idle"\?$/,
+            /^job [-_.0-9A-Za-z]+ \(\.\/bullmq-jobs\.ts#add\) of queue "bullmq-test-idle" did not finish within 0\.3 seconds: it is waiting: no worker took it; is one running for queue "bullmq-test-idle"\?$/,
         });
       },
       { queueName: "bullmq-test-idle", timeout: 0.3 },

@@ -4,7 +4,7 @@
  * machine connected to the same Redis (see worker.ts and docs/bullmq.md).
  * @module
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { isAbsolute, win32 } from "node:path";
 import type { ConnectionOptions, DefaultJobOptions, Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
@@ -187,6 +187,12 @@ export class BullMQExecutor implements Executor {
   readonly #ready: Promise<void>;
   readonly #timeout: number | null;
   readonly #jobs = new Map<string, Pending>();
+  /**
+   * Job ids are this prefix (96 random bits, base64url, and a dot: never an integer, no colon)
+   * and a count in base 36: unique across the queue's executors without a UUID per job.
+   */
+  readonly #idPrefix = `${randomBytes(12).toString("base64url")}.`;
+  #idCount = 0;
   #shutdown = false;
   #closing: Promise<void> | null = null;
   #idle: (() => void) | null = null;
@@ -460,7 +466,7 @@ export class BullMQExecutor implements Executor {
     const { module, name } = ref;
     const data: JobData = { module, name, args: encode(args, `an argument of ${name}`) };
     const loop = getRunningLoop();
-    const id = randomUUID();
+    const id = this.#idPrefix + (this.#idCount++).toString(36);
     const job: Pending = {
       id,
       what: `${module}#${name}`,
