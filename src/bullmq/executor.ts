@@ -91,6 +91,19 @@ interface Pending {
   inRedis: boolean;
 }
 
+/** A function reference checked, with the strings a job of it needs (made once, not per job). */
+interface CheckedRef {
+  readonly module: string;
+  readonly name: string;
+  /** `module#name`, for messages. */
+  readonly what: string;
+  /** What `encode` calls the arguments in its error. */
+  readonly argsWhat: string;
+}
+
+/** What a Pending's `added` is before its job is sent. */
+const NOT_ADDED: Promise<void> = Promise.resolve();
+
 /** The place `rebuildThrown` names in its messages. */
 const WHERE = "BullMQ worker";
 
@@ -215,8 +228,8 @@ export class BullMQExecutor implements Executor {
   #checking = false;
   /** The queue and its event reader are ready (#ready resolved): jobs are added at once. */
   #listening = false;
-  /** The last function reference checked, `{ module, name }`: the next one like it needs no check. */
-  #lastRef: { module: string; name: string } | null = null;
+  /** The last function reference checked: the next one like it needs no check (nor new strings). */
+  #lastRef: CheckedRef | null = null;
 
   /**
    * Open the queue and its event stream.
@@ -461,18 +474,20 @@ export class BullMQExecutor implements Executor {
       fn === null ||
       (fn as FunctionRef).name !== ref.name ||
       (fn as FunctionRef).module !== ref.module
-    )
-      ref = this.#lastRef = checkRef(fn);
+    ) {
+      const { module, name } = checkRef(fn);
+      ref = this.#lastRef = { module, name, what: `${module}#${name}`, argsWhat: `an argument of ${name}` };
+    }
     const { module, name } = ref;
-    const data: JobData = { module, name, args: encode(args, `an argument of ${name}`) };
+    const data: JobData = { module, name, args: encode(args, ref.argsWhat) };
     const loop = getRunningLoop();
     const id = this.#idPrefix + (this.#idCount++).toString(36);
     const job: Pending = {
       id,
-      what: `${module}#${name}`,
+      what: ref.what,
       future: loop.createFuture(),
       loop,
-      added: Promise.resolve(),
+      added: NOT_ADDED,
       over: false,
       timer: null,
       onSettled,

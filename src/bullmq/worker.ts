@@ -65,6 +65,15 @@ export interface WorkerHandle {
 
 type AnyFn = (...args: unknown[]) => unknown;
 
+/** A job's function, imported, with the strings its jobs need (made once, not per job). */
+interface JobFn {
+  readonly fn: AnyFn;
+  /** `module#name`: its tasks' names start with it. */
+  readonly label: string;
+  /** What `encode` calls its result in its error. */
+  readonly resultWhat: string;
+}
+
 /** How many ids of jobs cancelled before their worker started them are remembered. */
 const REMEMBERED_CANCELS = 10_000;
 
@@ -118,20 +127,21 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
 
   const counts: WorkerCounts = { done: 0, failed: 0, running: 0 };
   // The functions imported, by module, then by name.
-  const functions = new Map<string, Map<string, AnyFn>>();
+  const functions = new Map<string, Map<string, JobFn>>();
   // Cancels that came before their job started here (it had just become active).
   const cancelled = new Set<string>();
 
-  const importFn = async (module: string, name: string): Promise<AnyFn> => {
+  const importFn = async (module: string, name: string): Promise<JobFn> => {
     const mod = (await import(specifier(module, root))) as Record<string, unknown>;
     const fn = mod[name];
     if (typeof fn !== "function") {
       throw new TypeError(`${module} (from ${root}) has no exported function named ${JSON.stringify(name)}`);
     }
     let byName = functions.get(module);
-    if (byName === undefined) functions.set(module, (byName = new Map<string, AnyFn>()));
-    byName.set(name, fn as AnyFn);
-    return fn as AnyFn;
+    if (byName === undefined) functions.set(module, (byName = new Map<string, JobFn>()));
+    const entry = { fn: fn as AnyFn, label: `${module}#${name}`, resultWhat: `the result of ${name}` };
+    byName.set(name, entry);
+    return entry;
   };
 
   /**
@@ -153,13 +163,13 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
   };
 
   /** The outcome of the job's task, done: its encoded result, or the job's failure. */
-  const outcome = (job: Job, data: JobData, task: Task): string | Promise<never> => {
+  const outcome = (job: Job, data: JobData, jobFn: JobFn, task: Task): string | Promise<never> => {
     if (task.cancelled()) return fail(job, data, new CancelledError());
     const e = task.exception();
     if (e !== null) return fail(job, data, e);
     let text: string;
     try {
-      text = encode(task.result(), `the result of ${data.name}`);
+      text = encode(task.result(), jobFn.resultWhat);
     } catch (error) {
       // Running it again would make the same result.
       const message = error instanceof Error ? error.message : String(error);
@@ -179,7 +189,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
   const run = (
     job: Job,
     data: JobData,
-    fn: AnyFn,
+    jobFn: JobFn,
     signal: AbortSignal | undefined,
   ): string | Promise<string> => {
     const id = job.id ?? "";
@@ -187,15 +197,16 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
     try {
       if (cancelled.delete(id) || signal?.aborted === true) throw new CancelledError();
       const args = decode(data.args) as unknown[];
+      const { fn } = jobFn;
       task = new Task(() => fn(...args), {
         loop,
-        name: `${data.module}#${data.name} (job ${id})`,
+        name: `${jobFn.label} (job ${id})`,
         eagerStart: true,
       });
     } catch (e) {
       return fail(job, data, e);
     }
-    if (task.done()) return outcome(job, data, task);
+    if (task.done()) return outcome(job, data, jobFn, task);
     return new Promise<string>((resolveJob) => {
       const onAbort = (): void => {
         task.cancel();
@@ -203,20 +214,20 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
       signal?.addEventListener("abort", onAbort, { once: true });
       task.addDoneCallback(() => {
         signal?.removeEventListener("abort", onAbort);
-        resolveJob(outcome(job, data, task));
+        resolveJob(outcome(job, data, jobFn, task));
       });
     });
   };
 
   /** The first job of a function not imported yet: import it, then run the job. */
   const importAndRun = async (job: Job, data: JobData, signal: AbortSignal | undefined): Promise<string> => {
-    let fn: AnyFn;
+    let jobFn: JobFn;
     try {
-      fn = await importFn(data.module, data.name);
+      jobFn = await importFn(data.module, data.name);
     } catch (e) {
       return fail(job, data, e);
     }
-    return run(job, data, fn, signal);
+    return run(job, data, jobFn, signal);
   };
 
   // Declared with its three parameters, so that BullMQ passes the job's AbortSignal.
@@ -227,14 +238,14 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
   ): Promise<string> => {
     const data = job.data as JobData;
     counts.running++;
-    let fn: AnyFn | undefined;
+    let jobFn: JobFn | undefined;
     try {
-      fn = functions.get(data.module)?.get(data.name);
+      jobFn = functions.get(data.module)?.get(data.name);
     } catch (e) {
       return fail(job, data, e);
     }
-    if (fn === undefined) return importAndRun(job, data, signal);
-    const result = run(job, data, fn, signal);
+    if (jobFn === undefined) return importAndRun(job, data, signal);
+    const result = run(job, data, jobFn, signal);
     return typeof result === "string" ? Promise.resolve(result) : result;
   };
 
