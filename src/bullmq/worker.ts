@@ -1,8 +1,9 @@
 /**
  * `runWorker`: a BullMQ worker that runs the jobs of a {@link BullMQExecutor}. Each job's function
  * is imported by reference (a package specifier, or a path relative to `root`) and runs as a Task
- * on one asyncio loop: the running loop when `runWorker` is called from one, else a loop of its
- * own that runs until `close()`; cancelling the job (its Future's cancel, or
+ * on one asyncio loop, started eagerly (a synchronous job is done before the task is returned): the
+ * running loop when `runWorker` is called from one, else a loop of its own that runs until
+ * `close()`; cancelling the job (its Future's cancel, or
  * BullMQ's `worker.cancelJob`) cancels that task, and the job fails without retry.
  * @module
  */
