@@ -5,8 +5,9 @@
 // - tiny: {n} jobs `add(i, i)` on one worker process with concurrency 50, all submitted, then all
 //   awaited. asyncio-ts: BullMQExecutor.submit({ module, name }, i, i) × n, gather(); raw:
 //   Queue.add × n and one QueueEvents waiting for their 'completed' events, a plain Worker. Also
-//   the CPU time the submitting process spent on the batch (user + system): what the executor
-//   itself costs, which a loaded host's wall time hides.
+//   the CPU time the submitting process and the worker process spent on the batch (user +
+//   system): what the executor and the worker themselves cost, which a loaded host's wall time
+//   hides.
 // - cpu: 8 jobs of ~100 ms of busy work on 1, 2 and 4 worker processes of concurrency 1 (a queue
 //   for each; all the workers start at once, before anything is timed); the
 //   per-job overhead is (batch time on 1 worker − the same 8 computations run here) ÷ 8.
@@ -21,6 +22,7 @@ import { BullMQExecutor } from "../src/bullmq/index.ts";
 import type { Socket } from "node:net";
 import { type RedisServer, startRedis } from "../test/helpers/redis.ts";
 import { benchMain, defineBench, type Metrics, msSince, now } from "./_harness.ts";
+import { cpuMsOf } from "./_proc.ts";
 import { spin } from "./_workers.ts";
 
 type Side = "asyncio-ts" | "raw";
@@ -46,7 +48,7 @@ const COMPILE_CACHE = join(tmpdir(), "asyncio-ts-bench-compile-cache");
 
 /**
  * Start a worker process of `side` for `queues` into `children` (to be stopped by the caller even
- * if it fails to start); resolves once it is ready. It exits when its stdin closes: when this
+ * if it fails to start); resolves with it once it is ready. It exits when its stdin closes: when this
  * process dies, killed by the harness's time limit, its workers do not outlive it.
  */
 async function startWorker(
@@ -55,7 +57,7 @@ async function startWorker(
   url: string,
   queues: readonly string[],
   concurrency: number,
-): Promise<void> {
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, [WORKER, side, url, queues.join(","), String(concurrency)], {
     stdio: ["pipe", "pipe", "inherit"],
     env: { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE },
@@ -78,6 +80,7 @@ async function startWorker(
       reject(new Error(`a ${side} worker exited with ${code ?? "a signal"} before it was ready`));
     });
   });
+  return child;
 }
 
 async function stopWorkers(children: readonly ChildProcess[]): Promise<void> {
@@ -91,10 +94,17 @@ async function stopWorkers(children: readonly ChildProcess[]): Promise<void> {
   );
 }
 
-/** A batch's wall time and this process's CPU time (user + system), in milliseconds. */
+/** A batch's wall time, this process's CPU time and the worker's (user + system; null off Linux), in milliseconds. */
 interface Timing {
   ms: number;
   cpu: number;
+  workerCpu: number | null;
+}
+
+/** The CPU time process `pid` spent since `start` (a {@link cpuMsOf} reading), or null. */
+function workerCpuSince(pid: number | undefined, start: number | null): number | null {
+  const end = cpuMsOf(pid);
+  return start === null || end === null ? null : end - start;
 }
 
 /** This process's CPU time since `start` (`process.cpuUsage()`), in milliseconds. */
@@ -115,6 +125,7 @@ async function timeBatch(
   queue: string,
   jobs: { name: "add" | "spin"; args: number[]; data: Record<string, number> }[],
   check: (results: number[]) => void,
+  workerPid?: number,
 ): Promise<Timing> {
   const check1 = (r: number): void => {
     if (r !== 2) throw new Error(`warm-up job: ${r}`);
@@ -123,13 +134,14 @@ async function timeBatch(
     return await asyncio.run(async () => {
       const executor = new BullMQExecutor({ connection: url, queueName: queue });
       check1(await executor.submit<number>({ module: JOBS, name: "add" }, 1, 1));
+      const w0 = cpuMsOf(workerPid);
       const c0 = process.cpuUsage();
       const t0 = now();
       const futures = jobs.map((job) =>
         executor.submit<number>({ module: JOBS, name: job.name }, ...job.args),
       );
       const results: number[] = await asyncio.gather(...futures);
-      const timing = { ms: msSince(t0), cpu: cpuSince(c0) };
+      const timing = { ms: msSince(t0), cpu: cpuSince(c0), workerCpu: workerCpuSince(workerPid, w0) };
       await executor.shutdown();
       check(results);
       return timing;
@@ -152,13 +164,14 @@ async function timeBatch(
   const first = waitFor(`${tag}-first`);
   await q.add("add", { a: 1, b: 1 }, { jobId: `${tag}-first` });
   check1(await first);
+  const w0 = cpuMsOf(workerPid);
   const c0 = process.cpuUsage();
   const t0 = now();
   const done = jobs.map((_, i) => waitFor(`${tag}-${i}`));
   const added = jobs.map((job, i) => q.add(job.name, job.data, { jobId: `${tag}-${i}` }));
   await Promise.all(added);
   const results = await Promise.all(done);
-  const timing = { ms: msSince(t0), cpu: cpuSince(c0) };
+  const timing = { ms: msSince(t0), cpu: cpuSince(c0), workerCpu: workerCpuSince(workerPid, w0) };
   await events.close();
   await q.close();
   check(results);
@@ -198,6 +211,8 @@ function redisWatchdog(port: number): void {
 interface Farm {
   redis: RedisServer;
   tinyQueue: string;
+  /** The process id of the tiny jobs' worker. */
+  tinyWorker: number | undefined;
   /** The queue of each CPU batch, by its number of workers. */
   cpuQueues: Map<number, string>;
 }
@@ -215,7 +230,7 @@ async function startFarm(side: Side): Promise<Farm> {
     // starts at once, before anything is timed.
     const cpuQueues = new Map(PROCESS_COUNTS.map((count) => [count, `bench-${process.pid}-${queueCount++}`]));
     const maxCount = Math.max(...PROCESS_COUNTS);
-    await Promise.all([
+    const [tiny] = await Promise.all([
       startWorker(children, side, redis.url, [tinyQueue], TINY_CONCURRENCY),
       ...Array.from({ length: maxCount }, (_, i) =>
         startWorker(
@@ -232,7 +247,7 @@ async function startFarm(side: Side): Promise<Farm> {
       for (const pipe of [child.stdin, child.stdout]) (pipe as Socket | null)?.unref();
     }
     redis.unref();
-    return { redis, tinyQueue, cpuQueues };
+    return { redis, tinyQueue, tinyWorker: tiny.pid, cpuQueues };
   } catch (e) {
     await stopWorkers(children);
     await redis.stop();
@@ -246,7 +261,7 @@ async function contender(side: Side, n: number): Promise<Metrics> {
     farm = startFarm(side);
     farms.set(side, farm);
   }
-  const { redis, tinyQueue, cpuQueues } = await farm;
+  const { redis, tinyQueue, tinyWorker, cpuQueues } = await farm;
   const metrics: Metrics = {};
   const tiny = Array.from({ length: n }, (_, i) => ({
     name: "add" as const,
@@ -254,15 +269,23 @@ async function contender(side: Side, n: number): Promise<Metrics> {
     data: { a: i, b: i },
   }));
   const tinyTiming = await inTime(
-    timeBatch(side, redis.url, tinyQueue, tiny, (results) => {
-      let sum = 0;
-      for (const r of results) sum += r;
-      if (results.length !== n || sum !== n * (n - 1)) throw new Error(`wrong results for n = ${n}`);
-    }),
+    timeBatch(
+      side,
+      redis.url,
+      tinyQueue,
+      tiny,
+      (results) => {
+        let sum = 0;
+        for (const r of results) sum += r;
+        if (results.length !== n || sum !== n * (n - 1)) throw new Error(`wrong results for n = ${n}`);
+      },
+      tinyWorker,
+    ),
     "the tiny jobs",
   );
   metrics.tiny = tinyTiming.ms;
   metrics.tinyCpu = tinyTiming.cpu;
+  if (tinyTiming.workerCpu !== null) metrics.tinyWorkerCpu = tinyTiming.workerCpu;
   // the CPU-bound batch, here first: the pure compute time
   const expected = spin(CPU_ITERS);
   const t0 = now();
@@ -298,6 +321,7 @@ export const bench = defineBench({
   metrics: [
     { key: "tiny", label: "tiny jobs", unit: "ms" },
     { key: "tinyCpu", label: "tiny jobs, CPU of the submitter", unit: "ms" },
+    { key: "tinyWorkerCpu", label: "tiny jobs, CPU of the worker", unit: "ms" },
     { key: "cpu1", label: "cpu batch, 1 worker", unit: "ms", scaling: "none" },
     { key: "cpu2", label: "cpu batch, 2 workers", unit: "ms", scaling: "none" },
     { key: "cpu4", label: "cpu batch, 4 workers", unit: "ms", scaling: "none" },

@@ -271,6 +271,33 @@ describe("BullMQExecutor", () => {
     });
   });
 
+  it(
+    "a job runs as a task of its own, synchronous or not; one that cancels it is cancelled, not retried",
+    TIMEOUT,
+    async () => {
+      const log = newLog();
+      await withExecutor(
+        async (executor) => {
+          // A synchronous function runs in its job's task (started eagerly, it is done at once).
+          assert.match(
+            await executor.submit<string>(ref("taskName")),
+            /^\.\/bullmq-jobs\.ts#taskName \(job [-_.0-9A-Za-z]+\)$/,
+          );
+          assert.match(
+            await executor.submit<string>(ref("taskNameAfterSleep")),
+            /^\.\/bullmq-jobs\.ts#taskNameAfterSleep \(job [-_.0-9A-Za-z]+\)$/,
+          );
+          const future = executor.submit(ref("cancelSelf"), log);
+          await assert.rejects(async () => await future, { name: "CancelledError" });
+          assert.ok(future.cancelled());
+        },
+        { defaultJobOptions: { attempts: 3 } },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.deepEqual(lines(log), ["run"]);
+    },
+  );
+
   it("cancelling the Future of a waiting job removes it: it never runs", TIMEOUT, async () => {
     await withExecutor(async (executor) => {
       // Both workers (concurrency 1) busy, so the third job waits.
@@ -357,7 +384,7 @@ describe("BullMQExecutor", () => {
         await assert.rejects(async () => await executor.submit(ref("add"), 1, 2), {
           name: "TimeoutError",
           message:
-            /^job [0-9a-f-]+ \(\.\/bullmq-jobs\.ts#add\) of queue "bullmq-test-idle" did not finish within 0\.3 seconds: it is waiting: no worker took it; is one running for queue "bullmq-test-idle"\?$/,
+            /^job [-_.0-9A-Za-z]+ \(\.\/bullmq-jobs\.ts#add\) of queue "bullmq-test-idle" did not finish within 0\.3 seconds: it is waiting: no worker took it; is one running for queue "bullmq-test-idle"\?$/,
         });
       },
       { queueName: "bullmq-test-idle", timeout: 0.3 },

@@ -4,7 +4,7 @@
  * machine connected to the same Redis (see worker.ts and docs/bullmq.md).
  * @module
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { isAbsolute, win32 } from "node:path";
 import type { ConnectionOptions, DefaultJobOptions, Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
@@ -90,6 +90,19 @@ interface Pending {
   /** The job was added to Redis: its state there can be read. */
   inRedis: boolean;
 }
+
+/** A function reference checked, with the strings a job of it needs (made once, not per job). */
+interface CheckedRef {
+  readonly module: string;
+  readonly name: string;
+  /** `module#name`, for messages. */
+  readonly what: string;
+  /** What `encode` calls the arguments in its error. */
+  readonly argsWhat: string;
+}
+
+/** What a Pending's `added` is before its job is sent. */
+const NOT_ADDED: Promise<void> = Promise.resolve();
 
 /** The place `rebuildThrown` names in its messages. */
 const WHERE = "BullMQ worker";
@@ -187,6 +200,12 @@ export class BullMQExecutor implements Executor {
   readonly #ready: Promise<void>;
   readonly #timeout: number | null;
   readonly #jobs = new Map<string, Pending>();
+  /**
+   * Job ids are this prefix (96 random bits, base64url, and a dot: never an integer, no colon)
+   * and a count in base 36: unique across the queue's executors without a UUID per job.
+   */
+  readonly #idPrefix = `${randomBytes(12).toString("base64url")}.`;
+  #idCount = 0;
   #shutdown = false;
   #closing: Promise<void> | null = null;
   #idle: (() => void) | null = null;
@@ -207,6 +226,10 @@ export class BullMQExecutor implements Executor {
   #lost = 0;
   #checkTimer: NodeJS.Timeout | null = null;
   #checking = false;
+  /** The queue and its event reader are ready (#ready resolved): jobs are added at once. */
+  #listening = false;
+  /** The last function reference checked: the next one like it needs no check (nor new strings). */
+  #lastRef: CheckedRef | null = null;
 
   /**
    * Open the queue and its event stream.
@@ -307,6 +330,7 @@ export class BullMQExecutor implements Executor {
         void this.#failed(jobId, failedReason);
       }),
     );
+    this.#listening = true;
   }
 
   /** `XINFO STREAM` of the queue's events, or null when there is no stream. */
@@ -441,16 +465,29 @@ export class BullMQExecutor implements Executor {
 
   #submit(fn: unknown, args: unknown[], onSettled: ((ok: boolean) => void) | null): Future {
     if (this.#shutdown) throw new RuntimeError("cannot schedule new futures after shutdown");
-    const { module, name } = checkRef(fn);
-    const data: JobData = { module, name, args: encode(args, `an argument of ${name}`) };
+    // A batch names one function again and again: a reference with the module and name of the
+    // last one checked passes the same checks.
+    let ref = this.#lastRef;
+    if (
+      ref === null ||
+      typeof fn !== "object" ||
+      fn === null ||
+      (fn as FunctionRef).name !== ref.name ||
+      (fn as FunctionRef).module !== ref.module
+    ) {
+      const { module, name } = checkRef(fn);
+      ref = this.#lastRef = { module, name, what: `${module}#${name}`, argsWhat: `an argument of ${name}` };
+    }
+    const { module, name } = ref;
+    const data: JobData = { module, name, args: encode(args, ref.argsWhat) };
     const loop = getRunningLoop();
-    const id = randomUUID();
+    const id = this.#idPrefix + (this.#idCount++).toString(36);
     const job: Pending = {
       id,
-      what: `${module}#${name}`,
+      what: ref.what,
       future: loop.createFuture(),
       loop,
-      added: Promise.resolve(),
+      added: NOT_ADDED,
       over: false,
       timer: null,
       onSettled,
@@ -469,16 +506,19 @@ export class BullMQExecutor implements Executor {
         });
     }
     this.#armCheck();
-    job.added = this.#ready
-      .then(() => this.#queue.add(name, data, { jobId: id }))
-      .then(
-        () => {
-          job.inRedis = true;
-        },
-        (e: unknown) => {
-          this.#settle(job, false, e);
-        },
-      );
+    // Added at once when the queue is ready, else once it is.
+    job.added = (
+      this.#listening
+        ? this.#queue.add(name, data, { jobId: id })
+        : this.#ready.then(() => this.#queue.add(name, data, { jobId: id }))
+    ).then(
+      () => {
+        job.inRedis = true;
+      },
+      (e: unknown) => {
+        this.#settle(job, false, e);
+      },
+    );
     job.future.addDoneCallback(() => {
       if (!job.future.cancelled()) return;
       this.#cancel(job).catch((e: unknown) => {

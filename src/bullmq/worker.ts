@@ -1,8 +1,9 @@
 /**
  * `runWorker`: a BullMQ worker that runs the jobs of a {@link BullMQExecutor}. Each job's function
  * is imported by reference (a package specifier, or a path relative to `root`) and runs as a Task
- * on one asyncio loop: the running loop when `runWorker` is called from one, else a loop of its
- * own that runs until `close()`; cancelling the job (its Future's cancel, or
+ * on one asyncio loop, started eagerly (a synchronous job is done before the task is returned): the
+ * running loop when `runWorker` is called from one, else a loop of its own that runs until
+ * `close()`; cancelling the job (its Future's cancel, or
  * BullMQ's `worker.cancelJob`) cancels that task, and the job fails without retry.
  * @module
  */
@@ -65,6 +66,15 @@ export interface WorkerHandle {
 
 type AnyFn = (...args: unknown[]) => unknown;
 
+/** A job's function, imported, with the strings its jobs need (made once, not per job). */
+interface JobFn {
+  readonly fn: AnyFn;
+  /** `module#name`: its tasks' names start with it. */
+  readonly label: string;
+  /** What `encode` calls its result in its error. */
+  readonly resultWhat: string;
+}
+
 /** How many ids of jobs cancelled before their worker started them are remembered. */
 const REMEMBERED_CANCELS = 10_000;
 
@@ -117,81 +127,127 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
   };
 
   const counts: WorkerCounts = { done: 0, failed: 0, running: 0 };
-  const functions = new Map<string, AnyFn>();
+  // The functions imported, by module, then by name.
+  const functions = new Map<string, Map<string, JobFn>>();
   // Cancels that came before their job started here (it had just become active).
   const cancelled = new Set<string>();
 
-  const importFn = async (module: string, name: string): Promise<AnyFn> => {
-    const key = `${name}\0${module}`;
-    const known = functions.get(key);
-    if (known !== undefined) return known;
+  const importFn = async (module: string, name: string): Promise<JobFn> => {
     const mod = (await import(specifier(module, root))) as Record<string, unknown>;
     const fn = mod[name];
     if (typeof fn !== "function") {
       throw new TypeError(`${module} (from ${root}) has no exported function named ${JSON.stringify(name)}`);
     }
-    functions.set(key, fn as AnyFn);
-    return fn as AnyFn;
+    let byName = functions.get(module);
+    if (byName === undefined) functions.set(module, (byName = new Map<string, JobFn>()));
+    const entry = { fn: fn as AnyFn, label: `${module}#${name}`, resultWhat: `the result of ${name}` };
+    byName.set(name, entry);
+    return entry;
   };
 
-  const runTask = (fn: AnyFn, args: unknown[], label: string, signal: AbortSignal): Promise<unknown> =>
-    new Promise((resolveTask, reject) => {
-      const task = new Task(() => fn(...args), { loop, name: label });
+  /**
+   * The job failed with `e` (what it threw, or a CancelledError): store `e` for the executor and
+   * fail the job with `thrown` (by default `e`, or an UnrecoverableError when it was cancelled).
+   */
+  const fail = async (job: Job, data: JobData, e: unknown, thrown?: Error): Promise<never> => {
+    try {
+      thrown ??=
+        e instanceof CancelledError
+          ? new bullmq.UnrecoverableError(`job ${job.id ?? ""} was cancelled`)
+          : e instanceof Error
+            ? e
+            : new Error(String(e));
+      throw await failWith(job, data, e, thrown);
+    } finally {
+      counts.running--;
+    }
+  };
+
+  /** The outcome of the job's task, done: its encoded result, or the job's failure. */
+  const outcome = (job: Job, data: JobData, jobFn: JobFn, task: Task): string | Promise<never> => {
+    if (task.cancelled()) return fail(job, data, new CancelledError());
+    const e = task.exception();
+    if (e !== null) return fail(job, data, e);
+    let text: string;
+    try {
+      text = encode(task.result(), jobFn.resultWhat);
+    } catch (error) {
+      // Running it again would make the same result.
+      const message = error instanceof Error ? error.message : String(error);
+      return fail(job, data, error, new bullmq.UnrecoverableError(message));
+    }
+    counts.running--;
+    return text;
+  };
+
+  /**
+   * Run the job as a task of the loop, started eagerly (its first step runs here, as CPython's
+   * `eager_start`): a synchronous function, or one that finishes without suspending, is done
+   * before the task is returned, and its outcome is read at once, without a trip through the
+   * loop or a listener on the job's signal (it could not be cancelled mid-run anyway). A task that
+   * suspends is cancelled by the job's signal while it runs.
+   */
+  const run = (
+    job: Job,
+    data: JobData,
+    jobFn: JobFn,
+    signal: AbortSignal | undefined,
+  ): string | Promise<string> => {
+    const id = job.id ?? "";
+    let task: Task;
+    try {
+      if (cancelled.delete(id) || signal?.aborted === true) throw new CancelledError();
+      const args = decode(data.args) as unknown[];
+      const { fn } = jobFn;
+      task = new Task(() => fn(...args), {
+        loop,
+        name: `${jobFn.label} (job ${id})`,
+        eagerStart: true,
+      });
+    } catch (e) {
+      return fail(job, data, e);
+    }
+    if (task.done()) return outcome(job, data, jobFn, task);
+    return new Promise<string>((resolveJob) => {
       const onAbort = (): void => {
         task.cancel();
       };
-      signal.addEventListener("abort", onAbort, { once: true });
+      signal?.addEventListener("abort", onAbort, { once: true });
       task.addDoneCallback(() => {
-        signal.removeEventListener("abort", onAbort);
-        if (task.cancelled()) reject(new CancelledError());
-        else {
-          const e = task.exception();
-          if (e === null) resolveTask(task.result());
-          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as is
-          else reject(e);
-        }
+        signal?.removeEventListener("abort", onAbort);
+        resolveJob(outcome(job, data, jobFn, task));
       });
     });
+  };
 
-  const processor = async (
+  /** The first job of a function not imported yet: import it, then run the job. */
+  const importAndRun = async (job: Job, data: JobData, signal: AbortSignal | undefined): Promise<string> => {
+    let jobFn: JobFn;
+    try {
+      jobFn = await importFn(data.module, data.name);
+    } catch (e) {
+      return fail(job, data, e);
+    }
+    return run(job, data, jobFn, signal);
+  };
+
+  // Declared with its three parameters, so that BullMQ passes the job's AbortSignal.
+  const processor = (
     job: Job,
     _token: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<string> => {
     const data = job.data as JobData;
-    const id = job.id ?? "";
     counts.running++;
+    let jobFn: JobFn | undefined;
     try {
-      let result: unknown;
-      try {
-        if (cancelled.delete(id)) throw new CancelledError();
-        const fn = await importFn(data.module, data.name);
-        const args = decode(data.args) as unknown[];
-        result = await runTask(
-          fn,
-          args,
-          `${data.module}#${data.name} (job ${id})`,
-          signal ?? new AbortController().signal,
-        );
-      } catch (e) {
-        const thrown =
-          e instanceof CancelledError
-            ? new bullmq.UnrecoverableError(`job ${id} was cancelled`)
-            : e instanceof Error
-              ? e
-              : new Error(String(e));
-        throw await failWith(job, data, e, thrown);
-      }
-      try {
-        return encode(result, `the result of ${data.name}`);
-      } catch (e) {
-        // Running it again would make the same result.
-        const message = e instanceof Error ? e.message : String(e);
-        throw await failWith(job, data, e, new bullmq.UnrecoverableError(message));
-      }
-    } finally {
-      counts.running--;
+      jobFn = functions.get(data.module)?.get(data.name);
+    } catch (e) {
+      return fail(job, data, e);
     }
+    if (jobFn === undefined) return importAndRun(job, data, signal);
+    const result = run(job, data, jobFn, signal);
+    return typeof result === "string" ? Promise.resolve(result) : result;
   };
 
   const worker = new bullmq.Worker(queueName, processor, {
