@@ -140,8 +140,24 @@ describe("asyncio-ts worker", () => {
       stderr,
       "asyncio-ts worker: --redis and --queue are required\n" +
         "usage: asyncio-ts worker --redis URL --queue NAME [--concurrency N] [--root DIR] " +
-        "[--lock-duration SECONDS] [--stalled-interval SECONDS]\n",
+        "[--lock-duration SECONDS] [--stalled-interval SECONDS] [--max-result-size BYTES]\n",
     );
+  });
+
+  it("--max-result-size that is not a positive integer: one line, exit status 2", TIMEOUT, async () => {
+    const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+    const child = spawn(
+      process.execPath,
+      ["src/cli.ts", "worker", "--redis", "redis://127.0.0.1:1", "--queue", "q", "--max-result-size", "1.5"],
+      { env, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const [code] = (await once(child, "exit")) as [number | null];
+    assert.equal(code, 2);
+    assert.equal(stderr, "asyncio-ts worker: --max-result-size takes a positive integer of bytes, got 1.5\n");
   });
 });
 
@@ -576,6 +592,45 @@ describe("runWorker", () => {
         assert.deepEqual({ ...handle.counts }, { done: 1, failed: 1, running: 0 });
       });
       assert.deepEqual(lines(log), ["start", "cancelled"]);
+    },
+  );
+  it(
+    "a result over maxResultSize fails the job with a RangeError saying its size, not retried; a bad maxResultSize is refused",
+    TIMEOUT,
+    async () => {
+      const log = newLog();
+      await asyncio.run(async () => {
+        const connection = { host: "127.0.0.1", port: redis.port };
+        await assert.rejects(
+          async () => await runWorker({ connection, queueName: "bullmq-big", maxResultSize: 0 }),
+          { name: "RangeError", message: "maxResultSize must be a positive integer of bytes, got 0" },
+        );
+        const handle = await runWorker({
+          connection,
+          queueName: "bullmq-big",
+          root: "test/fixtures",
+          maxResultSize: 1000,
+        });
+        const executor = new BullMQExecutor({
+          connection,
+          queueName: "bullmq-big",
+          defaultJobOptions: { attempts: 3 },
+        });
+        try {
+          // "j" and the JSON string's quotes: 998 characters make 1,001 bytes.
+          assert.equal((await executor.submit<string>(ref("big"), 997, log)).length, 997);
+          await assert.rejects(async () => await executor.submit(ref("big"), 998, log), {
+            name: "RangeError",
+            message:
+              "the result of big is 1001 bytes encoded, more than maxResultSize (1000 bytes): pass large data by reference (a file, an object store's key)",
+          });
+        } finally {
+          await executor.shutdown({ wait: true });
+          await handle.close();
+        }
+        assert.deepEqual({ ...handle.counts }, { done: 1, failed: 1, running: 0 });
+      });
+      assert.deepEqual(lines(log), ["run", "run"]);
     },
   );
 });

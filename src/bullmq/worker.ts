@@ -7,6 +7,7 @@
  * BullMQ's `worker.cancelJob`) cancels that task, and the job fails without retry.
  * @module
  */
+import { Buffer } from "node:buffer";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ConnectionOptions, Job, Worker } from "bullmq";
@@ -26,6 +27,9 @@ import {
   type JobData,
 } from "./wire.ts";
 
+/** The default `maxResultSize`: 64 MiB. */
+const MAX_RESULT_SIZE = 64 * 1024 * 1024;
+
 /** The options of {@link runWorker}. */
 export interface WorkerOptions {
   /** A `redis://` URL, or BullMQ's connection options (ioredis options: `{ host, port }`). */
@@ -40,6 +44,12 @@ export interface WorkerOptions {
   lockDuration?: number;
   /** How often BullMQ looks for stalled jobs, in seconds (default BullMQ's, 30). */
   stalledInterval?: number;
+  /**
+   * The most bytes a job's encoded result may take (default 64 MiB): Redis keeps it in the job
+   * and in the queue's event stream. A larger result fails the job, without a retry, with a
+   * RangeError that says its size; pass large data by reference (a file, an object store's key).
+   */
+  maxResultSize?: number;
   /**
    * Called with each error of the worker's connections (ioredis reconnects by itself); by default
    * one line on stderr, when it differs from the previous one.
@@ -101,7 +111,7 @@ function specifier(module: string, root: string): string {
  * @extension
  */
 export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
-  const { queueName, concurrency = 1, root = process.cwd() } = options;
+  const { queueName, concurrency = 1, root = process.cwd(), maxResultSize = MAX_RESULT_SIZE } = options;
   const connection =
     typeof options.connection === "string" ? connectionFromUrl(options.connection) : options.connection;
   if (typeof queueName !== "string" || queueName === "") {
@@ -109,6 +119,9 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
   }
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`concurrency must be a positive integer, got ${String(concurrency)}`);
+  }
+  if (!Number.isInteger(maxResultSize) || maxResultSize < 1) {
+    throw new RangeError(`maxResultSize must be a positive integer of bytes, got ${String(maxResultSize)}`);
   }
   const bullmq = loadPeer("bullmq") as typeof import("bullmq");
   const IORedis = (loadPeer("ioredis") as { Redis: new (options: object) => Redis }).Redis;
@@ -171,6 +184,14 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
     let text: string;
     try {
       text = encode(task.result(), jobFn.resultWhat);
+      // Base64 and ASCII JSON take a byte a character; only other JSON strings need counting.
+      const size = text.length * 3 > maxResultSize ? Buffer.byteLength(text) : text.length;
+      if (size > maxResultSize) {
+        throw new RangeError(
+          `${jobFn.resultWhat} is ${size} bytes encoded, more than maxResultSize (${maxResultSize} bytes): ` +
+            "pass large data by reference (a file, an object store's key)",
+        );
+      }
     } catch (error) {
       // Running it again would make the same result.
       const message = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,6 @@
 /**
  * `npx asyncio-ts worker --redis URL --queue NAME [--concurrency N] [--root DIR]
- * [--lock-duration SECONDS] [--stalled-interval SECONDS]`: a BullMQ worker for the jobs of a
+ * [--lock-duration SECONDS] [--stalled-interval SECONDS] [--max-result-size BYTES]`: a BullMQ worker for the jobs of a
  * `BullMQExecutor` (asyncio-ts/bullmq). It prints a start line, then, when
  * stdout is a terminal, the jobs done, failed and running, at most once a second when they change.
  * SIGINT or SIGTERM closes it (the running jobs finish) and it exits with status 0.
@@ -11,14 +11,15 @@ import { clearTimeout, setTimeout } from "../internal/clock.ts";
 
 const USAGE =
   "usage: asyncio-ts worker --redis URL --queue NAME [--concurrency N] [--root DIR] " +
-  "[--lock-duration SECONDS] [--stalled-interval SECONDS]";
+  "[--lock-duration SECONDS] [--stalled-interval SECONDS] [--max-result-size BYTES]";
 
 /** Run the worker until SIGINT or SIGTERM; resolves with the exit status. */
 export async function main(args: string[]): Promise<number> {
   const given: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? "";
-    const m = /^--(redis|queue|concurrency|root|lock-duration|stalled-interval)(?:=(.*))?$/.exec(arg);
+    const m =
+      /^--(redis|queue|concurrency|root|lock-duration|stalled-interval|max-result-size)(?:=(.*))?$/.exec(arg);
     const value = m?.[2] ?? args[i + 1];
     if (m === null || value === undefined) {
       process.stderr.write(`asyncio-ts worker: unexpected ${JSON.stringify(arg)}\n${USAGE}\n`);
@@ -40,6 +41,13 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
   const root = resolve(given.root ?? ".");
+  const maxResultSize = given["max-result-size"] === undefined ? undefined : Number(given["max-result-size"]);
+  if (maxResultSize !== undefined && !(Number.isInteger(maxResultSize) && maxResultSize > 0)) {
+    process.stderr.write(
+      `asyncio-ts worker: --max-result-size takes a positive integer of bytes, got ${given["max-result-size"] ?? ""}\n`,
+    );
+    return 2;
+  }
   // BullMQ's lock of a running job, and how often a worker looks for jobs whose lock expired
   // (their worker died): shorter finds a dead worker's job sooner, at more Redis traffic.
   const seconds: { lockDuration?: number; stalledInterval?: number } = {};
@@ -74,6 +82,7 @@ export async function main(args: string[]): Promise<number> {
     concurrency,
     root,
     ...seconds,
+    ...(maxResultSize === undefined ? {} : { maxResultSize }),
   });
   process.stdout.write(
     `asyncio-ts worker: queue ${JSON.stringify(queue)} on ${redis}, concurrency ${concurrency}, root ${root}, pid ${process.pid}\n`,
